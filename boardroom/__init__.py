@@ -1,0 +1,64 @@
+"""boardroom: agendas, minutes, participation and meeting plans for inter-municipal boards."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+from . import db
+
+ROOT = Path(__file__).resolve().parent.parent
+csrf = CSRFProtect()
+
+
+def default_database_url(instance_path: str) -> str:
+    return f"sqlite:///{Path(instance_path) / 'boardroom.sqlite'}"
+
+
+def instance_secret(instance_path: str) -> str:
+    """A random secret kept in the instance folder, made on first start."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. Nothing touches the database until a request needs it."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("BOARDROOM_SECRET_KEY") or instance_secret(app.instance_path),
+        DATABASE_URL=os.environ.get("BOARDROOM_DATABASE_URL") or default_database_url(app.instance_path),
+        BASE_URL=os.environ.get("BOARDROOM_BASE_URL", ""),
+        JSON_SORT_KEYS=False,
+    )
+    if config:
+        app.config.update(config)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    csrf.init_app(app)
+
+    from . import templating
+    from .blueprints import api, calendar, errors, main, meetings, members, projects
+
+    templating.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(meetings.bp)
+    app.register_blueprint(projects.bp)
+    app.register_blueprint(members.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(api.bp)
+    return app

@@ -1,0 +1,1 @@
+"""One blueprint per domain area, registered by hand in ``create_app``."""

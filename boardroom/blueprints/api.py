@@ -1,0 +1,5 @@
+"""Blueprint: api (to be filled)."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)

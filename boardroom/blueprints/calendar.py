@@ -1,0 +1,5 @@
+"""Blueprint: calendar (to be filled)."""
+
+from flask import Blueprint
+
+bp = Blueprint("calendar", __name__)

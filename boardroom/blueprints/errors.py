@@ -1,0 +1,27 @@
+"""Norwegian error pages (HTML, or JSON under /api/)."""
+
+from flask import jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "Ugyldig forespørsel.",
+    403: "Du har ikke tilgang til denne siden.",
+    404: "Siden finnes ikke.",
+    405: "Metoden er ikke tillatt.",
+    409: "Endringen kan ikke gjøres nå.",
+    500: "Noe gikk galt hos oss. Prøv igjen senere.",
+}
+
+
+def handle_http_error(error: HTTPException):
+    code = error.code or 500
+    message = MESSAGES.get(code, error.name)
+    # a view's own Norwegian explanation (abort(404, "Møtet finnes ikke.")), not Werkzeug's default
+    detail = error.description if error.description != type(error).description else ""
+    if request.path.startswith("/api/"):
+        return jsonify(error=message, detail=detail, status=code), code
+    return render_template("errors/error.html", code=code, message=message, detail=detail), code
+
+
+def init_app(app) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)

@@ -1,0 +1,5 @@
+"""Blueprint: main (to be filled)."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)

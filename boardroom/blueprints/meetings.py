@@ -1,0 +1,5 @@
+"""Blueprint: meetings (to be filled)."""
+
+from flask import Blueprint
+
+bp = Blueprint("meetings", __name__)

@@ -1,0 +1,108 @@
+"""The `boardroom` command: migrations, demo data, exports and the server.
+
+Every command calls the same domain functions and document builders as the web views.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from sqlmodel import Session
+
+from . import create_app, db
+
+
+def _session() -> Session:
+    return Session(db.get_engine(), expire_on_commit=False)
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
+def main():
+    """boardroom: agendas, minutes, participation and meeting plans."""
+
+
+@main.group("db")
+def db_group():
+    """Database migrations."""
+
+
+@db_group.command("upgrade")
+@with_appcontext
+def db_upgrade():
+    """Apply all migrations (creates the database if it does not exist)."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    click.echo("Databasen er oppdatert.")
+
+
+@main.command("demo")
+@with_appcontext
+def demo_command():
+    """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
+    from .demo import load_demo
+
+    db.upgrade(current_app.config["DATABASE_URL"])
+    with _session() as session:
+        summary = load_demo(session)
+        session.commit()
+    click.echo(summary)
+
+
+@main.group("export")
+def export_group():
+    """Write documents to files."""
+
+
+@export_group.command("protokoll")
+@click.argument("meeting_id", type=int)
+@click.option("-o", "--output", "out_dir", default="exports", type=click.Path(file_okay=False), show_default=True)
+@with_appcontext
+def export_protokoll(meeting_id: int, out_dir: str):
+    """Write the minutes of MEETING_ID as DOCX into the output folder."""
+    from .minutes import load_meeting
+    from .protokoll import build_protokoll, protokoll_filename
+
+    with _session() as session:
+        meeting = load_meeting(session, meeting_id)
+        if meeting is None:
+            raise click.ClickException(f"Fant ikke møte {meeting_id}.")
+        data = build_protokoll(session, meeting)
+        path = Path(out_dir) / protokoll_filename(meeting)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    click.echo(str(path))
+
+
+@export_group.command("calendar")
+@click.option("-o", "--output", "out_dir", default="exports", type=click.Path(file_okay=False), show_default=True)
+@with_appcontext
+def export_calendar(out_dir: str):
+    """Write the meeting plan as an iCalendar file (moteplan.ics) into the output folder."""
+    from .ical import build_calendar
+
+    with _session() as session:
+        data = build_calendar(session, base_url=current_app.config["BASE_URL"] or "http://localhost:8000")
+    path = Path(out_dir) / "moteplan.ics"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    click.echo(str(path))
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, type=int, show_default=True)
+@click.option("--workers", default=2, type=int, show_default=True)
+@with_appcontext
+def serve(host: str, port: int, workers: int):
+    """Migrate the database, then run the app under gunicorn."""
+    db.upgrade(current_app.config["DATABASE_URL"])
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+    if gunicorn is None:
+        raise click.ClickException("Fant ikke gunicorn.")
+    click.echo(f"boardroom kjører på http://{host}:{port}/")
+    os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "boardroom:create_app()"])

@@ -1,0 +1,63 @@
+"""Norwegian (bokmål) formatting of dates, times, numbers and money, via Babel."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+OSLO = ZoneInfo("Europe/Oslo")
+LOCALE = "nb_NO"
+
+
+def local(dt: datetime) -> datetime:
+    return dt.astimezone(OSLO)
+
+
+def nb_date(d: date | datetime) -> str:
+    """16. oktober 2025"""
+    if isinstance(d, datetime):
+        d = local(d).date()
+    return format_date(d, "d. MMMM y", locale=LOCALE)
+
+
+def nb_datetime(dt: datetime) -> str:
+    """16. oktober 2025 kl. 10.00"""
+    dt = local(dt)
+    return f"{nb_date(dt)} kl. {dt:%H.%M}"
+
+
+def nb_date_range(start: date, end: date) -> str:
+    """19.–20. januar 2026; 30. januar – 1. februar 2026; one date when start == end."""
+    if start == end:
+        return nb_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}.–{nb_date(end)}"
+    if start.year == end.year:
+        return f"{format_date(start, 'd. MMMM', locale=LOCALE)} – {nb_date(end)}"
+    return f"{nb_date(start)} – {nb_date(end)}"
+
+
+def meeting_when(meeting) -> str:
+    """The time of a meeting as the minutes print it ("Tid")."""
+    start, end = local(meeting.starts_at), local(meeting.ends_at)
+    if meeting.all_day:
+        last_day = (end - timedelta(seconds=1)).date() if end > start else start.date()
+        return nb_date_range(start.date(), last_day)
+    if start.date() == end.date():
+        return f"{nb_datetime(start)}–{end:%H.%M}"
+    return f"{nb_datetime(start)} – {nb_datetime(end)}"
+
+
+def nb_number(value, decimals: int = 0) -> str:
+    """1 931 517 or 4 956 481,97 (Norwegian digit grouping with a non-breaking space)."""
+    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(Decimal(value), format=fmt, locale=LOCALE)
+
+
+def nok(value) -> str:
+    """kr 4 956 481,97"""
+    return f"kr {nb_number(value, 2)}"

@@ -1,0 +1,629 @@
+"""The whole schema of boardroom, as SQLModel tables.
+
+Names follow DESIGN.md's glossary (code in English, UI in bokmål). Every table has
+``created_at`` and ``modified_at``; they drive ETags, SEQUENCE in feeds and the audit log.
+
+A case (``Case``) and its treatments (``AgendaItem``) are two things: the case keeps its
+identity and exemption; each meeting that treats it has its own agenda position, number,
+texts, decision and votes. A deferred case is one case treated twice.
+
+Markdown fields are stored as written (``background``) next to their sanitised HTML
+(``background_html``), rendered once when the row is saved (see ``boardroom.text``).
+"""
+
+
+import enum
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import ClassVar
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, Relationship, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored as UTC on every backend.
+
+    SQLite has no time zones; PostgreSQL's ``timestamptz`` has. This type accepts only
+    aware datetimes and always gives back aware UTC datetimes, so code never meets a
+    naive one.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; boardroom stores aware datetimes only")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def money_column(nullable: bool = False) -> sa.Column:
+    """NOK with øre precision."""
+    return sa.Column(sa.Numeric(14, 2), nullable=nullable)
+
+
+def enum_column(enum_cls: type[enum.Enum], nullable: bool = False, default=None) -> sa.Column:
+    """Enums stored as their value in a plain string column (portable, readable in SQL)."""
+    return sa.Column(
+        sa.Enum(enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
+        nullable=nullable,
+        default=default,
+    )
+
+
+class Timestamped(SQLModel):
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    modified_at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime,
+        nullable=False,
+        sa_column_kwargs={"onupdate": utcnow},
+    )
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class MembershipRole(str, enum.Enum):
+    chair = "chair"  # styreleder
+    deputy_chair = "deputy_chair"  # nestleder
+    member = "member"  # styremedlem
+    deputy = "deputy"  # varamedlem
+    staff = "staff"  # administrasjonen (daglig leder, rådgivere)
+    observer = "observer"  # observatør / fast innkalt
+
+
+class MeetingMode(str, enum.Enum):
+    physical = "physical"  # fysisk
+    digital = "digital"  # digitalt
+    hybrid = "hybrid"
+
+
+class MeetingStatus(str, enum.Enum):
+    planned = "planned"  # planlagt
+    called = "called"  # innkalt
+    held = "held"  # gjennomført
+    approved = "approved"  # protokoll godkjent
+    cancelled = "cancelled"  # avlyst
+
+
+class AttendanceStatus(str, enum.Enum):
+    invited = "invited"  # innkalt, not yet recorded
+    present = "present"  # til stede
+    absent_notice = "absent_notice"  # forfall (meldt)
+    absent = "absent"  # ikke til stede (uten melding)
+
+
+class CaseKind(str, enum.Enum):
+    decision = "decision"  # Beslutning
+    discussion = "discussion"  # Diskusjon
+    information = "information"  # Orientering
+    election = "election"  # Valg
+    other_business = "other_business"  # Eventuelt
+
+
+class ItemStatus(str, enum.Enum):
+    draft = "draft"  # på saksliste, ikke behandlet
+    treated = "treated"  # behandlet
+    deferred = "deferred"  # utsatt
+    withdrawn = "withdrawn"  # trukket
+
+
+class MajorityRule(str, enum.Enum):
+    simple = "simple"  # alminnelig flertall
+    two_thirds = "two_thirds"  # to tredjedels flertall
+    unanimous = "unanimous"  # enstemmighet
+
+
+class VoteChoice(str, enum.Enum):
+    for_ = "for"
+    against = "against"  # mot
+    abstain = "abstain"  # avstår
+    absent = "absent"  # ikke til stede
+
+
+class ParticipationAnswer(str, enum.Enum):
+    joins = "joins"  # deltar
+    declines = "declines"  # deltar ikke
+    pending = "pending"  # avklares
+
+
+class ProjectPhase(str, enum.Enum):
+    idea = "idea"  # idé
+    study = "study"  # utredning
+    procurement = "procurement"  # anskaffelse
+    execution = "execution"  # gjennomføring
+    operation = "operation"  # drift
+    closed = "closed"  # avsluttet
+
+
+class Health(str, enum.Enum):
+    green = "green"
+    yellow = "yellow"
+    red = "red"
+
+
+class BenefitKind(str, enum.Enum):
+    planned = "planned"
+    realised = "realised"
+
+
+class FollowUpStatus(str, enum.Enum):
+    open = "open"  # åpen
+    in_progress = "in_progress"  # pågår
+    done = "done"  # ferdig
+
+
+class CostSharing(str, enum.Enum):
+    all_members = "all_members"
+    participants = "participants"
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+class Body(Timestamped, table=True):
+    """A board or committee that meets (styre, organ)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    short_name: str = Field(default="", max_length=50)
+    organisation: str = Field(default="", max_length=200)
+    case_number_format: str = Field(default="{seq:02d}-{yy}", max_length=50)
+    default_place: str = Field(default="", max_length=200)
+
+    meetings: list["Meeting"] = Relationship(back_populates="body")
+
+
+class Municipality(Timestamped, table=True):
+    """A member municipality of the cooperation (medlemskommune)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(max_length=4, unique=True, index=True)  # kommunenummer, e.g. "1833"
+    name: str = Field(max_length=100)
+    region: str = Field(default="", max_length=100)  # klynge, e.g. "Nord-Helgeland"
+    member_from: date | None = None
+    member_to: date | None = None
+
+    populations: list["PopulationFigure"] = Relationship(back_populates="municipality")
+
+    def is_member_on(self, day: date) -> bool:
+        return (self.member_from is None or self.member_from <= day) and (
+            self.member_to is None or day <= self.member_to
+        )
+
+
+class PopulationFigure(Timestamped, table=True):
+    """Population of a municipality as of a date (e.g. SSB, 2nd quarter 2025)."""
+
+    __table_args__ = (sa.UniqueConstraint("municipality_id", "as_of"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="CASCADE", index=True)
+    as_of: date
+    population: int = Field(ge=0)
+    source: str = Field(default="", max_length=200)
+
+    municipality: Municipality = Relationship(back_populates="populations")
+
+
+class Person(Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(default="", max_length=200)
+    title: str = Field(default="", max_length=200)  # e.g. "daglig leder"
+    affiliation: str = Field(default="", max_length=200)  # e.g. "DH", "Helsefellesskap Helgeland"
+
+
+class Membership(Timestamped, table=True):
+    """A person's seat on a body, on behalf of a municipality (OParl onBehalfOf)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", ondelete="SET NULL")
+    role: MembershipRole = Field(sa_column=enum_column(MembershipRole))
+    voting: bool = True
+    start: date | None = None
+    end: date | None = None
+    # a deputy's seat points at the member seat they stand in for
+    deputy_for_id: int | None = Field(default=None, foreign_key="membership.id", ondelete="SET NULL")
+
+    person: Person = Relationship()
+    municipality: Municipality | None = Relationship()
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+class StoredFile(Timestamped, table=True):
+    """An uploaded file, stored once on disk under the instance folder by its SHA-256."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    sha256: str = Field(max_length=64, unique=True)
+    media_type: str = Field(max_length=100)
+    size: int = Field(ge=0)
+
+
+class Meeting(Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    title: str = Field(default="Styremøte", max_length=200)
+    starts_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)
+    ends_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    # whole days (the reference gives dates only); starts_at/ends_at are then local midnights
+    all_day: bool = False
+    place: str = Field(default="", max_length=200)
+    mode: MeetingMode = Field(sa_column=enum_column(MeetingMode, default=MeetingMode.physical))
+    status: MeetingStatus = Field(sa_column=enum_column(MeetingStatus, default=MeetingStatus.planned))
+    purpose: str = Field(default="", max_length=500)  # e.g. "budsjettforhandlinger 2027"
+    chair_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    co_signer_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    called_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    approved_by: str = Field(default="", max_length=200)
+    cancelled_reason: str = Field(default="", max_length=500)
+    # raised on every change that calendar subscribers should see (iCalendar SEQUENCE)
+    sequence: int = 0
+
+    body: Body = Relationship(back_populates="meetings")
+    chair: Person | None = Relationship(sa_relationship_kwargs={"foreign_keys": "Meeting.chair_id"})
+    co_signer: Person | None = Relationship(sa_relationship_kwargs={"foreign_keys": "Meeting.co_signer_id"})
+    items: list["AgendaItem"] = Relationship(
+        back_populates="meeting",
+        sa_relationship_kwargs={"order_by": "AgendaItem.position", "foreign_keys": "AgendaItem.meeting_id"},
+    )
+    attendances: list["Attendance"] = Relationship(
+        back_populates="meeting", sa_relationship_kwargs={"order_by": "Attendance.position"}
+    )
+    attachments: list["Attachment"] = Relationship(
+        back_populates="meeting",
+        sa_relationship_kwargs={"order_by": "Attachment.position", "foreign_keys": "Attachment.meeting_id"},
+    )
+
+
+class Attendance(Timestamped, table=True):
+    """Who was invited to a meeting, and whether they came."""
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    position: int = 0
+    invited: bool = True
+    status: AttendanceStatus = Field(sa_column=enum_column(AttendanceStatus, default=AttendanceStatus.invited))
+    # the municipality this person represents at this meeting (voting seat), if any
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", ondelete="SET NULL")
+    # a deputy attending for a member
+    substitute_for_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    note: str = Field(default="", max_length=500)
+
+    meeting: Meeting = Relationship(back_populates="attendances")
+    person: Person = Relationship(sa_relationship_kwargs={"foreign_keys": "Attendance.person_id"})
+    municipality: Municipality | None = Relationship()
+    substitute_for: Person | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Attendance.substitute_for_id"}
+    )
+
+
+class Case(Timestamped, table=True):
+    """A case's identity across meetings: title, exemption, history."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    title: str = Field(max_length=300)
+    exempt: bool = False  # unntatt offentlighet
+    exemption_basis: str = Field(default="", max_length=100)  # hjemmel, e.g. "Offl. § 14"
+    public_title: str = Field(default="", max_length=300)  # shown instead of title when exempt
+
+    treatments: list["AgendaItem"] = Relationship(
+        back_populates="case", sa_relationship_kwargs={"order_by": "AgendaItem.id"}
+    )
+
+
+class AgendaItem(Timestamped, table=True):
+    """One treatment of a case in one meeting: its place on the saksliste and its outcome.
+
+    The case number is stored as year + sequence (eInnsyn's møtesaksår and
+    møtesakssekvensnummer); "38-25" is a format of those two, never the key. ``body_id``
+    is repeated here so that the database itself makes a duplicate number impossible.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("body_id", "number_year", "number_seq", name="uq_agenda_item_number"),
+        sa.CheckConstraint("(number_year IS NULL) = (number_seq IS NULL)", name="ck_agenda_item_number_pair"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    case_id: int = Field(foreign_key="case.id", ondelete="CASCADE", index=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE")
+    position: int = 0
+    number_year: int | None = None
+    number_seq: int | None = None
+    kind: CaseKind | None = Field(default=None, sa_column=enum_column(CaseKind, nullable=True))
+    case_handler_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    status: ItemStatus = Field(sa_column=enum_column(ItemStatus, default=ItemStatus.draft))
+    # sub-points listed under the title on the saksliste (e.g. the projects under 44-25)
+    agenda_note: str = Field(default="", sa_type=sa.Text)
+    agenda_note_html: str = Field(default="", sa_type=sa.Text)
+    background: str = Field(default="", sa_type=sa.Text)  # opplysninger til saken
+    background_html: str = Field(default="", sa_type=sa.Text)
+    assessment: str = Field(default="", sa_type=sa.Text)  # vurdering
+    assessment_html: str = Field(default="", sa_type=sa.Text)
+    proposal: str = Field(default="", sa_type=sa.Text)  # forslag til vedtak
+    proposal_html: str = Field(default="", sa_type=sa.Text)
+    decision: str = Field(default="", sa_type=sa.Text)  # vedtak
+    decision_html: str = Field(default="", sa_type=sa.Text)
+    discussion: str = Field(default="", sa_type=sa.Text)  # diskusjoner i møtet
+    discussion_html: str = Field(default="", sa_type=sa.Text)
+    majority_rule: MajorityRule = Field(sa_column=enum_column(MajorityRule, default=MajorityRule.simple))
+    # the earlier treatment this one continues (utsatt sak)
+    deferred_from_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+
+    meeting: Meeting = Relationship(
+        back_populates="items", sa_relationship_kwargs={"foreign_keys": "AgendaItem.meeting_id"}
+    )
+    case: Case = Relationship(back_populates="treatments")
+    case_handler: Person | None = Relationship()
+    deferred_from: "AgendaItem" = Relationship(
+        sa_relationship_kwargs={"remote_side": "AgendaItem.id", "foreign_keys": "AgendaItem.deferred_from_id"}
+    )
+    attachments: list["Attachment"] = Relationship(
+        back_populates="agenda_item",
+        sa_relationship_kwargs={"order_by": "Attachment.position", "foreign_keys": "Attachment.agenda_item_id"},
+    )
+    vote_events: list["VoteEvent"] = Relationship(
+        back_populates="agenda_item", sa_relationship_kwargs={"order_by": "VoteEvent.id"}
+    )
+
+    MARKDOWN_FIELDS: ClassVar[tuple[str, ...]] = ("agenda_note", "background", "assessment", "proposal", "decision", "discussion")
+
+
+class Disqualification(Timestamped, table=True):
+    """A member who declared themselves disqualified (inhabil) for a case."""
+
+    __table_args__ = (sa.UniqueConstraint("agenda_item_id", "person_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id", ondelete="CASCADE", index=True)
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
+    reason: str = Field(default="", max_length=500)
+
+
+class VoteEvent(Timestamped, table=True):
+    """One vote on a case (Popolo VoteEvent); the per-municipality votes belong to it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id", ondelete="CASCADE", index=True)
+    subject: str = Field(default="", max_length=500)  # what was voted on, e.g. "Forslag til vedtak"
+    requirement: MajorityRule = Field(sa_column=enum_column(MajorityRule, default=MajorityRule.simple))
+
+    agenda_item: AgendaItem = Relationship(back_populates="vote_events")
+    votes: list["Vote"] = Relationship(back_populates="event")
+
+
+class Vote(Timestamped, table=True):
+    """How one municipality's representative voted (group = municipality)."""
+
+    __table_args__ = (sa.UniqueConstraint("vote_event_id", "municipality_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    vote_event_id: int = Field(foreign_key="voteevent.id", ondelete="CASCADE", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    choice: VoteChoice = Field(sa_column=enum_column(VoteChoice))
+
+    event: VoteEvent = Relationship(back_populates="votes")
+    municipality: Municipality = Relationship()
+
+
+class Attachment(Timestamped, table=True):
+    """A Vedlegg of a meeting or of a case; ``file_id`` is empty when only the title is known."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="CASCADE", index=True)
+    file_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="RESTRICT")
+    position: int = 0
+    title: str = Field(max_length=300)
+    filename: str = Field(default="", max_length=300)
+    exempt: bool = False
+    exemption_basis: str = Field(default="", max_length=100)
+
+    meeting: Meeting | None = Relationship(
+        back_populates="attachments", sa_relationship_kwargs={"foreign_keys": "Attachment.meeting_id"}
+    )
+    agenda_item: AgendaItem | None = Relationship(
+        back_populates="attachments", sa_relationship_kwargs={"foreign_keys": "Attachment.agenda_item_id"}
+    )
+    file: StoredFile | None = Relationship()
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class Project(Timestamped, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    short_name: str = Field(default="", max_length=50)
+    description: str = Field(default="", sa_type=sa.Text)
+    description_html: str = Field(default="", sa_type=sa.Text)
+    phase: ProjectPhase = Field(sa_column=enum_column(ProjectPhase, default=ProjectPhase.idea))
+    health: Health | None = Field(default=None, sa_column=enum_column(Health, nullable=True))
+    health_reason: str = Field(default="", max_length=500)
+    owner: str = Field(default="", max_length=200)  # prosjekteier
+    lead: str = Field(default="", max_length=200)  # prosjektleder
+    start: date | None = None
+    planned_end: date | None = None
+    position: int = 0
+
+    MARKDOWN_FIELDS: ClassVar[tuple[str, ...]] = ("description",)
+
+    decisions: list["ProjectDecision"] = Relationship(
+        back_populates="project", sa_relationship_kwargs={"order_by": "ProjectDecision.decided_on"}
+    )
+
+
+class ProjectDecision(Timestamped, table=True):
+    """A decision that starts or changes a joint project, which municipalities answer.
+
+    The decision may have been made in a meeting boardroom holds (``agenda_item_id``) or
+    earlier, outside it (then ``decided_on`` and ``decided_text`` say when).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    title: str = Field(max_length=300)  # "Felles anskaffelse EPJ helse og omsorg"
+    decided_on: date
+    decided_text: str = Field(default="", max_length=100)  # as printed, e.g. "Kunngjort juni 2025"
+    remark: str = Field(default="", max_length=1000)  # remark on the decision as a whole
+    position: int = 0
+
+    project: Project = Relationship(back_populates="decisions")
+    answers: list["Participation"] = Relationship(
+        back_populates="decision", sa_relationship_kwargs={"order_by": "Participation.answered_on"}
+    )
+
+
+class Participation(Timestamped, table=True):
+    """One answer of one municipality to a project decision; the history is all its rows.
+
+    The current state of a municipality is its latest answer; counts such as "18/19" are
+    derived from the current states (``boardroom.participation``), never stored.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    decision_id: int = Field(foreign_key="projectdecision.id", ondelete="CASCADE", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="CASCADE", index=True)
+    answer: ParticipationAnswer = Field(sa_column=enum_column(ParticipationAnswer))
+    answered_on: date
+    source: str = Field(default="", max_length=200)  # "vedtak", "e-post", "telefon", "brev"
+    source_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    remark: str = Field(default="", max_length=1000)
+
+    decision: ProjectDecision = Relationship(back_populates="answers")
+    municipality: Municipality = Relationship()
+
+
+class StatusReport(Timestamped, table=True):
+    """A project's status as reported in a meeting case ("Status prosjekter og vedtak")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    reported_on: date
+    title: str = Field(default="", max_length=300)
+    text: str = Field(default="", sa_type=sa.Text)
+    text_html: str = Field(default="", sa_type=sa.Text)
+    phase: ProjectPhase | None = Field(default=None, sa_column=enum_column(ProjectPhase, nullable=True))
+    health: Health | None = Field(default=None, sa_column=enum_column(Health, nullable=True))
+
+    MARKDOWN_FIELDS: ClassVar[tuple[str, ...]] = ("text",)
+
+
+class Grant(Timestamped, table=True):
+    """External funding (eksterne tilskudd): a project grant, or other income of the body."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL", index=True)
+    purpose: str = Field(max_length=300)  # "Tiltak/prosjekt"
+    funder: str = Field(max_length=200)  # "Finansiert av"
+    amount: Decimal = Field(sa_column=money_column())
+    year: int
+    position: int = 0
+
+
+class Benefit(Timestamped, table=True):
+    """A planned or realised benefit (gevinst) of a project for one municipality."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id", ondelete="CASCADE", index=True)
+    municipality_id: int = Field(foreign_key="municipality.id", ondelete="CASCADE", index=True)
+    kind: BenefitKind = Field(sa_column=enum_column(BenefitKind))
+    description: str = Field(default="", max_length=500)
+    amount: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))  # NOK per period
+    hours: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(10, 1), nullable=True))
+    cost: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))  # cost side, NOK
+    period: str = Field(default="year", max_length=10)  # "month" or "year"
+    as_of: date | None = None
+
+
+class FollowUp(Timestamped, table=True):
+    """An action from a case (oppfølgingspunkt), closed by a later case."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agendaitem.id", ondelete="CASCADE", index=True)
+    text: str = Field(sa_type=sa.Text)
+    responsible_person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    responsible_municipality_id: int | None = Field(
+        default=None, foreign_key="municipality.id", ondelete="SET NULL"
+    )
+    due_date: date | None = None
+    status: FollowUpStatus = Field(sa_column=enum_column(FollowUpStatus, default=FollowUpStatus.open))
+    closed_by_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+
+
+# --------------------------------------------------------------------------- costs
+
+
+class CostKey(Timestamped, table=True):
+    """How a cost is shared (fordelingsnøkkel): a flat part plus a per-inhabitant part.
+
+    Either percentages (``flat_percent`` + ``per_inhabitant_percent`` = 100), or a fixed
+    ``rate_per_inhabitant`` in NOK with the rest shared flat.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent = 100)",
+            name="ck_cost_key_sums_to_100",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    name: str = Field(max_length=200)
+    flat_percent: Decimal = Field(default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False))
+    per_inhabitant_percent: Decimal = Field(
+        default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False)
+    )
+    rate_per_inhabitant: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))
+
+
+class Cost(Timestamped, table=True):
+    """A cost shared among municipalities by a key."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    description: str = Field(max_length=300)
+    year: int
+    total: Decimal = Field(sa_column=money_column())
+    cost_key_id: int = Field(foreign_key="costkey.id", ondelete="RESTRICT")
+    sharing: CostSharing = Field(sa_column=enum_column(CostSharing, default=CostSharing.all_members))
+    population_date: date
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
+    project_decision_id: int | None = Field(default=None, foreign_key="projectdecision.id", ondelete="SET NULL")
+
+    cost_key: CostKey = Relationship()

@@ -1,0 +1,49 @@
+"""Markdown to safe HTML, rendered once when a row is saved.
+
+Markdown is converted by Python-Markdown and the result is cleaned by nh3 (ammonia) with
+an allow-list of tags and attributes and only http(s)/mailto links, so no script, event
+handler or ``javascript:`` URL can reach a page or a document.
+"""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "b", "i", "u", "s", "del", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+    "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str | None) -> str:
+    """Markdown text to sanitised HTML ('' for empty text)."""
+    if not text or not text.strip():
+        return ""
+    html = md.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_fields(obj) -> None:
+    """Fill ``<field>_html`` for every name in ``obj.MARKDOWN_FIELDS``."""
+    for name in obj.MARKDOWN_FIELDS:
+        setattr(obj, f"{name}_html", render_markdown(getattr(obj, name)))
+
+
+@event.listens_for(Session, "before_flush")
+def _render_markdown_before_flush(session, flush_context, instances):
+    """Render Markdown of every new or changed row that has Markdown fields."""
+    for obj in list(session.new) + list(session.dirty):
+        if getattr(obj, "MARKDOWN_FIELDS", None):
+            render_fields(obj)

@@ -1,0 +1,159 @@
+"""Fixtures: a real database per test run (SQLite file, or PostgreSQL when
+BOARDROOM_TEST_DATABASE_URL is set), emptied after every test; an app, a client, a
+command-line runner, a domain session and factories."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import event, text
+from sqlmodel import Session, SQLModel
+
+import boardroom.models as m
+from boardroom import create_app
+from boardroom.db import make_engine
+from boardroom.formatting import OSLO
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    url = os.environ.get("BOARDROOM_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def engine(database_url):
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+    SQLModel.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def _empty_tables(engine):
+    tables = SQLModel.metadata.sorted_tables
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def app(engine, database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "BASE_URL": "http://boardroom.test",
+        }
+    )
+    app.extensions["boardroom.engine"].dispose()
+    app.extensions["boardroom.engine"] = engine
+    yield app
+    _empty_tables(engine)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def session(app, engine):
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def demo(session):
+    """Digitale Helgeland's demo data, committed."""
+    from boardroom.demo import load_demo
+
+    load_demo(session)
+    session.commit()
+    return session
+
+
+@contextmanager
+def count_queries(engine):
+    """Counts the SQL statements run inside the block: ``with count_queries(e) as n: ...; n[0]``."""
+    counter = [0]
+
+    def _count(*_args):
+        counter[0] += 1
+
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+@pytest.fixture
+def query_counter(engine):
+    return lambda: count_queries(engine)
+
+
+def oslo(year, month, day, hour=0, minute=0):
+    return datetime(year, month, day, hour, minute, tzinfo=OSLO).astimezone(timezone.utc)
+
+
+@pytest.fixture
+def make_body(session):
+    def make(name="Styret i Testsamarbeidet", **kw):
+        body = m.Body(name=name, short_name=kw.pop("short_name", "TS"), **kw)
+        session.add(body)
+        session.flush()
+        return body
+
+    return make
+
+
+@pytest.fixture
+def make_meeting(session, make_body):
+    """A meeting with ``cases`` numbered agenda items (kinds, handlers and texts filled)."""
+
+    def make(cases=0, body=None, start=None, hours=3, **kw):
+        body = body or make_body()
+        start = start or oslo(2025, 10, 16, 10)
+        meeting = m.Meeting(body_id=body.id, starts_at=start, ends_at=start + timedelta(hours=hours), **kw)
+        session.add(meeting)
+        session.flush()
+        handler = m.Person(name="Hilde Rafaelsen", affiliation="DH")
+        session.add(handler)
+        session.flush()
+        year = start.astimezone(OSLO).year
+        for i in range(cases):
+            case = m.Case(body_id=body.id, title=f"Sak nummer {i + 1}")
+            session.add(case)
+            session.flush()
+            session.add(
+                m.AgendaItem(
+                    meeting_id=meeting.id, case_id=case.id, body_id=body.id, position=i,
+                    number_year=year, number_seq=i + 1, kind=m.CaseKind.decision,
+                    case_handler_id=handler.id, background=f"Bakgrunn for sak {i + 1} med **fet** tekst.",
+                    proposal="Styret godkjenner.", decision=f"Vedtak i sak {i + 1}.",
+                    discussion="- punkt en\n- punkt to",
+                )
+            )
+        session.commit()
+        return meeting
+
+    return make
