@@ -50,10 +50,11 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import templating
+    from . import cli, templating
     from .blueprints import api, calendar, errors, main, meetings, members, projects
 
     templating.init_app(app)
+    cli.init_app(app)
     errors.init_app(app)
     app.register_blueprint(main.bp)
     app.register_blueprint(meetings.bp)

@@ -15,19 +15,14 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from . import create_app, db
+from . import db
 
 
 def _session() -> Session:
     return Session(db.get_engine(), expire_on_commit=False)
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False)
-def main():
-    """boardroom: agendas, minutes, participation and meeting plans."""
-
-
-@main.group("db")
+@click.group("db")
 def db_group():
     """Database migrations."""
 
@@ -40,7 +35,7 @@ def db_upgrade():
     click.echo("Databasen er oppdatert.")
 
 
-@main.command("demo")
+@click.command("demo")
 @with_appcontext
 def demo_command():
     """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
@@ -53,7 +48,7 @@ def demo_command():
     click.echo(summary)
 
 
-@main.group("export")
+@click.group("export")
 def export_group():
     """Write documents to files."""
 
@@ -93,7 +88,7 @@ def export_calendar(out_dir: str):
     click.echo(str(path))
 
 
-@main.command("serve")
+@click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
 @click.option("--workers", default=2, type=int, show_default=True)
@@ -106,3 +101,25 @@ def serve(host: str, port: int, workers: int):
         raise click.ClickException("Fant ikke gunicorn.")
     click.echo(f"boardroom kjører på http://{host}:{port}/")
     os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "boardroom:create_app()"])
+
+
+def init_app(app) -> None:
+    """Attach the commands to the app, so `boardroom` and app.test_cli_runner() both see them."""
+    for command in (db_group, demo_command, export_group, serve):
+        app.cli.add_command(command)
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+main = FlaskGroup(
+    name="boardroom",
+    help="boardroom: agendas, minutes, participation and meeting plans.",
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+)
