@@ -8,7 +8,6 @@ import icalendar
 import vobject
 
 import boardroom.models as m
-from boardroom.cli import main as cli
 from boardroom.formatting import OSLO
 from tests.conftest import oslo
 
@@ -206,7 +205,7 @@ def test_empty_plan_is_a_valid_calendar(client):
 
 def test_export_calendar_command(runner, session, make_body, make_meeting, tmp_path):
     timed, two_days, cancelled = plan(session, make_body, make_meeting)
-    result = runner.invoke(cli, ["export", "calendar", "-o", str(tmp_path / "exports")])
+    result = runner.invoke(args=["export", "calendar", "-o", str(tmp_path / "exports")])
     assert result.exit_code == 0, result.output
     path = tmp_path / "exports" / "moteplan.ics"
     assert result.output.strip() == str(path)

@@ -1,5 +1,181 @@
-"""Blueprint: api (to be filled)."""
+"""Read-only JSON: meetings, one meeting with its saksliste, projects with participation.
 
-from flask import Blueprint
+Every list is built in a fixed number of queries. Exempt cases show only their number,
+public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
+"""
 
-bp = Blueprint("api", __name__)
+from __future__ import annotations
+
+from flask import Blueprint, abort
+from sqlmodel import select
+
+from ..db import get_session
+from ..formatting import local, meeting_when
+from ..ical import EXEMPT_TITLE, load_meetings, meeting_url, shown_title
+from ..labels import label
+from ..minutes import assemble, item_number, load_meeting
+from ..models import AgendaItem, Attachment, Attendance, Meeting, Project
+from ..participation import DecisionStatus, overview
+from .calendar import base_url
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+TEXT_FIELDS = ("proposal", "decision", "discussion", "background")
+
+
+def iso(day) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def meeting_summary(meeting: Meeting, site: str) -> dict:
+    url = meeting_url(meeting, site)
+    return {
+        "id": meeting.id,
+        "body": {"id": meeting.body.id, "name": meeting.body.name, "short_name": meeting.body.short_name},
+        "title": meeting.title,
+        "start": local(meeting.starts_at).isoformat(),
+        "end": local(meeting.ends_at).isoformat(),
+        "all_day": meeting.all_day,
+        "when": meeting_when(meeting),
+        "place": meeting.place,
+        "mode": meeting.mode.value,
+        "mode_label": label(meeting.mode),
+        "status": meeting.status.value,
+        "status_label": label(meeting.status),
+        "url": url,
+        "protokoll_url": f"{url}/protokoll.docx",
+        "cases": len(meeting.items),
+    }
+
+
+def attachment_json(attachment: Attachment) -> dict:
+    if attachment.exempt:
+        return {"title": EXEMPT_TITLE, "exempt": True, "exemption_basis": attachment.exemption_basis}
+    return {"title": attachment.title, "filename": attachment.filename, "exempt": False}
+
+
+def agenda_item_json(item: AgendaItem, site: str) -> dict:
+    number = {"number": item_number(item), "number_year": item.number_year, "number_seq": item.number_seq}
+    if item.case.exempt:
+        return {
+            **number,
+            "title": shown_title(item.case),
+            "public_title": shown_title(item.case),
+            "exempt": True,
+            "exemption_basis": item.case.exemption_basis,
+        }
+    earlier = item.deferred_from
+    return {
+        "id": item.id,
+        **number,
+        "title": item.case.title,
+        "exempt": False,
+        "kind": item.kind.value if item.kind else None,
+        "kind_label": label(item.kind),
+        "case_handler": item.case_handler.name if item.case_handler else None,
+        "status": item.status.value,
+        "status_label": label(item.status),
+        **{name: {"markdown": getattr(item, name), "html": getattr(item, f"{name}_html")} for name in TEXT_FIELDS},
+        "deferred_from": (
+            {"id": earlier.id, "number": item_number(earlier), "meeting_id": earlier.meeting_id}
+            if earlier else None
+        ),
+        "attachments": [attachment_json(a) for a in item.attachments],
+        "url": f"{site.rstrip('/')}/cases/{item.id}",
+    }
+
+
+def attendance_json(att: Attendance) -> dict:
+    town = att.municipality
+    return {
+        "name": att.person.name,
+        "municipality": {"number": town.number, "name": town.name} if town else None,
+        "invited": att.invited,
+        "status": att.status.value,
+        "status_label": label(att.status),
+        "substitute_for": att.substitute_for.name if att.substitute_for else None,
+    }
+
+
+def decision_json(status: DecisionStatus) -> dict:
+    decision = status.decision
+    participation = []
+    for town in status.members:
+        answer = status.answer_for(town)
+        participation.append({
+            "kommunenummer": town.number,
+            "name": town.name,
+            # no answer yet counts as "avklares", as in the count
+            **({"answer": answer.answer.value, "answer_label": label(answer.answer)} if answer
+               else {"answer": "pending", "answer_label": "Avklares"}),
+            "remark": answer.remark if answer else "",
+            "answered_on": iso(answer.answered_on) if answer else None,
+            "source": answer.source if answer else "",
+        })
+    return {
+        "id": decision.id,
+        "title": decision.title,
+        "decided_on": iso(decision.decided_on),
+        "decided_text": decision.decided_text,
+        "remark": decision.remark,
+        "count": status.count,
+        "summary": status.summary,
+        "participation": participation,
+    }
+
+
+@bp.get("/meetings")
+def meetings():
+    site = base_url()
+    return [meeting_summary(m, site) for m in load_meetings(get_session())]
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    session = get_session()
+    found = load_meeting(session, meeting_id)
+    if found is None:
+        abort(404, "Møtet finnes ikke.")
+    site = base_url()
+    minutes = assemble(session, found)
+    return {
+        **meeting_summary(found, site),
+        "purpose": found.purpose,
+        "agenda": [agenda_item_json(item, site) for item in found.items],
+        "attendance": [attendance_json(a) for a in found.attendances],
+        "attachments": [attachment_json(a) for a in found.attachments],
+        "minutes": {
+            "members_text": minutes.members_text,
+            "invited_text": minutes.invited_text,
+            "present_text": minutes.present_text,
+            "absent_text": minutes.absent_text,
+        },
+    }
+
+
+@bp.get("/projects")
+def projects():
+    session = get_session()
+    _, statuses = overview(session)
+    by_project: dict[int, list[dict]] = {}
+    for status in statuses:
+        by_project.setdefault(status.decision.project_id, []).append(decision_json(status))
+    rows = session.exec(select(Project).order_by(Project.position, Project.name, Project.id))
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "short_name": p.short_name,
+            "phase": p.phase.value,
+            "phase_label": label(p.phase),
+            "health": p.health.value if p.health else None,
+            "health_label": label(p.health),
+            "health_reason": p.health_reason,
+            "owner": p.owner,
+            "lead": p.lead,
+            "start": iso(p.start),
+            "planned_end": iso(p.planned_end),
+            "decisions": by_project.get(p.id, []),
+        }
+        for p in rows
+    ]
