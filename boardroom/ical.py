@@ -21,7 +21,7 @@ from .labels import label
 from .minutes import item_number
 from .models import AgendaItem, Case, Meeting, MeetingStatus
 
-PRODID = "-//boardroom//Møteplan//NB"
+PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"
 EXEMPT_TITLE = "Unntatt offentlighet"
 
@@ -151,11 +151,11 @@ def make_calendar(meetings: list[Meeting], base_url: str) -> icalendar.Calendar:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"Møteplan – {bodies.pop()}" if len(bodies) == 1 else "Møteplan")
     cal.add("x-wr-timezone", TIMEZONE)
-    # always, first: even a plan of only all-day meetings says which zone its dates are in
+    # always, and first: every timed event is in Europe/Oslo, and even a plan of only
+    # all-day meetings says which zone its dates belong to
     cal.add_component(oslo_timezone())
     for meeting in meetings:
         cal.add_component(meeting_event(meeting, base_url))
-    cal.add_missing_timezones()  # a no-op unless an event uses another zone
     return cal
 
 

@@ -189,6 +189,17 @@ def test_conditional_get_answers_304(client, session, make_meeting):
     assert b"Mo i Rana" in changed.data
 
 
+def test_new_case_updates_description_and_etag(client, session, make_meeting):
+    meeting = make_meeting()
+    first = fetch(client)
+    assert b"Saksliste" not in first.data
+    add_case(session, meeting, 45, "Budsjett 2026")
+    again = fetch(client, **{"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    ev = icalendar.Calendar.from_ical(again.data).walk("VEVENT")[0]
+    assert str(ev["DESCRIPTION"]).splitlines()[-1] == "45-25 Budsjett 2026"
+
+
 def test_several_bodies_share_one_plan(client, make_body, make_meeting):
     make_meeting(body=make_body("Styret"))
     make_meeting(body=make_body("Arbeidsutvalget"), start=oslo(2025, 11, 1, 9))
