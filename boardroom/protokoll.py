@@ -31,8 +31,9 @@ from .participation import join_names
 FONT = "Calibri"
 LANGUAGE = "nb-NO"
 MARGIN = Mm(25)
-AGENDA_COLUMNS = (("Sak", Mm(18)), ("Tema", Mm(86)), ("Sakstype", Mm(28)), ("Saksbehandler", Mm(28)))
+AGENDA_COLUMNS = (("Sak", Mm(16)), ("Tema", Mm(84)), ("Sakstype", Mm(25)), ("Saksbehandler", Mm(35)))
 SIGNATURE_LINE = "_" * 32
+HEADER_SHADE = "D9D9D9"
 
 
 def protokoll_filename(meeting: Meeting) -> str:
@@ -106,23 +107,27 @@ def _page_footer(section, title: str) -> None:
     """'Protokoll Styremøte 16. oktober 2025 – side 1 av 3' at the foot of every page."""
     p = section.footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.add_run(f"{title} – side ")
+    p.add_run(f"{title} – side ").font.size = Pt(9)
     _field(p, "PAGE")
-    p.add_run(" av ")
+    p.add_run(" av ").font.size = Pt(9)
     _field(p, "NUMPAGES")
-    for run in p.runs:
-        run.font.size = Pt(9)
 
 
 def _field(paragraph, instruction: str) -> None:
+    """A field Word fills in (PAGE, NUMPAGES), showing "1" until it does."""
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), instruction)
-    run = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    run.append(text)
-    field.append(run)
-    paragraph._p.append(field)
+    run = paragraph.add_run("1")
+    run.font.size = Pt(9)
+    run._r.addprevious(field)
+    field.append(run._r)
+
+
+def _shade(cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", colour)):
+        shading.set(qn(key), value)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _labelled(doc, name: str, value: str) -> None:
@@ -148,10 +153,7 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
     ):
         if value:
             _labelled(doc, name, value)
-    if meeting.attachments:
-        doc.add_paragraph().add_run("Vedlegg:").bold = True
-        for attachment in meeting.attachments:
-            doc.add_paragraph(_attachment_title(attachment))
+    _write_attachments(doc, meeting.attachments)
 
 
 def _write_agenda(doc, items: list[AgendaItem]) -> None:
@@ -166,6 +168,7 @@ def _write_agenda(doc, items: list[AgendaItem]) -> None:
     mark_header_row(table.rows[0])
     for cell, (name, _width) in zip(table.rows[0].cells, AGENDA_COLUMNS):
         cell.paragraphs[0].add_run(name).bold = True
+        _shade(cell, HEADER_SHADE)
     for row, item in zip(table.rows[1:], items):
         number, tema, kind, handler = row.cells
         number.text = item_number(item)
@@ -175,8 +178,9 @@ def _write_agenda(doc, items: list[AgendaItem]) -> None:
         kind.text = label(item.kind)
         handler.text = item.case_handler.name if item.case_handler else ""
     for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
+        column.width = width  # the grid, which LibreOffice reads
         for cell in column.cells:
-            cell.width = width
+            cell.width = width  # each cell, which Word reads
 
 
 def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
@@ -214,10 +218,7 @@ def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
         if html:
             doc.add_heading(heading, level=2)
             add_html(doc, html)
-    if item.attachments:
-        doc.add_paragraph().add_run("Vedlegg:").bold = True
-        for attachment in item.attachments:
-            doc.add_paragraph(_attachment_title(attachment))
+    _write_attachments(doc, item.attachments)
 
 
 def _write_signatures(doc, meeting: Meeting) -> None:
@@ -248,11 +249,19 @@ def _title(item: AgendaItem) -> str:
     return item.case.title
 
 
-def _attachment_title(attachment) -> str:
-    if not attachment.exempt:
-        return attachment.title
-    basis = f", {attachment.exemption_basis}" if attachment.exemption_basis else ""
-    return f"{attachment.title} (unntatt offentlighet{basis})"
+def _write_attachments(doc, attachments) -> None:
+    """'Vedlegg:', then one attachment a line, close together."""
+    if not attachments:
+        return
+    p = doc.add_paragraph()
+    p.add_run("Vedlegg:").bold = True
+    p.paragraph_format.space_after = Pt(0)
+    for attachment in attachments:
+        title = attachment.title
+        if attachment.exempt:
+            basis = f", {attachment.exemption_basis}" if attachment.exemption_basis else ""
+            title = f"{title} (unntatt offentlighet{basis})"
+        doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
 
 
 def _vote_summary(event, voters: dict[int, str]) -> str:
