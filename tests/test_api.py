@@ -286,3 +286,27 @@ def test_query_counts_do_not_grow(client, session, make_body, make_meeting, quer
     participation_set(session, make_body, name="Felles sak/arkiv")
     assert count("/api/projects") == one
     assert len(client.get("/api/projects").get_json()) == 3
+
+
+def test_demo_meeting_and_projects(client, demo):
+    meetings = client.get("/api/meetings").get_json()
+    assert [(r["start"][:10], r["cases"]) for r in meetings] == [
+        ("2025-10-16", 12), ("2026-01-19", 0), ("2026-03-20", 0), ("2026-06-11", 0), ("2026-10-15", 0),
+    ]
+    data = client.get(f"/api/meetings/{meetings[0]['id']}").get_json()
+    agenda = data["agenda"]
+    assert [a["number"] for a in agenda] == [f"{n}-25" for n in range(38, 50)]
+    assert (agenda[0]["title"], agenda[0]["kind_label"]) == ("Godkjenning av innkalling og agenda", "Beslutning")
+    assert agenda[7]["title"] == "Møteplan for 2026"
+    assert agenda[-1]["kind_label"] == "Eventuelt"
+    assert data["minutes"]["invited_text"].startswith("Alle styremedlemmer, Hilde Rafaelsen")
+
+    decisions = {d["title"]: d for p in client.get("/api/projects").get_json() for d in p["decisions"]}
+    epj = decisions["Felles anskaffelse EPJ helse og omsorg"]
+    assert (epj["count"], epj["summary"]) == ("18/19", "Alle unntatt: Bindal (18/19)")
+    assert len(epj["participation"]) == 19
+    assert [p["name"] for p in epj["participation"] if p["answer"] == "declines"] == ["Bindal"]
+    welfare = decisions["Felles anskaffelse Velferdsteknologisk plattform med Rana"]
+    assert welfare["count"] == "7/19"
+    assert welfare["summary"].startswith("Kun: ") and welfare["summary"].endswith("(7/19)")
+    assert welfare["decided_text"] == "Kunngjort juni 2025"

@@ -234,3 +234,26 @@ def test_query_count_does_not_grow_with_cases(client, make_meeting, query_counte
         body = fetch(client).data
     assert body.count(b"BEGIN:VEVENT") == 2
     assert many[0] == few[0]
+
+
+def test_demo_meeting_plan(client, demo):
+    cal = icalendar.Calendar.from_ical(fetch(client).data)
+    assert str(cal["X-WR-CALNAME"]) == "Møteplan – Styret i Digitale Helgeland"
+    events = cal.walk("VEVENT")
+    assert [(ev["DTSTART"].dt, ev["DTEND"].dt, str(ev["STATUS"])) for ev in events] == [
+        (date(2025, 10, 16), date(2025, 10, 17), "CONFIRMED"),
+        # the 2026 plan of 45-25: 19.–20. januar, 20. mars, 11.–12. juni, 15.–16. oktober
+        (date(2026, 1, 19), date(2026, 1, 21), "TENTATIVE"),
+        (date(2026, 3, 20), date(2026, 3, 21), "TENTATIVE"),
+        (date(2026, 6, 11), date(2026, 6, 13), "TENTATIVE"),
+        (date(2026, 10, 15), date(2026, 10, 17), "TENTATIVE"),
+    ]
+    assert "Møteform: Digitalt" in str(events[2]["DESCRIPTION"]).splitlines()
+    assert str(events[4]["LOCATION"]) == "Bodø"
+
+    lines = str(events[0]["DESCRIPTION"]).splitlines()
+    saksliste = lines[lines.index("Saksliste:") + 1:]
+    assert [line[:5] for line in saksliste] == [f"{n}-25" for n in range(38, 50)]
+    assert saksliste[0] == "38-25 Godkjenning av innkalling og agenda"
+    assert "45-25 Møteplan for 2026" in saksliste
+    assert saksliste[-1] == "49-25 Eventuelt"
