@@ -19,6 +19,7 @@ from html.parser import HTMLParser
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
@@ -32,6 +33,7 @@ FORMATS = {
 }
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 CODE_FONT = "Courier New"
+HEADER_SHADE = "D9D9D9"
 MAX_LIST_LEVEL = 3  # the built-in styles stop at "List Bullet 3" / "List Number 3"
 
 
@@ -106,6 +108,7 @@ class _Writer:
         self.lead = lead
         self.paragraphs: list[Paragraph] = []
         self.after_space = True  # collapse whitespace as HTML does
+        self.after_table = False  # the next paragraph keeps some distance from a table
 
     def write(self, root: Node) -> None:
         self.blocks(root.children)
@@ -128,6 +131,9 @@ class _Writer:
             p = self.container.add_paragraph(style=style)
         self.paragraphs.append(p)
         self.after_space = True
+        if self.after_table:
+            p.paragraph_format.space_before = Pt(8)
+            self.after_table = False
         if self.lead:
             if style is None:
                 p.add_run(self.lead).bold = True
@@ -231,6 +237,8 @@ class _Writer:
         for r, (cells, head) in enumerate(grid):
             if head:
                 mark_header_row(table.rows[r])
+                for cell in table.rows[r].cells:
+                    shade(cell)
             for c, cell_node in enumerate(cells):
                 p = table.cell(r, c).paragraphs[0]
                 self.after_space = True
@@ -239,6 +247,7 @@ class _Writer:
                 self.paragraphs.append(p)
                 if cell_node.attrs.get("align") in ALIGN:
                     p.alignment = ALIGN[cell_node.attrs["align"]]
+        self.after_table = True
 
     def _restart_numbering(self, style: str, start: int) -> int:
         """A new Word list instance for the style, so each <ol> counts from its own start."""
@@ -294,6 +303,14 @@ def mark_header_row(row) -> None:
     header = OxmlElement("w:tblHeader")
     header.set(qn("w:val"), "true")
     tr_pr.append(header)
+
+
+def shade(cell, colour: str = HEADER_SHADE) -> None:
+    """A light grey background, as for a header row."""
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", colour)):
+        shading.set(qn(key), value)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _bottom_border(p: Paragraph) -> None:

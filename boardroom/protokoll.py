@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from sqlmodel import Session, select
 
-from .docx_html import add_html, mark_header_row
+from .docx_html import add_html, mark_header_row, shade
 from .formatting import local, meeting_when, nb_date
 from .labels import label
 from .minutes import MinutesView, assemble, item_number
@@ -33,7 +33,6 @@ LANGUAGE = "nb-NO"
 MARGIN = Mm(25)
 AGENDA_COLUMNS = (("Sak", Mm(16)), ("Tema", Mm(84)), ("Sakstype", Mm(25)), ("Saksbehandler", Mm(35)))
 SIGNATURE_LINE = "_" * 32
-HEADER_SHADE = "D9D9D9"
 
 
 def protokoll_filename(meeting: Meeting) -> str:
@@ -123,13 +122,6 @@ def _field(paragraph, instruction: str) -> None:
     field.append(run._r)
 
 
-def _shade(cell, colour: str) -> None:
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", colour)):
-        shading.set(qn(key), value)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
 def _labelled(doc, name: str, value: str) -> None:
     """'Tid: 16. oktober 2025 kl. 10.00–15.00' with the label in bold."""
     p = doc.add_paragraph()
@@ -168,7 +160,7 @@ def _write_agenda(doc, items: list[AgendaItem]) -> None:
     mark_header_row(table.rows[0])
     for cell, (name, _width) in zip(table.rows[0].cells, AGENDA_COLUMNS):
         cell.paragraphs[0].add_run(name).bold = True
-        _shade(cell, HEADER_SHADE)
+        shade(cell)
     for row, item in zip(table.rows[1:], items):
         number, tema, kind, handler = row.cells
         number.text = item_number(item)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-from docx.table import Table
 from docx.text.paragraph import Paragraph
+from sqlmodel import select
 
 import boardroom.models as m
 from boardroom.minutes import load_meeting
@@ -312,3 +312,18 @@ def test_cli_export_writes_the_file(runner, make_meeting, tmp_path):
     result = runner.invoke(args=["export", "protokoll", "99999", "-o", str(tmp_path)])
     assert result.exit_code != 0
     assert "Fant ikke møte 99999." in result.output
+
+
+def test_demo_meeting_protokoll(demo):
+    meeting = demo.exec(select(m.Meeting).order_by(m.Meeting.starts_at)).first()
+    doc = protokoll(demo, meeting.id)
+    found = headings(doc)
+    assert [h.split()[1] for h in found] == [f"{n}-25" for n in range(38, 50)]
+    assert found[0] == "Sak 38-25 Godkjenning av innkalling og agenda"
+    assert found[-1] == "Sak 49-25 Eventuelt"
+    saksliste = doc.tables[0]
+    assert len(saksliste.rows) == 1 + 12
+    status = next(row for row in saksliste.rows if row.cells[0].text == "44-25")
+    assert "ConnectFlow" in [p.text for p in status.cells[1].paragraphs if p.style.name == "List Bullet"]
+    text = blocks(doc)
+    assert text[-2:] == ["_" * 32 + "\nRobert Pettersen (møteleder)", "_" * 32 + "\nRenate Mathisen"]
