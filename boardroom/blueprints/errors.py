@@ -19,7 +19,7 @@ def handle_http_error(error: HTTPException):
     # a view's own Norwegian explanation (abort(404, "Møtet finnes ikke.")), not Werkzeug's default
     detail = error.description if error.description != type(error).description else ""
     if request.path.startswith("/api/"):
-        return jsonify(error=message, detail=detail, status=code), code
+        return jsonify(error=detail or message, detail=detail, status=code), code
     return render_template("errors/error.html", code=code, message=message, detail=detail), code
 
 
