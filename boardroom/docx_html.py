@@ -320,7 +320,7 @@ def _bottom_border(p: Paragraph) -> None:
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
         bottom.set(qn(key), value)
     borders.append(bottom)
-    p._p.get_or_add_pPr().append(borders)  # a plain paragraph: nothing may follow pBdr
+    p._p.get_or_add_pPr().insert(0, borders)  # a paragraph without style: pBdr comes first
 
 
 def _int(value, default: int) -> int:
