@@ -61,3 +61,11 @@ def nb_number(value, decimals: int = 0) -> str:
 def nok(value) -> str:
     """kr 4 956 481,97"""
     return f"kr {nb_number(value, 2)}"
+
+
+_NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "Æ": "[", "Ø": "\\", "Å": "]"})
+
+
+def nb_sort_key(text: str) -> str:
+    """Sort key for Norwegian alphabetical order (… x y z æ ø å)."""
+    return text.casefold().translate(_NB_ORDER)

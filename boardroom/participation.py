@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from .formatting import nb_sort_key
 from .models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 
 
@@ -51,15 +52,15 @@ class DecisionStatus:
 
     @property
     def summary(self) -> str:
-        """The reference's Kommunestatus: 'Alle unntatt: Bindal (18/19)'."""
+        """The reference's Kommunestatus: 'Alle unntatt: Bindal (18/19)', names alphabetical."""
         total = len(self.members)
-        others = [m.name for m in self.members if m not in self.joined]
+        others = sorted((m.name for m in self.members if m not in self.joined), key=nb_sort_key)
         if len(self.joined) == total:
             text = "Alle kommuner"
         elif len(self.joined) * 2 >= total:
             text = "Alle unntatt: " + join_names(others)
         else:
-            text = "Kun: " + join_names([m.name for m in self.joined])
+            text = "Kun: " + join_names(sorted((m.name for m in self.joined), key=nb_sort_key))
         return f"{text} ({self.count})"
 
     @property
