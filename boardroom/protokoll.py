@@ -22,7 +22,7 @@ from docx.shared import Mm, Pt
 from sqlmodel import Session, select
 
 from .docx_html import add_html, mark_header_row, shade
-from .formatting import local, meeting_when, nb_date
+from .formatting import local, meeting_when, nb_date, nb_sort_key
 from .labels import label
 from .minutes import MinutesView, assemble, item_number
 from .models import AgendaItem, ItemStatus, Meeting, Municipality, VoteChoice
@@ -264,7 +264,7 @@ def _vote_summary(event, voters: dict[int, str]) -> str:
     if not n_against and not n_abstain:
         return f"{subject}Enstemmig, {n_for} for."
     text = f"{subject}{n_for} for, {n_against} mot, {n_abstain} avstår."
-    against = sorted(voters[v.municipality_id] for v in event.votes if v.choice == VoteChoice.against)
+    against = sorted((voters[v.municipality_id] for v in event.votes if v.choice == VoteChoice.against), key=nb_sort_key)
     return f"{text} Mot: {join_names(against)}." if against else text
 
 
