@@ -627,3 +627,7 @@ class Cost(Timestamped, table=True):
     project_decision_id: int | None = Field(default=None, foreign_key="projectdecision.id", ondelete="SET NULL")
 
     cost_key: CostKey = Relationship()
+
+
+# Register the Markdown rendering on flush wherever the models are used (app, CLI, tests).
+from . import text as _text  # noqa: E402,F401

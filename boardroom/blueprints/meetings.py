@@ -1,13 +1,20 @@
 """Meetings: the list, one meeting with its saksliste and cases, one case, the minutes DOCX."""
 
 from io import BytesIO
+from itertools import groupby
 
-from flask import Blueprint, abort, send_file
+from flask import Blueprint, abort, render_template, send_file
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
 
 from ..db import get_session
-from ..minutes import load_meeting
+from ..formatting import local
+from ..minutes import assemble, item_number, load_meeting
+from ..models import AgendaItem, Case, Meeting, Vote, VoteEvent
 
 bp = Blueprint("meetings", __name__)
+bp.add_app_template_global(item_number)
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -18,6 +25,53 @@ def get_meeting_or_404(session, meeting_id: int):
     if meeting is None:
         abort(404, "Møtet finnes ikke.")
     return meeting
+
+
+def meetings_by_year(session) -> list[tuple[int, list[tuple[Meeting, int]]]]:
+    """Every meeting with its number of cases, grouped by year (newest year first)."""
+    counts = dict(
+        session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).group_by(AgendaItem.meeting_id)).all()
+    )
+    meetings = session.exec(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
+    rows = [(m, counts.get(m.id, 0)) for m in meetings]
+    groups = [(year, list(group)) for year, group in groupby(rows, key=lambda r: local(r[0].starts_at).year)]
+    return sorted(groups, key=lambda g: g[0], reverse=True)
+
+
+def get_item_or_404(session, item_id: int) -> AgendaItem:
+    """One treatment of a case with its meeting, texts, votes and the case's other treatments."""
+    item = session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.id == item_id)
+        .options(
+            selectinload(AgendaItem.meeting).selectinload(Meeting.body),
+            selectinload(AgendaItem.case).selectinload(Case.treatments).selectinload(AgendaItem.meeting),
+            selectinload(AgendaItem.case_handler),
+            selectinload(AgendaItem.attachments),
+            selectinload(AgendaItem.deferred_from).selectinload(AgendaItem.meeting),
+            selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
+        )
+    ).first()
+    if item is None:
+        abort(404, "Saken finnes ikke.")
+    return item
+
+
+@bp.get("/meetings")
+def index():
+    return render_template("meetings/index.html", years=meetings_by_year(get_session()))
+
+
+@bp.get("/meetings/<int:meeting_id>")
+def show(meeting_id: int):
+    session = get_session()
+    meeting = get_meeting_or_404(session, meeting_id)
+    return render_template("meetings/show.html", meeting=meeting, minutes=assemble(session, meeting))
+
+
+@bp.get("/cases/<int:agenda_item_id>")
+def case(agenda_item_id: int):
+    return render_template("meetings/case.html", item=get_item_or_404(get_session(), agenda_item_id))
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
