@@ -25,7 +25,13 @@ def render_markdown(text: str | None) -> str:
     """Markdown text to sanitised HTML ('' for empty text)."""
     if not text or not text.strip():
         return ""
-    html = md.markdown(text, extensions=["tables", "sane_lists"], output_format="html")
+    html = md.markdown(
+        text,
+        extensions=["tables", "sane_lists"],
+        # column alignment as align="right" (kept by nh3), not as a style attribute (dropped)
+        extension_configs={"tables": {"use_align_attribute": True}},
+        output_format="html",
+    )
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -3,12 +3,24 @@
 from flask import Blueprint, render_template
 
 from ..db import get_session
-from ..participation import overview
+from ..formatting import nb_sort_key
+from ..participation import DecisionStatus, overview
 
 bp = Blueprint("projects", __name__)
+
+
+def remark_lines(status: DecisionStatus) -> list[str]:
+    """Per-municipality remarks in alphabetical order: 'Meløy: Avklart på tlf/epost'."""
+    remarks = sorted(status.remarks, key=lambda pair: nb_sort_key(pair[0].name))
+    # "Bindal samarbeider sørover på eHelse" needs no "Bindal:" in front
+    return [a.remark if a.remark.startswith(m.name) else f"{m.name}: {a.remark}" for m, a in remarks]
 
 
 @bp.get("/participation")
 def participation():
     municipalities, statuses = overview(get_session())
-    return render_template("projects/participation.html", municipalities=municipalities, statuses=statuses)
+    return render_template(
+        "projects/participation.html",
+        municipalities=municipalities,
+        rows=[(status, remark_lines(status)) for status in statuses],
+    )
