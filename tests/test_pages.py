@@ -170,7 +170,8 @@ def test_markdown_is_rendered_and_sanitised(client, session, make_meeting):
     item = session.exec(select(m.AgendaItem).where(m.AgendaItem.meeting_id == meeting.id)).one()
     item.background = (
         "Bakgrunn med **fet** tekst.\n\n<script>alert('hei')</script>\n\n"
-        "[klikk her](javascript:alert(1)) og [Regjeringen](https://www.regjeringen.no/)"
+        "[klikk her](javascript:alert(1)) og [Regjeringen](https://www.regjeringen.no/)\n\n"
+        "| Utgifter | Beløp |\n|---|---:|\n| Lisenser | kr 499 320,00 |\n"
     )
     item.decision = 'Vedtatt <img src=x onerror="alert(1)">.'
     session.commit()
@@ -181,6 +182,9 @@ def test_markdown_is_rendered_and_sanitised(client, session, make_meeting):
         assert "javascript:" not in html
         assert '<a href="https://www.regjeringen.no/" rel="noopener noreferrer">Regjeringen</a>' in html
         assert "klikk her" in text_of(html)
+        # a wide table scrolls on its own, reachable by keyboard, with its numbers right-aligned
+        assert '<div class="table-scroll" role="region" aria-label="Tabell" tabindex="0"><table>' in html
+        assert '<td align="right">kr 499 320,00</td>' in html
 
 
 def test_case_texts_in_the_minutes_order(client, make_meeting):

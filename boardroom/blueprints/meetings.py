@@ -4,6 +4,7 @@ from io import BytesIO
 from itertools import groupby
 
 from flask import Blueprint, abort, render_template, send_file
+from markupsafe import Markup
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -15,6 +16,16 @@ from ..models import AgendaItem, Case, Meeting, Vote, VoteEvent
 
 bp = Blueprint("meetings", __name__)
 bp.add_app_template_global(item_number)
+
+
+@bp.app_template_filter()
+def scrollable_tables(html: str) -> Markup:
+    """Sanitised case HTML with each table in a region that scrolls sideways and takes keyboard focus."""
+    return Markup(
+        str(html or "")
+        .replace("<table>", '<div class="table-scroll" role="region" aria-label="Tabell" tabindex="0"><table>')
+        .replace("</table>", "</table></div>")
+    )
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
