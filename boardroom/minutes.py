@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from .formatting import local
@@ -29,22 +29,23 @@ def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
         select(Meeting)
         .where(Meeting.id == meeting_id)
         .options(
-            selectinload(Meeting.body),
-            selectinload(Meeting.chair),
-            selectinload(Meeting.co_signer),
+            # many-to-one rows join into their parent's query; lists come in one query each
+            joinedload(Meeting.body),
+            joinedload(Meeting.chair),
+            joinedload(Meeting.co_signer),
             selectinload(Meeting.attachments),
-            selectinload(Meeting.attendances).selectinload(Attendance.person),
-            selectinload(Meeting.attendances).selectinload(Attendance.municipality),
-            selectinload(Meeting.attendances).selectinload(Attendance.substitute_for),
-            selectinload(Meeting.items).selectinload(AgendaItem.case).selectinload(Case.treatments),
-            selectinload(Meeting.items).selectinload(AgendaItem.case_handler),
-            selectinload(Meeting.items).selectinload(AgendaItem.attachments),
-            selectinload(Meeting.items)
-            .selectinload(AgendaItem.deferred_from)
-            .selectinload(AgendaItem.meeting),
-            selectinload(Meeting.items)
-            .selectinload(AgendaItem.vote_events)
-            .selectinload(VoteEvent.votes),
+            selectinload(Meeting.attendances).options(
+                joinedload(Attendance.person),
+                joinedload(Attendance.municipality),
+                joinedload(Attendance.substitute_for),
+            ),
+            selectinload(Meeting.items).options(
+                joinedload(AgendaItem.case).selectinload(Case.treatments),
+                joinedload(AgendaItem.case_handler),
+                selectinload(AgendaItem.attachments),
+                joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
+                selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes),
+            ),
         )
     ).first()
 
@@ -54,7 +55,7 @@ def board_members(session: Session, body_id: int, day: date) -> list[Membership]
     seats = session.exec(
         select(Membership)
         .where(Membership.body_id == body_id, Membership.role.in_(BOARD_ROLES))
-        .options(selectinload(Membership.person), selectinload(Membership.municipality))
+        .options(joinedload(Membership.person), joinedload(Membership.municipality))
     ).all()
     seats = [s for s in seats if (s.start is None or s.start <= day) and (s.end is None or day <= s.end)]
     return sorted(seats, key=lambda s: s.id)  # the order the secretary entered them
