@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from .formatting import local
 from .models import (
-    AgendaItem, Attendance, AttendanceStatus, Case, Meeting, Membership, MembershipRole, VoteEvent,
+    AgendaItem, Attendance, AttendanceStatus, Meeting, Membership, MembershipRole, VoteEvent,
 )
 from .numbering import format_number
 from .participation import join_names
@@ -40,7 +40,7 @@ def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
                 joinedload(Attendance.substitute_for),
             ),
             selectinload(Meeting.items).options(
-                joinedload(AgendaItem.case).selectinload(Case.treatments),
+                joinedload(AgendaItem.case),
                 joinedload(AgendaItem.case_handler),
                 selectinload(AgendaItem.attachments),
                 joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),

@@ -54,7 +54,8 @@ class DecisionStatus:
     def summary(self) -> str:
         """The reference's Kommunestatus: 'Alle unntatt: Bindal (18/19)', names alphabetical."""
         total = len(self.members)
-        others = sorted((m.name for m in self.members if m not in self.joined), key=nb_sort_key)
+        joined = {m.id for m in self.joined}  # by id: model equality compares every field
+        others = sorted((m.name for m in self.members if m.id not in joined), key=nb_sort_key)
         if len(self.joined) == total:
             text = "Alle kommuner"
         elif len(self.joined) * 2 >= total:

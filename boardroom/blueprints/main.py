@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, g, render_template, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -22,10 +22,12 @@ COMING_MEETINGS = 5
 @bp.app_context_processor
 def layout_context():
     """The organisation shown in the header of every page, and the calendar link."""
-    try:
-        body = get_session().exec(select(Body).order_by(Body.id).limit(1)).first()
-    except SQLAlchemyError:  # an error page after a failed query must still render
-        body = None
+    body = g.get("site_body")  # a view that has loaded its body already sets it
+    if body is None:
+        try:
+            body = get_session().exec(select(Body).order_by(Body.id).limit(1)).first()
+        except SQLAlchemyError:  # an error page after a failed query must still render
+            body = None
     has_feed = "calendar.feed" in current_app.view_functions
     calendar_url = url_for("calendar.feed") if has_feed else "/calendar.ics"
     return {"site_body": body, "calendar_url": calendar_url}

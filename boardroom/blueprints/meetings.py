@@ -3,10 +3,10 @@
 from io import BytesIO
 from itertools import groupby
 
-from flask import Blueprint, abort, render_template, send_file
+from flask import Blueprint, abort, g, render_template, send_file
 from markupsafe import Markup
 from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import select
 
 from ..db import get_session
@@ -55,11 +55,11 @@ def get_item_or_404(session, item_id: int) -> AgendaItem:
         select(AgendaItem)
         .where(AgendaItem.id == item_id)
         .options(
-            selectinload(AgendaItem.meeting).selectinload(Meeting.body),
-            selectinload(AgendaItem.case).selectinload(Case.treatments).selectinload(AgendaItem.meeting),
-            selectinload(AgendaItem.case_handler),
+            joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+            joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting),
+            joinedload(AgendaItem.case_handler),
             selectinload(AgendaItem.attachments),
-            selectinload(AgendaItem.deferred_from).selectinload(AgendaItem.meeting),
+            joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
             selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
         )
     ).first()
@@ -77,12 +77,15 @@ def index():
 def show(meeting_id: int):
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
+    g.site_body = meeting.body
     return render_template("meetings/show.html", meeting=meeting, minutes=assemble(session, meeting))
 
 
 @bp.get("/cases/<int:agenda_item_id>")
 def case(agenda_item_id: int):
-    return render_template("meetings/case.html", item=get_item_or_404(get_session(), agenda_item_id))
+    item = get_item_or_404(get_session(), agenda_item_id)
+    g.site_body = item.meeting.body
+    return render_template("meetings/case.html", item=item)
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
