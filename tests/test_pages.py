@@ -273,7 +273,7 @@ def test_front_page_next_and_coming_meetings(client, session, make_meeting, make
 
 def test_front_page_without_meetings(client):
     text = get_text(client, "/")
-    assert "Ingen møter er planlagt." in text
+    assert "Neste møte Ingen kommende møter er planlagt." in text
 
 
 def test_cancelled_meeting_is_marked(client, make_meeting):
