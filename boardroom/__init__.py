@@ -40,6 +40,8 @@ def create_app(config: dict | None = None) -> Flask:
         SECRET_KEY=os.environ.get("BOARDROOM_SECRET_KEY") or instance_secret(app.instance_path),
         DATABASE_URL=os.environ.get("BOARDROOM_DATABASE_URL") or default_database_url(app.instance_path),
         BASE_URL=os.environ.get("BOARDROOM_BASE_URL", ""),
+        # how many generated pages and documents to keep (0: build every response anew)
+        RESPONSE_CACHE_SIZE=int(os.environ.get("BOARDROOM_RESPONSE_CACHE_SIZE", "256")),
         JSON_SORT_KEYS=False,
     )
     if config:
@@ -50,9 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import cli, templating
+    from . import cache, cli, templating
     from .blueprints import api, calendar, errors, main, meetings, members, projects
 
+    cache.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     errors.init_app(app)

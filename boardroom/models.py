@@ -629,5 +629,17 @@ class Cost(Timestamped, table=True):
     cost_key: CostKey = Relationship()
 
 
+class Revision(SQLModel, table=True):
+    """A single counter raised in the same transaction as every change to the data.
+
+    Generated pages and documents are cached under it (boardroom.cache): when it moves,
+    every cached copy is stale.
+    """
+
+    id: int = Field(default=1, primary_key=True)
+    value: int = 0
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
 # Register the Markdown rendering on flush wherever the models are used (app, CLI, tests).
 from . import text as _text  # noqa: E402,F401

@@ -182,9 +182,11 @@ def test_meeting_plan_for_2026(demo):
 
 
 def row_counts(session) -> dict[str, tuple[int, object]]:
-    """Rows and latest modification per table."""
+    """Rows and latest modification per table (and the change counter)."""
     return {
-        t.name: session.exec(select(func.count(), func.max(t.c.modified_at)).select_from(t)).one()
+        t.name: session.exec(
+            select(func.count(), func.max(t.c.modified_at if "modified_at" in t.c else t.c.value)).select_from(t)
+        ).one()
         for t in SQLModel.metadata.sorted_tables
     }
 

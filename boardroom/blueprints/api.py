@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, abort
 from sqlmodel import select
 
+from ..cache import cached
 from ..db import get_session
 from ..formatting import local, meeting_when
 from ..ical import EXEMPT_TITLE, load_meetings, meeting_url, shown_title
@@ -125,12 +126,14 @@ def decision_json(status: DecisionStatus) -> dict:
 
 
 @bp.get("/meetings")
+@cached
 def meetings():
     site = base_url()
     return [meeting_summary(m, site) for m in load_meetings(get_session())]
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cached
 def meeting(meeting_id: int):
     session = get_session()
     found = load_meeting(session, meeting_id)
@@ -154,6 +157,7 @@ def meeting(meeting_id: int):
 
 
 @bp.get("/projects")
+@cached
 def projects():
     session = get_session()
     _, statuses = overview(session)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, make_response, request
 
+from ..cache import cached
 from ..db import get_session
 from ..ical import changed_at, load_meetings, make_calendar  # importing ical registers SEQUENCE upkeep
 
@@ -14,6 +15,7 @@ def base_url() -> str:
 
 
 @bp.get("/calendar.ics")
+@cached
 def feed():
     """All meetings; answers 304 when the subscriber's copy is current (ETag / Last-Modified)."""
     meetings = load_meetings(get_session())

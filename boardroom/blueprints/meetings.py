@@ -1,14 +1,14 @@
 """Meetings: the list, one meeting with its saksliste and cases, one case, the minutes DOCX."""
 
-from io import BytesIO
 from itertools import groupby
 
-from flask import Blueprint, abort, g, render_template, send_file
+from flask import Blueprint, Response, abort, g, render_template
 from markupsafe import Markup
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import select
 
+from ..cache import cached
 from ..db import get_session
 from ..formatting import local
 from ..minutes import assemble, item_number, load_meeting
@@ -69,11 +69,13 @@ def get_item_or_404(session, item_id: int) -> AgendaItem:
 
 
 @bp.get("/meetings")
+@cached
 def index():
     return render_template("meetings/index.html", years=meetings_by_year(get_session()))
 
 
 @bp.get("/meetings/<int:meeting_id>")
+@cached
 def show(meeting_id: int):
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
@@ -82,6 +84,7 @@ def show(meeting_id: int):
 
 
 @bp.get("/cases/<int:agenda_item_id>")
+@cached
 def case(agenda_item_id: int):
     item = get_item_or_404(get_session(), agenda_item_id)
     g.site_body = item.meeting.body
@@ -89,14 +92,14 @@ def case(agenda_item_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
+@cached
 def protokoll(meeting_id: int):
     from ..protokoll import build_protokoll, protokoll_filename
 
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
-    return send_file(
-        BytesIO(build_protokoll(session, meeting)),
+    return Response(
+        build_protokoll(session, meeting),
         mimetype=DOCX_MIMETYPE,
-        as_attachment=True,
-        download_name=protokoll_filename(meeting),
+        headers={"Content-Disposition": f"attachment; filename={protokoll_filename(meeting)}"},  # an ASCII slug
     )

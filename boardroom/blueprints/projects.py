@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template
 
+from ..cache import cached
 from ..db import get_session
 from ..formatting import nb_sort_key
 from ..models import ParticipationAnswer
@@ -31,6 +32,7 @@ def matrix_cells(status: DecisionStatus, municipalities) -> list[str | None]:
 
 
 @bp.get("/participation")
+@cached
 def participation():
     municipalities, statuses = overview(get_session())
     return render_template(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:09:42.205956
+Create Date: 2026-11-22 00:39:10.147663
 """
 from typing import Sequence, Union
 
@@ -55,6 +55,14 @@ def upgrade() -> None:
     sa.Column('affiliation', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    op.create_table('revision',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.Column('changed_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id')
+    )
+    # the single change counter that cached pages and documents are keyed by
+    op.execute("INSERT INTO revision (id, value, changed_at) VALUES (1, 0, CURRENT_TIMESTAMP)")
     op.create_table('storedfile',
     sa.Column('created_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('modified_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
@@ -543,6 +551,7 @@ def downgrade() -> None:
 
     op.drop_table('case')
     op.drop_table('storedfile')
+    op.drop_table('revision')
     op.drop_table('person')
     with op.batch_alter_table('municipality', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_municipality_number'))
