@@ -43,6 +43,8 @@ def create_app(config: dict | None = None) -> Flask:
         # how many generated pages and documents to keep (0: build every response anew)
         RESPONSE_CACHE_SIZE=int(os.environ.get("BOARDROOM_RESPONSE_CACHE_SIZE", "256")),
         JSON_SORT_KEYS=False,
+        WTF_I18N_ENABLED=False,  # WTForms' own Norwegian messages (boardroom.forms.Form)
+        MAX_CONTENT_LENGTH=25 * 1024 * 1024,  # uploads larger than 25 MB are refused with 413
     )
     if config:
         app.config.update(config)
@@ -52,13 +54,15 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import cache, cli, templating
-    from .blueprints import api, calendar, errors, main, meetings, members, projects
+    from . import audit, cache, cli, templating  # noqa: F401  (audit registers its listener)
+    from .blueprints import api, auth, calendar, errors, main, meetings, members, projects
 
     cache.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     errors.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(projects.bp)

@@ -21,6 +21,7 @@ from flask import current_app, make_response, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
+from .access import access_level
 from .db import get_session
 from .models import Revision, utcnow
 
@@ -75,14 +76,14 @@ def init_app(app) -> None:
 def cached(view):
     """Cache a GET view's successful response until the data changes.
 
-    Only for responses that are the same for every visitor; a view whose output depends on
-    who is asking must add that to the key.
+    The key holds the viewer's access level (public, reader, editor), since what a page
+    shows depends on it; the user's own name is never part of a cached page.
     """
 
     @wraps(view)
     def wrapper(**kwargs):
         cache: LRUCache = current_app.extensions["boardroom.cache"]
-        key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string,
+        key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, access_level(),
                current_revision(get_session()))
         entry = cache.get(key)
         if entry is None:

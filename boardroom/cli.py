@@ -39,13 +39,16 @@ def db_upgrade():
 @with_appcontext
 def demo_command():
     """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
-    from .demo import load_demo
+    from .demo import load_demo, load_demo_accounts
 
     db.upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
         summary = load_demo(session)
+        accounts = load_demo_accounts(session)
         session.commit()
     click.echo(summary)
+    click.echo("Kontoer for innlogging på /login:")
+    click.echo("\n".join(accounts))
 
 
 @click.group("export")
@@ -88,6 +91,33 @@ def export_calendar(out_dir: str):
     click.echo(str(path))
 
 
+@click.group("user")
+def user_group():
+    """Accounts."""
+
+
+@user_group.command("create")
+@click.option("--email", required=True, help="E-postadressen (brukernavnet).")
+@click.option("--role", required=True, type=click.Choice(["admin", "secretary", "member", "reader"]))
+@click.option("--person", "person_id", type=int, default=None, help="Personen kontoen tilhører (styremedlem).")
+@with_appcontext
+def user_create(email: str, role: str, person_id: int | None):
+    """Create an account; the password is read from standard input, or asked for twice."""
+    from .accounts import AccountError, create_user
+
+    if sys.stdin.isatty():
+        password = click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    with _session() as session:
+        try:
+            user = create_user(session, email, password, role, person_id)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+        click.echo(f"Opprettet {user.email} ({role}).")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
@@ -105,7 +135,7 @@ def serve(host: str, port: int, workers: int):
 
 def init_app(app) -> None:
     """Attach the commands to the app, so `boardroom` and app.test_cli_runner() both see them."""
-    for command in (db_group, demo_command, export_group, serve):
+    for command in (db_group, demo_command, export_group, user_group, serve):
         app.cli.add_command(command)
 
 

@@ -170,6 +170,18 @@ class FollowUpStatus(str, enum.Enum):
     done = "done"  # ferdig
 
 
+class UserRole(str, enum.Enum):
+    admin = "admin"  # administrator
+    secretary = "secretary"  # sekretær
+    member = "member"  # styremedlem
+    reader = "reader"  # lesetilgang
+
+
+class StandardCasePlace(str, enum.Enum):
+    opening = "opening"  # first on the saksliste
+    closing = "closing"  # last on the saksliste
+
+
 class CostSharing(str, enum.Enum):
     all_members = "all_members"
     participants = "participants"
@@ -187,8 +199,13 @@ class Body(Timestamped, table=True):
     organisation: str = Field(default="", max_length=200)
     case_number_format: str = Field(default="{seq:02d}-{yy}", max_length=50)
     default_place: str = Field(default="", max_length=200)
+    # the body's own Word template (.docx) whose styles, header, footer and logo the notice and minutes use
+    word_template_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
 
     meetings: list["Meeting"] = Relationship(back_populates="body")
+    standard_cases: list["StandardCase"] = Relationship(
+        back_populates="body", sa_relationship_kwargs={"order_by": "StandardCase.position"}
+    )
 
 
 class Municipality(Timestamped, table=True):
@@ -627,6 +644,66 @@ class Cost(Timestamped, table=True):
     project_decision_id: int | None = Field(default=None, foreign_key="projectdecision.id", ondelete="SET NULL")
 
     cost_key: CostKey = Relationship()
+
+
+# --------------------------------------------------------------------------- accounts, templates, history
+
+
+class User(Timestamped, table=True):
+    """An account. A board member's account is linked to a person, and so to a municipality."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=200, unique=True, index=True)  # stored lower-case
+    password_hash: str = Field(max_length=300)
+    role: UserRole = Field(sa_column=enum_column(UserRole))
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    active: bool = True
+
+    person: Person | None = Relationship()
+
+
+class StandardCase(Timestamped, table=True):
+    """A case every new meeting of a body starts with (opening) or ends with (closing)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
+    place: StandardCasePlace = Field(sa_column=enum_column(StandardCasePlace))
+    position: int = 0
+    title: str = Field(max_length=300)
+    kind: CaseKind = Field(sa_column=enum_column(CaseKind))
+    proposal: str = Field(default="", sa_type=sa.Text)
+
+    body: Body = Relationship(back_populates="standard_cases")
+
+
+class Correction(Timestamped, table=True):
+    """A recorded amendment to approved minutes: who, when, what and why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    field: str = Field(default="", max_length=50)  # e.g. "decision"
+    before: str = Field(default="", sa_type=sa.Text)
+    after: str = Field(default="", sa_type=sa.Text)
+    reason: str = Field(sa_type=sa.Text)
+    made_by: str = Field(max_length=200)
+
+
+class AuditEntry(SQLModel, table=True):
+    """One changed field of one row: who, when, before and after (the audit log)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+    user: str = Field(default="", max_length=200)  # e-mail of the account, or "kommandolinje"
+    table_name: str = Field(max_length=50)
+    row_id: int = Field(index=True)
+    action: str = Field(max_length=10)  # "insert", "update", "delete"
+    field: str = Field(default="", max_length=50)
+    before: str = Field(default="", sa_type=sa.Text)
+    after: str = Field(default="", sa_type=sa.Text)
+    # the meeting and case the change belongs to, so a case page can show its history
+    meeting_id: int | None = Field(default=None, index=True)
+    agenda_item_id: int | None = Field(default=None, index=True)
 
 
 class Revision(SQLModel, table=True):

@@ -157,3 +157,51 @@ def make_meeting(session, make_body):
         return meeting
 
     return make
+
+
+class Auth:
+    """Log in as a role and post forms with a valid CSRF token (as a browser would)."""
+
+    PASSWORD = "riktig-passord-123"
+
+    def __init__(self, client, session):
+        self.client, self.session = client, session
+        self._token = None
+
+    def token(self) -> str:
+        import re
+
+        if self._token is None:
+            page = self.client.get("/login").get_data(as_text=True)
+            self._token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        return self._token
+
+    def create(self, role="secretary", email=None, person_id=None):
+        from boardroom.accounts import create_user
+
+        if role == "member" and person_id is None:
+            person = m.Person(name="Styre Medlem")
+            self.session.add(person)
+            self.session.flush()
+            person_id = person.id
+        user = create_user(self.session, email or f"{role}@example.org", self.PASSWORD, role, person_id)
+        self.session.commit()
+        return user
+
+    def login(self, role="secretary", **kw):
+        user = self.create(role, **kw)
+        response = self.client.post("/login", data={"email": user.email, "password": self.PASSWORD,
+                                                    "csrf_token": self.token()})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        self._token = None  # the session changed; fetch a fresh token
+        return user
+
+    def post(self, url, data=None, **kw):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kw)
+
+
+@pytest.fixture
+def auth(client, session):
+    return Auth(client, session)

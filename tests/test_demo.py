@@ -185,7 +185,8 @@ def row_counts(session) -> dict[str, tuple[int, object]]:
     """Rows and latest modification per table (and the change counter)."""
     return {
         t.name: session.exec(
-            select(func.count(), func.max(t.c.modified_at if "modified_at" in t.c else t.c.value)).select_from(t)
+            select(func.count(), func.max(next(t.c[n] for n in ("modified_at", "at", "value") if n in t.c)))
+            .select_from(t)
         ).one()
         for t in SQLModel.metadata.sorted_tables
     }
@@ -205,7 +206,9 @@ def test_demo_command_on_a_fresh_database(tmp_path):
         result = app.test_cli_runner().invoke(args=["demo"])
         assert result.exit_code == 0, result.output
         assert result.output.startswith("Lastet Digitale Helgeland: 19 kommuner, 24 personer, 12 saker, 5 møter")
+        assert "sekretaer@digitalehelgeland.example  passord: sekretaer-demo" in result.output
+        assert "styremedlem@digitalehelgeland.example  passord: styremedlem-demo" in result.output
         again = app.test_cli_runner().invoke(args=["demo"])
-        assert again.output.strip() == "Digitale Helgeland er allerede lastet; ingenting ble endret."
+        assert again.output.startswith("Digitale Helgeland er allerede lastet; ingenting ble endret.")
     finally:
         app.extensions["boardroom.engine"].dispose()

@@ -1,6 +1,7 @@
 """Norwegian error pages (HTML, or JSON under /api/)."""
 
 from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
@@ -8,6 +9,7 @@ MESSAGES = {
     403: "Du har ikke tilgang til denne siden.",
     404: "Siden finnes ikke.",
     405: "Metoden er ikke tillatt.",
+    413: "Filen er for stor.",
     409: "Endringen kan ikke gjøres nå.",
     500: "Noe gikk galt hos oss. Prøv igjen senere.",
 }
@@ -23,5 +25,11 @@ def handle_http_error(error: HTTPException):
     return render_template("errors/error.html", code=code, message=message, detail=detail), code
 
 
+def handle_csrf_error(error: CSRFError):
+    error.description = "Skjemaet mangler en gyldig sikkerhetsnøkkel (CSRF). Last siden på nytt og send skjemaet igjen."
+    return handle_http_error(error)
+
+
 def init_app(app) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -471,3 +471,24 @@ def load_plan(loader: Loader, body: Body) -> None:
                 status=MeetingStatus.planned, purpose=purpose,
             ),
         )
+
+
+DEMO_ACCOUNTS = (
+    # (e-mail, password, role, person) — demo only; printed by `boardroom demo`
+    ("sekretaer@digitalehelgeland.example", "sekretaer-demo", "secretary", "Hilde Rafaelsen"),
+    ("styremedlem@digitalehelgeland.example", "styremedlem-demo", "member", "Knut Toresen"),
+)
+
+
+def load_demo_accounts(session: Session) -> list[str]:
+    """A secretary and a board member account (Bindal's representative); idempotent."""
+    from ..accounts import create_user
+    from ..models import User
+
+    lines = []
+    for email, password, role, name in DEMO_ACCOUNTS:
+        if session.exec(select(User).where(User.email == email)).first() is None:
+            person = session.exec(select(Person).where(Person.name == name)).one()
+            create_user(session, email, password, role, person.id)
+        lines.append(f"  {role:<10} {email}  passord: {password}  ({name})")
+    return lines
