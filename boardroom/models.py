@@ -626,6 +626,8 @@ class CostKey(Timestamped, table=True):
         default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False)
     )
     rate_per_inhabitant: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))
+    # the project whose costs this key shares (e.g. 40/60 for a shared platform), if any
+    project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL", index=True)
 
 
 class Cost(Timestamped, table=True):

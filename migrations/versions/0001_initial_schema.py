@@ -140,22 +140,6 @@ def upgrade() -> None:
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_body_id'), ['body_id'], unique=False)
 
-    op.create_table('costkey',
-    sa.Column('created_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('modified_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('body_id', sa.Integer(), nullable=False),
-    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
-    sa.Column('flat_percent', sa.Numeric(precision=5, scale=2), nullable=False),
-    sa.Column('per_inhabitant_percent', sa.Numeric(precision=5, scale=2), nullable=False),
-    sa.Column('rate_per_inhabitant', sa.Numeric(precision=14, scale=2), nullable=True),
-    sa.CheckConstraint('(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent = 100)', name='ck_cost_key_sums_to_100'),
-    sa.ForeignKeyConstraint(['body_id'], ['body.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('costkey', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_costkey_body_id'), ['body_id'], unique=False)
-
     op.create_table('meeting',
     sa.Column('created_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('modified_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
@@ -328,6 +312,25 @@ def upgrade() -> None:
     with op.batch_alter_table('benefit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_benefit_municipality_id'), ['municipality_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_benefit_project_id'), ['project_id'], unique=False)
+
+    op.create_table('costkey',
+    sa.Column('created_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('modified_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('body_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('flat_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('per_inhabitant_percent', sa.Numeric(precision=5, scale=2), nullable=False),
+    sa.Column('rate_per_inhabitant', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent = 100)', name='ck_cost_key_sums_to_100'),
+    sa.ForeignKeyConstraint(['body_id'], ['body.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('costkey', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_costkey_body_id'), ['body_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_costkey_project_id'), ['project_id'], unique=False)
 
     op.create_table('grant',
     sa.Column('created_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
@@ -585,6 +588,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_grant_body_id'))
 
     op.drop_table('grant')
+    with op.batch_alter_table('costkey', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_costkey_project_id'))
+        batch_op.drop_index(batch_op.f('ix_costkey_body_id'))
+
+    op.drop_table('costkey')
     with op.batch_alter_table('benefit', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_benefit_project_id'))
         batch_op.drop_index(batch_op.f('ix_benefit_municipality_id'))
@@ -617,10 +625,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_meeting_body_id'))
 
     op.drop_table('meeting')
-    with op.batch_alter_table('costkey', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_costkey_body_id'))
-
-    op.drop_table('costkey')
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_case_body_id'))
 
