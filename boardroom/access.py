@@ -30,14 +30,6 @@ def can_edit(user=None) -> bool:
     return is_signed_in(user) and user.role in EDITORS
 
 
-def access_level(user=None) -> str:
-    """What a cached page may vary by: 'public', 'reader' or 'editor'."""
-    user = user or current_user
-    if not is_signed_in(user):
-        return "public"
-    return "editor" if user.role in EDITORS else "reader"
-
-
 def agenda_published(meeting: Meeting) -> bool:
     """The notice (innkalling) has been sent: the saksliste and case papers are public."""
     return meeting.status in (MeetingStatus.called, MeetingStatus.held, MeetingStatus.approved)
@@ -61,11 +53,14 @@ def can_see_case(item: AgendaItem, user=None) -> bool:
     return is_signed_in(user) or (can_see_agenda(item.meeting) and not item.case.exempt)
 
 
+def public_title(case) -> str:
+    """The title the public may see: the public title (or 'Unntatt offentlighet') of an exempt case."""
+    return (case.public_title or EXEMPT_TITLE) if case.exempt else case.title
+
+
 def shown_title(item: AgendaItem, user=None) -> str:
-    """The title a viewer may see: the public title (or 'Unntatt offentlighet') of an exempt case."""
-    if item.case.exempt and not is_signed_in(user):
-        return item.case.public_title or EXEMPT_TITLE
-    return item.case.title
+    """The title this viewer may see: the real one when signed in, else the public one."""
+    return item.case.title if is_signed_in(user) else public_title(item.case)
 
 
 def editor_required(view):

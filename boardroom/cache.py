@@ -21,7 +21,8 @@ from flask import current_app, make_response, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-from .access import access_level
+from flask_login import current_user
+
 from .db import get_session
 from .models import Revision, utcnow
 
@@ -73,17 +74,21 @@ def init_app(app) -> None:
     app.extensions["boardroom.cache"] = LRUCache(app.config["RESPONSE_CACHE_SIZE"])
 
 
+def viewer() -> str:
+    return f"user-{current_user.get_id()}" if current_user.is_authenticated else "public"
+
+
 def cached(view):
     """Cache a GET view's successful response until the data changes.
 
-    The key holds the viewer's access level (public, reader, editor), since what a page
-    shows depends on it; the user's own name is never part of a cached page.
+    Visitors share one copy; a signed-in account gets its own (pages show what its role may
+    see, and its name in the header).
     """
 
     @wraps(view)
     def wrapper(**kwargs):
         cache: LRUCache = current_app.extensions["boardroom.cache"]
-        key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, access_level(),
+        key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, viewer(),
                current_revision(get_session()))
         entry = cache.get(key)
         if entry is None:

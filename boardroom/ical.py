@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session, selectinload
 from sqlmodel import select
 
 from .formatting import local
+from .access import agenda_published, public_title
 from .labels import label
 from .minutes import item_number
 from .models import AgendaItem, Case, Meeting, MeetingStatus
 
 PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"
-EXEMPT_TITLE = "Unntatt offentlighet"
 
 # What a subscriber sees change in their calendar; a change to any of these raises SEQUENCE.
 CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "place", "title", "status", "mode")
@@ -51,13 +51,6 @@ def load_meetings(session: Session) -> list[Meeting]:
             .order_by(Meeting.starts_at, Meeting.id)
         )
     )
-
-
-def shown_title(case: Case) -> str:
-    """The title the public may see: the public title of an exempt case."""
-    if case.exempt:
-        return case.public_title or EXEMPT_TITLE
-    return case.title
 
 
 def meeting_url(meeting: Meeting, base_url: str) -> str:
@@ -90,9 +83,9 @@ def description(meeting: Meeting) -> str:
     lines.append(f"Møteform: {label(meeting.mode)}")
     if meeting.status == MeetingStatus.cancelled and meeting.cancelled_reason:
         lines.append(f"Avlyst: {meeting.cancelled_reason}")
-    if meeting.items:
+    if meeting.items and agenda_published(meeting):  # subscribers are the public
         lines += ["", "Saksliste:"]
-        lines += [f"{item_number(item)} {shown_title(item.case)}".strip() for item in meeting.items]
+        lines += [f"{item_number(item)} {public_title(item.case)}".strip() for item in meeting.items]
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from . import formatting
+from . import access, formatting
 from .labels import label
 from .numbering import format_number
 
@@ -20,4 +20,12 @@ def init_app(app) -> None:
         # *_html fields were sanitised by nh3 when saved (boardroom.text)
         safe_html=lambda html: Markup(html or ""),
     )
-    app.jinja_env.globals.update(format_number=format_number)
+    app.jinja_env.globals.update(
+        format_number=format_number,
+        can_edit=access.can_edit,
+        is_signed_in=access.is_signed_in,
+        can_see_agenda=access.can_see_agenda,
+        can_see_minutes=access.can_see_minutes,
+        can_see_case=access.can_see_case,
+        shown_title=access.shown_title,
+    )

@@ -128,11 +128,16 @@ def make_body(session):
 
 @pytest.fixture
 def make_meeting(session, make_body):
-    """A meeting with ``cases`` numbered agenda items (kinds, handlers and texts filled)."""
+    """A meeting with ``cases`` numbered agenda items (kinds, handlers and texts filled).
+
+    By default its minutes are approved (published), as the read-only pages expect; pass
+    ``status=`` for a meeting in another state.
+    """
 
     def make(cases=0, body=None, start=None, hours=3, **kw):
         body = body or make_body()
         start = start or oslo(2025, 10, 16, 10)
+        kw.setdefault("status", m.MeetingStatus.approved)
         meeting = m.Meeting(body_id=body.id, starts_at=start, ends_at=start + timedelta(hours=hours), **kw)
         session.add(meeting)
         session.flush()

@@ -119,8 +119,26 @@ def test_meetings_list(client, session, make_body, make_meeting):
     assert two_days["when"] == "19.–20. januar 2026"
 
 
+def test_unapproved_minutes_are_not_public(client, session, make_body, make_meeting, auth):
+    meeting, _ = board_meeting(session, make_body, make_meeting)  # held, minutes not yet approved
+    data = client.get(f"/api/meetings/{meeting.id}").get_json()
+    assert data["agenda_published"] is True and data["minutes_published"] is False
+    assert data["attendance"] == [] and data["minutes"]["present_text"] == ""
+    first = data["agenda"][0]
+    assert "proposal" in first and "decision" not in first and "discussion" not in first
+    auth.login("reader")
+    signed_in = client.get(f"/api/meetings/{meeting.id}").get_json()
+    assert signed_in["minutes_published"] is True and "decision" in signed_in["agenda"][0]
+    meeting.status = m.MeetingStatus.planned
+    session.commit()
+    auth.post("/logout")
+    assert client.get(f"/api/meetings/{meeting.id}").get_json()["agenda"] == []
+
+
 def test_one_meeting_with_agenda_attendance_and_minutes(client, session, make_body, make_meeting):
     meeting, earlier = board_meeting(session, make_body, make_meeting)
+    meeting.status = m.MeetingStatus.approved
+    session.commit()
     data = client.get(f"/api/meetings/{meeting.id}").get_json()
 
     assert data["id"] == meeting.id and data["cases"] == 4

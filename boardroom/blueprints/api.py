@@ -12,7 +12,8 @@ from sqlmodel import select
 from ..cache import cached
 from ..db import get_session
 from ..formatting import local, meeting_when
-from ..ical import EXEMPT_TITLE, load_meetings, meeting_url, shown_title
+from ..access import EXEMPT_TITLE, can_see_agenda, can_see_case, can_see_minutes, is_signed_in, shown_title
+from ..ical import load_meetings, meeting_url
 from ..labels import label
 from ..minutes import assemble, item_number, load_meeting
 from ..models import AgendaItem, Attachment, Attendance, Meeting, Project
@@ -22,6 +23,7 @@ from .calendar import base_url
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 TEXT_FIELDS = ("proposal", "decision", "discussion", "background")
+MINUTES_FIELDS = ("decision", "discussion")  # published with the approved minutes
 
 
 def iso(day) -> str | None:
@@ -50,18 +52,18 @@ def meeting_summary(meeting: Meeting, site: str) -> dict:
 
 
 def attachment_json(attachment: Attachment) -> dict:
-    if attachment.exempt:
+    if attachment.exempt and not is_signed_in():
         return {"title": EXEMPT_TITLE, "exempt": True, "exemption_basis": attachment.exemption_basis}
     return {"title": attachment.title, "filename": attachment.filename, "exempt": False}
 
 
 def agenda_item_json(item: AgendaItem, site: str) -> dict:
     number = {"number": item_number(item), "number_year": item.number_year, "number_seq": item.number_seq}
-    if item.case.exempt:
+    if not can_see_case(item):
         return {
             **number,
-            "title": shown_title(item.case),
-            "public_title": shown_title(item.case),
+            "title": shown_title(item),
+            "public_title": shown_title(item),
             "exempt": True,
             "exemption_basis": item.case.exemption_basis,
         }
@@ -70,13 +72,15 @@ def agenda_item_json(item: AgendaItem, site: str) -> dict:
         "id": item.id,
         **number,
         "title": item.case.title,
-        "exempt": False,
+        "exempt": item.case.exempt,
+        "exemption_basis": item.case.exemption_basis,
         "kind": item.kind.value if item.kind else None,
         "kind_label": label(item.kind),
         "case_handler": item.case_handler.name if item.case_handler else None,
         "status": item.status.value,
         "status_label": label(item.status),
-        **{name: {"markdown": getattr(item, name), "html": getattr(item, f"{name}_html")} for name in TEXT_FIELDS},
+        **{name: {"markdown": getattr(item, name), "html": getattr(item, f"{name}_html")}
+           for name in TEXT_FIELDS if can_see_minutes(item.meeting) or name not in MINUTES_FIELDS},
         "deferred_from": (
             {"id": earlier.id, "number": item_number(earlier), "meeting_id": earlier.meeting_id}
             if earlier else None
@@ -141,17 +145,20 @@ def meeting(meeting_id: int):
         abort(404, "Møtet finnes ikke.")
     site = base_url()
     minutes = assemble(session, found)
+    minutes_visible = can_see_minutes(found)
     return {
         **meeting_summary(found, site),
         "purpose": found.purpose,
-        "agenda": [agenda_item_json(item, site) for item in found.items],
-        "attendance": [attendance_json(a) for a in found.attendances],
+        "agenda_published": can_see_agenda(found),
+        "minutes_published": minutes_visible,
+        "agenda": [agenda_item_json(item, site) for item in found.items] if can_see_agenda(found) else [],
+        "attendance": [attendance_json(a) for a in found.attendances] if minutes_visible else [],
         "attachments": [attachment_json(a) for a in found.attachments],
         "minutes": {
             "members_text": minutes.members_text,
             "invited_text": minutes.invited_text,
-            "present_text": minutes.present_text,
-            "absent_text": minutes.absent_text,
+            "present_text": minutes.present_text if minutes_visible else "",
+            "absent_text": minutes.absent_text if minutes_visible else "",
         },
     }
 

@@ -2,12 +2,13 @@
 
 from itertools import groupby
 
-from flask import Blueprint, Response, abort, g, render_template
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import select
 
+from ..access import can_see_agenda, can_see_minutes
 from ..cache import cached
 from ..db import get_session
 from ..formatting import local
@@ -87,6 +88,8 @@ def show(meeting_id: int):
 @cached
 def case(agenda_item_id: int):
     item = get_item_or_404(get_session(), agenda_item_id)
+    if not can_see_agenda(item.meeting):
+        return redirect(url_for("auth.login", next=request.path))
     g.site_body = item.meeting.body
     return render_template("meetings/case.html", item=item)
 
@@ -98,6 +101,8 @@ def protokoll(meeting_id: int):
 
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
+    if not can_see_minutes(meeting):
+        return redirect(url_for("auth.login", next=request.path))
     return Response(
         build_protokoll(session, meeting),
         mimetype=DOCX_MIMETYPE,
