@@ -152,7 +152,7 @@ def make_meeting(session, make_body):
             session.add(
                 m.AgendaItem(
                     meeting_id=meeting.id, case_id=case.id, body_id=body.id, position=i,
-                    number_year=year, number_seq=i + 1, kind=m.CaseKind.decision,
+                    number_year=year, number_seq=i + 1, kind=m.CaseKind.decision, status=m.ItemStatus.treated,
                     case_handler_id=handler.id, background=f"Bakgrunn for sak {i + 1} med **fet** tekst.",
                     proposal="Styret godkjenner.", decision=f"Vedtak i sak {i + 1}.",
                     discussion="- punkt en\n- punkt to",

@@ -192,7 +192,7 @@ def test_case_texts_in_the_minutes_order(client, make_meeting):
     html = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     text = text_of(html)
     assert re.search(
-        r"Sak 01-25 Sak nummer 1 Beslutning · Hilde Rafaelsen · Ikke behandlet "
+        r"Sak 01-25 Sak nummer 1 Beslutning · Hilde Rafaelsen "
         r"Vedtak Vedtak i sak 1\. Diskusjoner i møtet punkt en punkt to "
         r"Opplysninger til saken Bakgrunn for sak 1 med fet tekst\. Forslag til vedtak Styret godkjenner\.",
         text,

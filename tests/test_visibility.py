@@ -48,3 +48,12 @@ def test_the_feed_lists_a_saksliste_only_once_the_notice_is_sent(client, make_me
     feed = client.get("/calendar.ics").get_data(as_text=True).replace("\r\n ", "")
     assert feed.count("Saksliste:") == 1
     assert planned.id != called.id
+
+
+def test_front_page_lists_only_published_decisions_to_visitors(client, make_meeting, auth):
+    make_meeting(cases=1)  # approved
+    make_meeting(cases=2, status=m.MeetingStatus.held, title="Upublisert møte")
+    page = client.get("/").get_data(as_text=True)
+    assert page.count("Vedtak i sak 1.") == 1 and "Vedtak i sak 2." not in page
+    auth.login("reader")
+    assert "Vedtak i sak 2." in client.get("/").get_data(as_text=True)

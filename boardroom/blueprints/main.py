@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from ..access import is_signed_in
 from ..db import get_session
 from ..formatting import OSLO
 from ..models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus
@@ -50,12 +51,14 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
     )
 
 
-def latest_decisions(session, limit: int) -> list[AgendaItem]:
-    """Treated agenda items with a decision, newest meeting first."""
+def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
+    """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors)."""
+    query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+    if published_only:
+        query = query.where(Meeting.status == MeetingStatus.approved)
     return list(
         session.exec(
-            select(AgendaItem)
-            .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            query
             .where(AgendaItem.status == ItemStatus.treated, AgendaItem.decision != "")
             .order_by(Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
             .limit(limit)
@@ -75,5 +78,5 @@ def index():
         "main/index.html",
         next_meeting=meetings[0] if meetings else None,
         coming=meetings[1:],
-        decisions=latest_decisions(session, LATEST_DECISIONS),
+        decisions=latest_decisions(session, LATEST_DECISIONS, published_only=not is_signed_in()),
     )
