@@ -3,47 +3,32 @@
 Heading, Tid, Styremedlemmer, Innkalt, Til stede, Ikke til stede, Sted, Vedlegg, the
 saksliste as a table, each case (Vedtak, Votering, Diskusjoner i møtet, Opplysninger til
 saken, Vurdering), then place, date and signature lines. Built with Word's own styles
-(Title, Heading 1/2, Table Grid, List Bullet/Number) on A4, so it can be sent unchanged.
+(Title, Heading 1/2, Table Grid, List Bullet/Number) on A4, so it can be sent unchanged —
+or in the body's own Word template (boardroom.documents, shared with the notice).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from io import BytesIO
 
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Pt
 from sqlmodel import Session, select
 
-from .docx_html import add_html, mark_header_row, shade
-from .formatting import local, meeting_when, nb_date, nb_sort_key
-from .labels import label
+from .docx_html import add_html
+from .documents import case_title as _title, document_filename, labelled as _labelled, new_document
+from .documents import write_agenda as _write_agenda, write_attachments as _write_attachments
+from .formatting import meeting_when, nb_date, nb_sort_key
 from .minutes import MinutesView, assemble, item_number
 from .models import AgendaItem, ItemStatus, Meeting, Municipality, VoteChoice
 from .participation import join_names
 
-FONT = "Calibri"
-LANGUAGE = "nb-NO"
-MARGIN = Mm(25)
-AGENDA_COLUMNS = (("Sak", Mm(16)), ("Tema", Mm(84)), ("Sakstype", Mm(25)), ("Saksbehandler", Mm(35)))
 SIGNATURE_LINE = "_" * 32
 
 
 def protokoll_filename(meeting: Meeting) -> str:
     """'protokoll-styremote-2025-10-16.docx' (ASCII only)."""
-    return f"protokoll-{_slug(meeting.title) or 'mote'}-{local(meeting.starts_at):%Y-%m-%d}.docx"
-
-
-def _slug(text: str) -> str:
-    text = text.lower().replace("æ", "ae").replace("ø", "o")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return document_filename("protokoll", meeting)
 
 
 def build_protokoll(session: Session, meeting: Meeting) -> bytes:
@@ -54,7 +39,7 @@ def build_protokoll(session: Session, meeting: Meeting) -> bytes:
     """
     view = assemble(session, meeting)
     voters = _municipality_names(session, meeting)
-    doc = _new_document(meeting)
+    doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}")
     _write_heading(doc, meeting, view)
     _write_agenda(doc, meeting.items)
     for item in meeting.items:
@@ -63,70 +48,6 @@ def build_protokoll(session: Session, meeting: Meeting) -> bytes:
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
-
-
-# --------------------------------------------------------------------------- document
-
-
-def _new_document(meeting: Meeting):
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin = section.right_margin = MARGIN
-    section.top_margin = section.bottom_margin = Mm(20)
-    for name in ("Normal", "Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
-        _set_font(doc.styles[name])
-    doc.styles["Normal"].font.size = Pt(11)
-    _set_language(doc.styles["Normal"])
-    props = doc.core_properties
-    props.title = f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}"
-    props.author = meeting.body.name
-    props.language = LANGUAGE
-    _page_footer(section, props.title)
-    return doc
-
-
-def _set_font(style) -> None:
-    """One font for every script; theme fonts (which win over named ones) removed."""
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for key in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
-        fonts.attrib.pop(qn(f"w:{key}"), None)
-    for key in ("ascii", "hAnsi", "eastAsia", "cs"):
-        fonts.set(qn(f"w:{key}"), FONT)
-
-
-def _set_language(style) -> None:
-    """Spell-check as Norwegian bokmål."""
-    lang = OxmlElement("w:lang")
-    lang.set(qn("w:val"), LANGUAGE)
-    style.element.get_or_add_rPr().append(lang)
-
-
-def _page_footer(section, title: str) -> None:
-    """'Protokoll Styremøte 16. oktober 2025 – side 1 av 3' at the foot of every page."""
-    p = section.footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    p.add_run(f"{title} – side ").font.size = Pt(9)
-    _field(p, "PAGE")
-    p.add_run(" av ").font.size = Pt(9)
-    _field(p, "NUMPAGES")
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A field Word fills in (PAGE, NUMPAGES), showing "1" until it does."""
-    field = OxmlElement("w:fldSimple")
-    field.set(qn("w:instr"), instruction)
-    run = paragraph.add_run("1")
-    run.font.size = Pt(9)
-    run._r.addprevious(field)
-    field.append(run._r)
-
-
-def _labelled(doc, name: str, value: str) -> None:
-    """'Tid: 16. oktober 2025 kl. 10.00–15.00' with the label in bold."""
-    p = doc.add_paragraph()
-    p.add_run(f"{name}: ").bold = True
-    p.add_run(value)
 
 
 # --------------------------------------------------------------------------- parts
@@ -146,33 +67,6 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
         if value:
             _labelled(doc, name, value)
     _write_attachments(doc, meeting.attachments)
-
-
-def _write_agenda(doc, items: list[AgendaItem]) -> None:
-    doc.add_heading("Saksliste", level=1)
-    if not items:
-        doc.add_paragraph("Ingen saker.")
-        return
-    table = doc.add_table(rows=len(items) + 1, cols=len(AGENDA_COLUMNS))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    table.autofit = False
-    mark_header_row(table.rows[0])
-    for cell, (name, _width) in zip(table.rows[0].cells, AGENDA_COLUMNS):
-        cell.paragraphs[0].add_run(name).bold = True
-        shade(cell)
-    for row, item in zip(table.rows[1:], items):
-        number, tema, kind, handler = row.cells
-        number.text = item_number(item)
-        tema.text = _title(item)
-        if item.agenda_note_html and not item.case.exempt:
-            add_html(tema, item.agenda_note_html)
-        kind.text = label(item.kind)
-        handler.text = item.case_handler.name if item.case_handler else ""
-    for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
-        column.width = width  # the grid, which LibreOffice reads
-        for cell in column.cells:
-            cell.width = width  # each cell, which Word reads
 
 
 def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
@@ -232,28 +126,6 @@ def _write_signatures(doc, meeting: Meeting) -> None:
 
 
 # --------------------------------------------------------------------------- texts
-
-
-def _title(item: AgendaItem) -> str:
-    """The case title; an exempt case shows its public title."""
-    if item.case.exempt:
-        return item.case.public_title or "Unntatt offentlighet"
-    return item.case.title
-
-
-def _write_attachments(doc, attachments) -> None:
-    """'Vedlegg:', then one attachment a line, close together."""
-    if not attachments:
-        return
-    p = doc.add_paragraph()
-    p.add_run("Vedlegg:").bold = True
-    p.paragraph_format.space_after = Pt(0)
-    for attachment in attachments:
-        title = attachment.title
-        if attachment.exempt:
-            basis = f", {attachment.exemption_basis}" if attachment.exemption_basis else ""
-            title = f"{title} (unntatt offentlighet{basis})"
-        doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
 
 
 def _vote_summary(event, voters: dict[int, str]) -> str:
