@@ -29,6 +29,7 @@ from ..models import (
     MembershipRole, Municipality, Participation, ParticipationAnswer, Person, PopulationFigure,
     Project, ProjectDecision, ProjectPhase, StatusReport,
 )
+from ..registers import default_standard_cases
 
 DATA = resources.files(__name__)
 ORGANISATION = "Digitale Helgeland"
@@ -286,6 +287,7 @@ def load_demo(session: Session) -> str:
     """Load Digitale Helgeland's demo data (idempotent); returns a Norwegian summary."""
     loader = Loader(session)
     body = loader.get_or_create(Body, name=BODY, defaults=dict(organisation=ORGANISATION, short_name="DH"))
+    default_standard_cases(body)  # only when the body has none
     municipalities = load_municipalities(loader)
     people = load_people(loader, body, municipalities)
     meeting = load_meeting(loader, body, municipalities, people)
