@@ -646,6 +646,8 @@ class Cost(Timestamped, table=True):
     project_decision_id: int | None = Field(default=None, foreign_key="projectdecision.id", ondelete="SET NULL")
 
     cost_key: CostKey = Relationship()
+    agenda_item: AgendaItem | None = Relationship()
+    project: Project | None = Relationship()
 
 
 # --------------------------------------------------------------------------- accounts, templates, history

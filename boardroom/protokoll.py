@@ -42,8 +42,10 @@ def build_protokoll(session: Session, meeting: Meeting) -> bytes:
     doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}")
     _write_heading(doc, meeting, view)
     _write_agenda(doc, meeting.items)
+    cost_tables = _cost_tables(session, meeting)
     for item in meeting.items:
         _write_case(doc, item, voters)
+        _write_cost_shares(doc, item, cost_tables.get(item.id, []))
     _write_signatures(doc, meeting)
     out = BytesIO()
     doc.save(out)
@@ -105,6 +107,50 @@ def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
             doc.add_heading(heading, level=2)
             add_html(doc, html)
     _write_attachments(doc, item.attachments)
+
+
+def _cost_tables(session: Session, meeting: Meeting) -> dict:
+    """The cost-share tables of the meeting's cases, as decided on the meeting's day (boardroom.cost_shares)."""
+    from .cost_shares import tables_for_items
+
+    return tables_for_items(session, [item.id for item in meeting.items])
+
+
+def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
+    """Under the case: each cost's shares as the reference prints them (Kommune, Antall innbyggere,
+    Fordelt etter innbyggertall, Totalt pr kommune, Sum), computed so that the rows add up."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .cost_shares import COLUMNS, key_text, sharing_text
+    from .docx_html import mark_header_row, shade
+    from .formatting import nb_number, nok
+
+    if item.case.exempt:
+        return
+    for table in tables:
+        cost = table.cost
+        p = doc.add_paragraph()
+        p.add_run(f"Fordeling av kostnader: {cost.description}").bold = True
+        p.add_run(f" – {nok(cost.total)} fordelt {sharing_text(cost, cost.project)} etter nøkkelen "
+                  f"«{key_text(cost.cost_key)}», innbyggertall per {nb_date(cost.population_date)}.")
+        if table.error:
+            doc.add_paragraph(f"Andelene kan ikke regnes ut: {table.error}")
+            continue
+        grid = doc.add_table(rows=len(table.rows) + 2, cols=len(COLUMNS))
+        grid.style = "Table Grid"
+        mark_header_row(grid.rows[0])
+        lines = [COLUMNS] + [
+            (m.name, nb_number(s.population), nok(s.per_inhabitant), nok(s.total)) for m, s in table.rows
+        ] + [("Sum", nb_number(table.population), nok(table.per_inhabitant), nok(table.total))]
+        for row, values in zip(grid.rows, lines):
+            for column, (cell, value) in enumerate(zip(row.cells, values)):
+                run = cell.paragraphs[0].add_run(value)
+                run.bold = row is grid.rows[0] or values[0] == "Sum"
+                if column:
+                    cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT  # the øre line up
+        for cell in grid.rows[0].cells:
+            shade(cell)
+        doc.add_paragraph()
 
 
 def _write_signatures(doc, meeting: Meeting) -> None:

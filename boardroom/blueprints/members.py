@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from .. import portfolio
+from ..access import is_signed_in, login_required
 from ..db import get_session
 from ..formatting import OSLO
 from ..minutes import BOARD_ROLES
 from ..models import Membership, Municipality
-from ..participation import overview
 
 bp = Blueprint("members", __name__)
 
@@ -57,9 +59,7 @@ def index():
     )
 
 
-@bp.get("/municipalities/<kommunenummer>")
-def municipality(kommunenummer: str):
-    session = get_session()
+def get_municipality_or_404(session, kommunenummer: str) -> Municipality:
     found = session.exec(
         select(Municipality)
         .where(Municipality.number == kommunenummer)
@@ -67,15 +67,47 @@ def municipality(kommunenummer: str):
     ).first()
     if found is None:
         abort(404, "Kommunen finnes ikke.")
-    groups = {"joined": [], "declined": [], "pending": []}
-    for status in overview(session)[1]:
-        for key in groups:
-            if any(m.id == found.id for m in getattr(status, key)):
-                groups[key].append((status, status.answer_for(found)))
+    return found
+
+
+@bp.get("/municipalities/<kommunenummer>")
+def municipality(kommunenummer: str):
+    """One municipality: answers, cost shares per year, votes, follow-ups, benefits.
+
+    Visitors see what is published (votes and follow-ups of approved minutes); signed-in
+    accounts see everything. Not cached: overdue follow-ups change with the date.
+    """
+    session = get_session()
+    found = get_municipality_or_404(session, kommunenummer)
+    view = portfolio.municipality_view(
+        session, found, public=not is_signed_in(), year=request.args.get("år", type=int),
+        person_ids=portfolio.representatives(session, found.id),
+    )
     return render_template(
         "members/municipality.html",
         municipality=found,
         population=latest_population(found),
         seats=current_seats(session, found.id),
-        groups=groups,
+        groups=view.groups,
+        view=view,
     )
+
+
+@bp.get("/min-kommune")
+@login_required
+def mine():
+    """The signed-in board member's municipality (the one their seat represents)."""
+    session = get_session()
+    user_person = current_user.person_id
+    seats = session.exec(
+        select(Membership).where(Membership.person_id == user_person, Membership.municipality_id.is_not(None))
+        .order_by(Membership.id)
+    ).all() if user_person else []
+    today = datetime.now(OSLO).date()
+    current = [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
+    chosen = (current or seats or [None])[0]
+    if chosen is None:
+        abort(404, "Kontoen din er ikke knyttet til en medlemskommune. Be sekretæren knytte kontoen til "
+                   "personen som har setet i styret.")
+    town = session.get(Municipality, chosen.municipality_id)
+    return redirect(url_for(".municipality", kommunenummer=town.number))

@@ -29,6 +29,7 @@ from ..models import (
     MembershipRole, Municipality, Participation, ParticipationAnswer, Person, PopulationFigure,
     Project, ProjectDecision, ProjectPhase, StatusReport,
 )
+from .projects import load_project_extras
 from ..registers import default_standard_cases
 
 DATA = resources.files(__name__)
@@ -277,6 +278,7 @@ class Loader:
             for model, word in (
                 ("Municipality", "kommuner"), ("Person", "personer"), ("Case", "saker"), ("Meeting", "møter"),
                 ("Project", "prosjekter"), ("ProjectDecision", "prosjektvedtak"), ("Grant", "tilskudd"),
+                ("Benefit", "gevinster"), ("FollowUp", "oppfølgingspunkter"),
             )
             if self.created[model]
         ]
@@ -296,6 +298,7 @@ def load_demo(session: Session) -> str:
     load_grants(loader, body, projects)
     load_decisions(loader, projects, municipalities)
     load_budget(loader, body, items[BUDGET_CASE])
+    load_project_extras(loader, body, projects, items, municipalities, people)
     load_plan(loader, body)
     return loader.summary()
 
