@@ -9,19 +9,18 @@ or in the body's own Word template (boardroom.documents, shared with the notice)
 
 from __future__ import annotations
 
-from collections import Counter
 from io import BytesIO
 
 from docx.shared import Pt
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from .docx_html import add_html
 from .documents import case_title as _title, document_filename, labelled as _labelled, new_document
 from .documents import write_agenda as _write_agenda, write_attachments as _write_attachments
-from .formatting import meeting_when, nb_date, nb_sort_key
+from .decisions import MinutesExtras, correction_subject, deferral_note, event_result, minutes_extras
+from .formatting import meeting_when, nb_date, nb_datetime
 from .minutes import MinutesView, assemble, item_number
-from .models import AgendaItem, ItemStatus, Meeting, Municipality, VoteChoice
-from .participation import join_names
+from .models import AgendaItem, ItemStatus, Meeting
 
 SIGNATURE_LINE = "_" * 32
 
@@ -34,19 +33,20 @@ def protokoll_filename(meeting: Meeting) -> str:
 def build_protokoll(session: Session, meeting: Meeting) -> bytes:
     """The minutes of a meeting loaded by ``boardroom.minutes.load_meeting``, as DOCX bytes.
 
-    Runs a fixed number of queries (attendance lists, vote municipalities), however many
-    cases the meeting has.
+    Runs a fixed number of queries (attendance lists, municipality names, disqualifications,
+    deferrals, corrections), however many cases the meeting has.
     """
     view = assemble(session, meeting)
-    voters = _municipality_names(session, meeting)
+    extras = minutes_extras(session, meeting)
     doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}")
     _write_heading(doc, meeting, view)
     _write_agenda(doc, meeting.items)
     cost_tables = _cost_tables(session, meeting)
     for item in meeting.items:
-        _write_case(doc, item, voters)
+        _write_case(doc, item, extras)
         _write_cost_shares(doc, item, cost_tables.get(item.id, []))
     _write_signatures(doc, meeting)
+    _write_corrections(doc, meeting, extras)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
@@ -71,7 +71,7 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
     _write_attachments(doc, meeting.attachments)
 
 
-def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
+def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
     number = item_number(item)
     doc.add_heading(f"Sak {number} {_title(item)}" if number else _title(item), level=1)
     earlier = item.deferred_from
@@ -85,18 +85,23 @@ def _write_case(doc, item: AgendaItem, voters: dict[int, str]) -> None:
         return
 
     if item.status == ItemStatus.deferred:
-        doc.add_paragraph("Saken ble utsatt.")
+        later = extras.deferred_to.get(item.id)
+        doc.add_paragraph(f"{deferral_note(later)}." if later else "Saken ble utsatt.")
     elif item.status == ItemStatus.withdrawn:
         doc.add_paragraph("Saken ble trukket.")
     elif item.decision_html:
         add_html(doc, item.decision_html, lead="Vedtak: ")
     elif item.proposal_html:
         add_html(doc, item.proposal_html, lead="Forslag til vedtak: ")
+    for line in extras.disqualified.get(item.id, []):
+        doc.add_paragraph(f"{line}.")
     for event in item.vote_events:
         if event.votes:
+            result = event_result(event, item.meeting, extras.names)
             p = doc.add_paragraph()
             p.add_run("Votering: ").bold = True
-            p.add_run(_vote_summary(event, voters))
+            subject = f"{event.subject}: " if event.subject else ""
+            p.add_run(f"{subject}{result.text}." + (f" {result.names}" if result.names else ""))
 
     for heading, html in (
         ("Diskusjoner i møtet", item.discussion_html),
@@ -171,24 +176,15 @@ def _write_signatures(doc, meeting: Meeting) -> None:
         cell.add_paragraph(name)
 
 
-# --------------------------------------------------------------------------- texts
-
-
-def _vote_summary(event, voters: dict[int, str]) -> str:
-    """'16 for, 2 mot, 1 avstår. Mot: Bindal og Vega.' or 'Enstemmig, 19 for.'"""
-    counts = Counter(vote.choice for vote in event.votes)
-    n_for, n_against, n_abstain = (counts[c] for c in (VoteChoice.for_, VoteChoice.against, VoteChoice.abstain))
-    subject = f"{event.subject}: " if event.subject else ""
-    if not n_against and not n_abstain:
-        return f"{subject}Enstemmig, {n_for} for."
-    text = f"{subject}{n_for} for, {n_against} mot, {n_abstain} avstår."
-    against = sorted((voters[v.municipality_id] for v in event.votes if v.choice == VoteChoice.against), key=nb_sort_key)
-    return f"{text} Mot: {join_names(against)}." if against else text
-
-
-def _municipality_names(session: Session, meeting: Meeting) -> dict[int, str]:
-    """Names of the municipalities that voted in the meeting, in one query."""
-    ids = {vote.municipality_id for item in meeting.items for event in item.vote_events for vote in event.votes}
-    if not ids:
-        return {}
-    return dict(session.exec(select(Municipality.id, Municipality.name).where(Municipality.id.in_(ids))).all())
+def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
+    """'Rettelser': each correction made after approval – what, when, by whom, before, after, why."""
+    if not extras.corrections:
+        return
+    doc.add_heading("Rettelser", level=1)
+    for row in extras.corrections:
+        p = doc.add_paragraph()
+        p.add_run(correction_subject(row, meeting)).bold = True
+        p.add_run(f" – rettet {nb_datetime(row.created_at)} av {row.made_by}")
+        p.paragraph_format.keep_with_next = True
+        for name, value in (("Før", row.before or "–"), ("Etter", row.after), ("Begrunnelse", row.reason)):
+            _labelled(doc, name, value)

@@ -197,7 +197,7 @@ def test_case_sections_votes_exemption_and_deferral(session, board_meeting):
     budget = text.index("Sak 39-25 Budsjett 2026")
     assert text[budget + 1:budget + 5] == [
         "Vedtak: Styret godkjente budsjett for 2026",
-        "Votering: Forslag til vedtak: 2 for, 1 mot, 0 avstår. Mot: Bindal.",
+        "Votering: Forslag til vedtak: Vedtatt mot 1 stemme (Bindal).",
         "Diskusjoner i møtet",
         "Leirfjord var bekymret.",
     ]
