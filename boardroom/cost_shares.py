@@ -33,7 +33,9 @@ COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Total
 def percent(value: Decimal) -> str:
     """40 → '40', 12.5 → '12,5'"""
     value = Decimal(value)
-    return nb_number(value, 0 if value == value.to_integral() else 2).rstrip("0").rstrip(",")
+    if value == value.to_integral():
+        return nb_number(value)
+    return nb_number(value, 2).rstrip("0")
 
 
 def key_text(key: CostKey) -> str:
@@ -275,7 +277,7 @@ def save_cost(session: Session, cost: Cost | None, key: CostKey, **values) -> Co
     if total is None or total < 0:
         raise InputError("Beløpet kan ikke være negativt.", "total")
     if values.get("sharing") == CostSharing.participants and not values.get("project_id"):
-        raise InputError("Velg prosjektet når kostnaden bare skal deles mellom deltakerne.", "project_id")
+        raise InputError("Velg prosjektet når kostnaden bare skal deles mellom deltakerne.", "project")
     draft = Cost(**{"cost_key_id": key.id, **values})  # never added to the session
     context = CostContext(session, [draft])
     table = context.table(draft, key)

@@ -538,6 +538,26 @@ def open_follow_ups_for(session: Session, meeting: Meeting) -> list[FollowUpRow]
     ]
 
 
+FOLLOW_UP_CASE_TITLE = "Oppfølging av tidligere vedtak"
+
+
+def add_follow_up_case(session: Session, meeting: Meeting) -> AgendaItem:
+    """Put the open actions on the meeting's agenda as the information case "Oppfølging av
+    tidligere vedtak", with a table of them as its background; refused when there are none
+    or the case is there already."""
+    from .agenda import add_case
+    from .models import CaseKind
+
+    if any(item.case.title == FOLLOW_UP_CASE_TITLE for item in meeting.items):
+        raise InputError(f"Saken «{FOLLOW_UP_CASE_TITLE}» står allerede på sakslisten.")
+    rows = open_follow_ups_for(session, meeting)
+    if not rows:
+        raise InputError("Det er ingen åpne oppfølgingspunkter fra tidligere møter.")
+    return add_case(session, meeting, title=FOLLOW_UP_CASE_TITLE, kind=CaseKind.information,
+                    background=follow_up_table_markdown(rows),
+                    proposal="Styret tar orienteringen om oppfølgingen til etterretning.")
+
+
 def follow_up_table_markdown(rows: list[FollowUpRow]) -> str:
     """The open actions as a Markdown table, for the information case on the next meeting's agenda."""
     lines = ["| Sak | Oppfølgingspunkt | Ansvarlig | Frist | Status |", "|---|---|---|---|---|"]

@@ -9,7 +9,7 @@ from decimal import Decimal
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from .formatting import nb_number
@@ -98,6 +98,26 @@ class NotBefore:
         start = form[self.other].data
         if field.data and start and field.data < start:
             raise ValidationError(self.message)
+
+
+class YearField(IntegerField):
+    """A year; anything else gets a Norwegian message of its own."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(f"«{valuelist[0]}» er ikke et årstall. Skriv for eksempel 2026.") from None
+
+
+class YearRange:
+    def __call__(self, form, field):
+        if field.data is not None and not 1900 <= field.data <= 2200:
+            raise ValidationError("Oppgi et årstall mellom 1900 og 2200.")
+
+
+def year_field(name: str, required: str) -> YearField:
+    return YearField(name, [InputRequired(message=required), YearRange()])
 
 
 def date_field(name: str, required: str = "", **kw) -> DateField:
@@ -204,8 +224,7 @@ class GrantForm(EditForm):
     funder = text("Finansiert av", 200, "Oppgi hvem som gir tilskuddet.")
     amount = AmountField("Beløp (kr)", [InputRequired(message="Oppgi beløpet."),
                                         NotNegative("Beløpet kan ikke være negativt.")])
-    year = IntegerField("År", [InputRequired(message="Oppgi året."),
-                               NumberRange(min=1900, max=2200, message="Oppgi et årstall, for eksempel 2025.")])
+    year = year_field("År", "Oppgi året.")
 
 
 class StatusReportForm(EditForm):
@@ -307,8 +326,7 @@ class CostKeyForm(EditForm):
 
 class CostForm(EditForm):
     description = text("Beskrivelse", 300, "Beskriv kostnaden.")
-    year = IntegerField("År", [InputRequired(message="Oppgi året kostnaden gjelder."),
-                               NumberRange(min=1900, max=2200, message="Oppgi et årstall, for eksempel 2026.")])
+    year = year_field("År", "Oppgi året kostnaden gjelder.")
     total = AmountField("Totalbeløp (kr)", [InputRequired(message="Oppgi beløpet som skal fordeles."),
                                             NotNegative("Beløpet kan ikke være negativt.")])
     cost_key = SelectField("Fordelingsnøkkel", coerce=optional_int)

@@ -25,7 +25,7 @@ from .. import portfolio
 from ..projects import (
     CsvImportError, InputError, add_benefit, add_grant, add_status_report, benefits_csv, create_decision,
     create_follow_up, find_item, follow_up_rows, format_amount, import_benefits, load_decision, net, open_follow_ups_for,
-    record_answer, save_project, today, update_follow_up,
+    record_answer, save_project, today, update_follow_up, add_follow_up_case, FOLLOW_UP_CASE_TITLE,
 )
 from ..projects_forms import (
     NONE_CHOSEN, AnswerForm, BenefitForm, BenefitImportForm, CostForm, CostKeyForm, DecisionForm, FollowUpEditForm,
@@ -607,3 +607,29 @@ def edit_follow_up(follow_up_id: int):
         else:
             return saved("Oppfølgingspunktet er lagret.", url_for(".follow_ups"))
     return render_form(form, f"Rediger oppfølgingspunkt fra sak {item_number(item)}", url_for(".follow_ups"))
+
+
+@bp.route("/meetings/<int:meeting_id>/follow-up-case", methods=["GET", "POST"])
+@editor_required
+def follow_up_case(meeting_id: int):
+    """Put the open actions on the meeting's agenda as an information case (after a confirmation)."""
+    from ..forms import Form
+    from ..minutes import load_meeting
+
+    session = get_session()
+    meeting = load_meeting(session, meeting_id)
+    if meeting is None:
+        abort(404, "Møtet finnes ikke.")
+    form = Form()
+    rows = open_follow_ups_for(session, meeting)
+    if form.validate_on_submit():
+        try:
+            item = add_follow_up_case(session, meeting)
+        except InputError as error:
+            form.form_errors.append(str(error))
+        else:
+            return saved(f"«{FOLLOW_UP_CASE_TITLE}» er lagt til på sakslisten.",
+                         url_for("meetings.case", agenda_item_id=item.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("projects/follow_up_case.html", form=form, meeting=meeting, rows=rows,
+                           title=FOLLOW_UP_CASE_TITLE), status
