@@ -147,6 +147,17 @@ def member_seats(session: Session) -> list[Membership]:
     ).all()
 
 
+def stands_in_for(session: Session, seats: list[Membership]) -> dict[int, str]:
+    """For each deputy seat among ``seats``: the name of the member it stands in for (one query)."""
+    ids = {s.deputy_for_id for s in seats if s.deputy_for_id}
+    if not ids:
+        return {}
+    names = dict(session.exec(
+        select(Membership.id, Person.name).join(Person, Person.id == Membership.person_id).where(Membership.id.in_(ids))
+    ).all())
+    return {s.id: names[s.deputy_for_id] for s in seats if s.deputy_for_id in names}
+
+
 # --------------------------------------------------------------------------- deleting safely
 
 

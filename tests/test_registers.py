@@ -551,6 +551,8 @@ def test_adding_and_editing_a_membership(client, editor, world):
         m.MembershipRole.deputy, world["rana"].id, True, date(2023, 10, 1), date(2027, 9, 30), world["seat"].id)
     page = client.get(f"/registers/persons/{deputy.id}").get_data(as_text=True)
     assert "Vervet er lagret." in page and "1. oktober 2023 – 30. september 2027" in page
+    assert "Varamedlem, Rana (for Robert Pettersen)" in client.get("/registers/persons").get_data(as_text=True)
+    assert '<span class="muted">for Robert Pettersen</span>' in page
 
     response = editor.post(f"{base}/{seat.id}", membership(world, role="observer", municipality_id="", voting=None,
                                                             end="", deputy_for_id=""))
@@ -636,6 +638,7 @@ def test_lists_use_a_constant_number_of_queries(client, editor, world, query_cou
 def test_the_demo_registers(client, editor, demo):
     persons = client.get("/registers/persons").get_data(as_text=True)
     assert "Robert Pettersen" in persons and "Styreleder, Rana" in persons
+    assert "Varamedlem, Lurøy (for Stian Skjærvik)" in persons
     municipalities = client.get("/registers/municipalities").get_data(as_text=True)
     assert municipalities.count("per 30. juni 2025") == 19 and "25\xa0899" in municipalities
     bodies = client.get("/registers/bodies").get_data(as_text=True)

@@ -251,10 +251,12 @@ def body_names() -> dict[int, str]:
 def persons():
     session = get_session()
     people = sorted(session.exec(select(Person)).all(), key=lambda p: nb_sort_key(p.name))
+    all_seats = session.exec(memberships_query()).all()
     seats: dict[int, list[Membership]] = {}
-    for seat in session.exec(memberships_query()).all():
+    for seat in all_seats:
         seats.setdefault(seat.person_id, []).append(seat)
-    return render_template("registers/persons.html", people=people, seats=seats, bodies=body_names())
+    return render_template("registers/persons.html", people=people, seats=seats, bodies=body_names(),
+                           stands_in_for=registers.stands_in_for(session, all_seats))
 
 
 @bp.route("/persons/new", methods=["GET", "POST"])
@@ -274,7 +276,8 @@ def person_edit(person_id: int):
         registers.save(get_session(), person, **form.values())
         return saved("Personen er lagret.", url_for(".persons"))
     seats = get_session().exec(memberships_query().where(Membership.person_id == person.id)).all()
-    return form_page("registers/person.html", form, person=person, seats=seats, bodies=body_names())
+    return form_page("registers/person.html", form, person=person, seats=seats, bodies=body_names(),
+                     stands_in_for=registers.stands_in_for(get_session(), seats))
 
 
 @bp.route("/persons/<int:person_id>/delete", methods=["GET", "POST"])
