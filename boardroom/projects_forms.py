@@ -16,7 +16,7 @@ from .formatting import nb_number
 from .forms import Form
 from .labels import label
 from .models import BenefitKind, CostSharing, FollowUpStatus, Health, ParticipationAnswer, ProjectPhase
-from .projects import PERIODS, InputError, parse_amount
+from .projects import PERIODS, InputError, parse_amount, parse_day
 
 NONE_CHOSEN = SelectChoice("", "– ingen –")
 
@@ -100,6 +100,34 @@ class NotBefore:
             raise ValidationError(self.message)
 
 
+class Choice(SelectField):
+    """A select whose wrong values get a Norwegian message."""
+
+    MESSAGE = "Velg et av alternativene i listen."
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("invalid_choice_message", self.MESSAGE)
+        super().__init__(*args, **kw)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(self.MESSAGE) from None
+
+
+class NbDateField(DateField):
+    """A date from the browser's date picker (2025-10-16), or typed as 16.10.2025."""
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = parse_day(valuelist[0])
+            except ValueError:
+                raise ValueError(f"«{valuelist[0]}» er ikke en gyldig dato. Skriv for eksempel 16.10.2025.") from None
+
+
 class YearField(IntegerField):
     """A year; anything else gets a Norwegian message of its own."""
 
@@ -122,7 +150,7 @@ def year_field(name: str, required: str) -> YearField:
 
 def date_field(name: str, required: str = "", **kw) -> DateField:
     checks = [InputRequired(message=required)] if required else [Optional()]
-    return DateField(name, checks, **kw)
+    return NbDateField(name, checks, **kw)
 
 
 class EditForm(Form):
@@ -147,9 +175,9 @@ class EditForm(Form):
 
 
 class AnswerForm(EditForm):
-    municipality = SelectField("Kommune", coerce=optional_int,
+    municipality = Choice("Kommune", coerce=optional_int,
                                validators=[InputRequired(message="Velg kommunen som har svart.")])
-    answer = SelectField("Svar", choices=enum_choices(ParticipationAnswer), coerce=ParticipationAnswer)
+    answer = Choice("Svar", choices=enum_choices(ParticipationAnswer), coerce=ParticipationAnswer)
     answered_on = date_field("Dato for svaret", "Oppgi datoen svaret ble gitt.")
     source = text("Kilde", 200, "Oppgi hvor svaret kom fra, for eksempel vedtak, e-post, telefon eller brev.",
                   default="vedtak")
@@ -183,7 +211,7 @@ def bulk_answer_form(municipalities, formdata=None):
         pass
 
     for m in municipalities:
-        setattr(_Form, f"answer_{m.id}", SelectField(m.name, choices=ANSWER_CHOICES,
+        setattr(_Form, f"answer_{m.id}", Choice(m.name, choices=ANSWER_CHOICES,
                                                      coerce=optional_enum(ParticipationAnswer)))
         setattr(_Form, f"remark_{m.id}", StringField(f"Merknad for {m.name}", [
             Optional(), Length(max=1000, message="Merknaden kan ha høyst 1000 tegn.")], filters=[strip]))
@@ -208,13 +236,13 @@ class ProjectForm(EditForm):
     name = text("Navn", 200, "Oppgi navnet på prosjektet.")
     short_name = text("Kortnavn", 50)
     description = TextAreaField("Beskrivelse", filters=[strip])
-    phase = SelectField("Fase", choices=enum_choices(ProjectPhase), coerce=ProjectPhase)
-    health = SelectField("Helse", choices=[NONE_CHOSEN] + enum_choices(Health), coerce=optional_enum(Health))
+    phase = Choice("Fase", choices=enum_choices(ProjectPhase), coerce=ProjectPhase)
+    health = Choice("Helse", choices=[NONE_CHOSEN] + enum_choices(Health), coerce=optional_enum(Health))
     health_reason = text("Begrunnelse for helse", 500)
     owner = text("Prosjekteier", 200)
     lead = text("Prosjektleder", 200)
     start = date_field("Start")
-    planned_end = DateField("Planlagt slutt", [Optional(), NotBefore("start", "Planlagt slutt kan ikke være før start.")])
+    planned_end = NbDateField("Planlagt slutt", [Optional(), NotBefore("start", "Planlagt slutt kan ikke være før start.")])
     HINTS = {"description": "Markdown: **fet**, lister med «- », lenker.",
              "health_reason": "Påkrevd når helsen er gul eller rød."}
 
@@ -232,21 +260,21 @@ class StatusReportForm(EditForm):
     case = case_number("Sak (saksnummer)")
     title = text("Overskrift", 300)
     text = TextAreaField("Status", [DataRequired(message="Skriv statusen.")], filters=[strip])
-    phase = SelectField("Fase", choices=[SelectChoice("", "– uendret –")] + enum_choices(ProjectPhase),
+    phase = Choice("Fase", choices=[SelectChoice("", "– uendret –")] + enum_choices(ProjectPhase),
                         coerce=optional_enum(ProjectPhase))
-    health = SelectField("Helse", choices=[SelectChoice("", "– uendret –")] + enum_choices(Health),
+    health = Choice("Helse", choices=[SelectChoice("", "– uendret –")] + enum_choices(Health),
                          coerce=optional_enum(Health))
     HINTS = {"case": "Saken statusen ble lagt fram i, for eksempel 44-25 («Status prosjekter og vedtak»)."}
 
 
 class BenefitForm(EditForm):
-    municipality = SelectField("Kommune", coerce=optional_int)
-    kind = SelectField("Type", choices=enum_choices(BenefitKind), coerce=BenefitKind)
+    municipality = Choice("Kommune", coerce=optional_int)
+    kind = Choice("Type", choices=enum_choices(BenefitKind), coerce=BenefitKind)
     description = text("Beskrivelse", 500)
     amount = AmountField("Gevinst (kr)", [Optional(), NotNegative("Gevinsten kan ikke være negativ.")])
     hours = AmountField("Timer", [Optional(), NotNegative("Timene kan ikke være negative.")], decimals=1)
     cost = AmountField("Kostnad (kr)", [Optional(), NotNegative("Kostnaden kan ikke være negativ.")])
-    period = SelectField("Per", choices=[SelectChoice(k, v) for k, v in PERIODS.items()])
+    period = Choice("Per", choices=[SelectChoice(k, v) for k, v in PERIODS.items()])
     as_of = date_field("Dato")
     HINTS = {"cost": "Kostnadssiden: det kommunen betaler for løsningen i samme periode.",
              "amount": "Fyll inn gevinst i kroner, timer eller begge."}
@@ -273,10 +301,10 @@ class BenefitImportForm(EditForm):
 class FollowUpForm(EditForm):
     text = TextAreaField("Oppfølgingspunkt", [DataRequired(message="Skriv hva som skal følges opp.")],
                          filters=[strip])
-    responsible_person = SelectField("Ansvarlig person", coerce=optional_int)
-    responsible_municipality = SelectField("Ansvarlig kommune", coerce=optional_int)
+    responsible_person = Choice("Ansvarlig person", coerce=optional_int)
+    responsible_municipality = Choice("Ansvarlig kommune", coerce=optional_int)
     due_date = date_field("Frist")
-    status = SelectField("Status", choices=enum_choices(FollowUpStatus), coerce=FollowUpStatus)
+    status = Choice("Status", choices=enum_choices(FollowUpStatus), coerce=FollowUpStatus)
     HINTS = {"due_date": "«Innen 14 dager etter 17. oktober» er 31. oktober.",
              "responsible_person": "Velg en person, en kommune eller begge."}
 
@@ -292,14 +320,14 @@ class FollowUpEditForm(FollowUpForm):
 
 class CostKeyForm(EditForm):
     name = text("Navn", 200, "Gi fordelingsnøkkelen et navn.")
-    kind = SelectField("Slik fordeles kostnaden", choices=[
+    kind = Choice("Slik fordeles kostnaden", choices=[
         SelectChoice("percent", "Prosent flatt og prosent etter innbyggertall"),
         SelectChoice("rate", "Fast sats per innbygger, resten flatt"),
     ])
     flat_percent = AmountField("Flat del (%)")
     per_inhabitant_percent = AmountField("Del etter innbyggertall (%)")
     rate_per_inhabitant = AmountField("Sats per innbygger (kr)")
-    project = SelectField("Prosjekt", coerce=optional_int)
+    project = Choice("Prosjekt", coerce=optional_int)
     HINTS = {"flat_percent": "For eksempel 40 for en 40/60-nøkkel. Flat del og del etter innbyggertall "
                              "skal til sammen være 100.",
              "rate_per_inhabitant": "For eksempel 23 (budsjettet for 2026).",
@@ -329,12 +357,12 @@ class CostForm(EditForm):
     year = year_field("År", "Oppgi året kostnaden gjelder.")
     total = AmountField("Totalbeløp (kr)", [InputRequired(message="Oppgi beløpet som skal fordeles."),
                                             NotNegative("Beløpet kan ikke være negativt.")])
-    cost_key = SelectField("Fordelingsnøkkel", coerce=optional_int)
-    sharing = SelectField("Fordeles mellom", choices=[
+    cost_key = Choice("Fordelingsnøkkel", coerce=optional_int)
+    sharing = Choice("Fordeles mellom", choices=[
         SelectChoice(CostSharing.all_members.value, "Alle medlemskommunene"),
         SelectChoice(CostSharing.participants.value, "Kommunene som deltar i prosjektet"),
     ], coerce=CostSharing)
-    project = SelectField("Prosjekt", coerce=optional_int)
+    project = Choice("Prosjekt", coerce=optional_int)
     population_date = date_field("Innbyggertall per", "Oppgi datoen innbyggertallene skal gjelde.")
     case = case_number("Sak (saksnummer)")
     HINTS = {"total": "Med øre, for eksempel 4 956 481,97.",
