@@ -232,13 +232,16 @@ class BenefitTotals:
     amount: dict[BenefitKind, Decimal] = field(default_factory=lambda: {k: Decimal(0) for k in BenefitKind})
     cost: dict[BenefitKind, Decimal] = field(default_factory=lambda: {k: Decimal(0) for k in BenefitKind})
     hours: dict[BenefitKind, Decimal] = field(default_factory=lambda: {k: Decimal(0) for k in BenefitKind})
-    rows: int = 0
+    rows: dict[BenefitKind, int] = field(default_factory=lambda: {k: 0 for k in BenefitKind})
 
     def add(self, b: Benefit) -> None:
         self.amount[b.kind] += per_year(b.amount, b.period)
         self.cost[b.kind] += per_year(b.cost, b.period)
         self.hours[b.kind] += per_year(b.hours, b.period)
-        self.rows += 1
+        self.rows[b.kind] += 1
+
+    def has(self, kind) -> bool:
+        return self.rows[BenefitKind(kind)] > 0
 
     def net(self, kind: BenefitKind) -> Decimal:
         return self.amount[kind] - self.cost[kind]
