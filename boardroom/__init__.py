@@ -55,7 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
 
     from . import audit, cache, cli, templating  # noqa: F401  (audit registers its listener)
-    from .blueprints import api, auth, calendar, decisions, errors, main, meetings, members, projects, registers
+    from .blueprints import agenda, api, auth, calendar, decisions, errors, main, meetings, members, projects, registers
 
     cache.init_app(app)
     templating.init_app(app)
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(members.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(agenda.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(registers.bp)
     return app

@@ -80,12 +80,10 @@ def create_meeting(session: Session, body: Body, **values) -> Meeting:
     purpose). An empty place becomes the body's default place, no chair its current chair.
     """
     meeting = Meeting(body_id=body.id, **values)
-    meeting.body = body
-    day = local(meeting.starts_at).date()
     if not meeting.place:
         meeting.place = body.default_place
     if meeting.chair_id is None:
-        meeting.chair_id = current_chair_id(session, body.id, day)
+        meeting.chair_id = current_chair_id(session, body.id, local(meeting.starts_at).date())
     session.add(meeting)
     session.flush()
     add_standard_cases(session, meeting)
@@ -193,16 +191,13 @@ def add_case(session: Session, meeting: Meeting, placement: str = BEFORE_CLOSING
     Once the notice is sent the case gets the next free number at once.
     """
     ensure_editable(meeting)
+    index = len(meeting.items) if placement == LAST else closing_start(meeting)  # loads the agenda first
     case = Case(body_id=meeting.body_id, **{k: v for k, v in values.items() if k in CASE_FIELDS})
-    session.add(case)
-    session.flush()
-    item = AgendaItem(meeting_id=meeting.id, case_id=case.id, body_id=meeting.body_id,
+    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
                       **{k: v for k, v in values.items() if k in ITEM_FIELDS})
     item.case = case
-    index = len(meeting.items) if placement == LAST else closing_start(meeting)
-    meeting.items.insert(index, item)
+    meeting.items.insert(index, item)  # adds the case and its treatment to the session
     _renumber_positions(meeting)
-    session.add(item)
     session.flush()
     if meeting.status in NUMBERED_STATES:
         assign_number(session, item, meeting_year(meeting))
@@ -261,8 +256,9 @@ def send_notice(session: Session, meeting: Meeting, now: datetime | None = None)
     Returns the cases numbered now. Numbers continue the body's sequence for the meeting's year.
     """
     ensure_editable(meeting)
-    move_to(meeting, MeetingStatus.called)
-    meeting.called_at = now or utcnow()
+    if meeting.status != MeetingStatus.called:
+        move_to(meeting, MeetingStatus.called)
+        meeting.called_at = now or utcnow()
     numbered = [item for item in meeting.items if item.number_seq is None]
     year = meeting_year(meeting)
     for item in numbered:
@@ -288,9 +284,9 @@ def add_attachment(session: Session, meeting: Meeting, title: str, filename: str
         exemption_basis=exemption_basis if exempt else "",
         position=max((a.position for a in owner.attachments), default=-1) + 1,
     )
+    session.add(attachment)
     attachment.file = stored
     owner.attachments.append(attachment)
-    session.add(attachment)
     session.flush()
     return attachment
 

@@ -267,3 +267,27 @@ def slug(text: str) -> str:
     text = text.lower().replace("æ", "ae").replace("ø", "o")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+# --------------------------------------------------------------------------- the body's template
+
+
+def set_word_template(session, body: Body, filename: str, data: bytes) -> StoredFile:
+    """Make an uploaded .docx the body's Word template; raises files.FileRejected when it is not usable."""
+    files.check(filename, data, allowed=(".docx",))  # type, size and signature before opening it
+    try:
+        Document(BytesIO(data))
+    except Exception as exc:  # python-docx raises several kinds for a broken package
+        raise files.FileRejected("Filen kan ikke åpnes som et Word-dokument.") from exc
+    stored = files.store(session, filename, data, allowed=(".docx",))
+    body.word_template_id = stored.id
+    session.add(body)
+    session.flush()
+    return stored
+
+
+def remove_word_template(session, body: Body) -> None:
+    """Back to the plain A4 set-up (the stored file stays)."""
+    body.word_template_id = None
+    session.add(body)
+    session.flush()
