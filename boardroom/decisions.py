@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -454,8 +455,8 @@ def deferred_to(session: Session, items: Iterable[AgendaItem]) -> dict[int, Agen
 def defer(session: Session, item: AgendaItem, target: Meeting) -> AgendaItem:
     """Defer a case to a later meeting: one case, two treatments.
 
-    This treatment is marked deferred; the later meeting gets a new treatment of the same case
-    pointing back here, with the background, assessment and proposal copied. A meeting whose
+    This treatment is marked deferred, its decision says so; the later meeting gets a new
+    treatment of the same case pointing back here, with the background, assessment and proposal copied. A meeting whose
     notice is sent gives the new treatment the next free case number.
     """
     ensure_editable(item.meeting)
@@ -474,6 +475,7 @@ def defer(session: Session, item: AgendaItem, target: Meeting) -> AgendaItem:
         proposal=item.proposal, deferred_from_id=item.id,
     )
     item.status = ItemStatus.deferred
+    item.decision = f"Saken utsettes til møtet {nb_date(target.starts_at)}."
     session.add(later)
     session.flush()
     if target.status == MeetingStatus.called:
@@ -611,6 +613,11 @@ VALUE_LABELS = {
     "status": ItemStatus, "majority_rule": MajorityRule, "requirement": MajorityRule, "choice": VoteChoice,
 }
 ACTIONS = {"insert": "lagt til", "delete": "slettet"}
+EVENTS = {  # inserted and deleted rows whose table name alone would say too little
+    ("case", "insert"): "Saken opprettet", ("agendaitem", "insert"): "Ført opp i møtet",
+    ("voteevent", "insert"): "Votering registrert", ("voteevent", "delete"): "Votering fjernet",
+}
+HIDDEN = {("voteevent", "requirement")}  # mirrors the case's own majority rule
 
 
 @dataclass
@@ -636,7 +643,9 @@ def _value(field: str, value: str, people: dict[int, str]) -> str:
 
 
 def _what(entry: AuditEntry, whose: str | None) -> str:
-    """'Vedtak', 'Stemme (Rana)', 'Inhabilitet (Rachel Berg) lagt til', 'Votering: Flertallskrav'"""
+    """'Vedtak', 'Stemme (Rana)', 'Inhabilitet (Rachel Berg) lagt til', 'Ført opp i møtet'"""
+    if (entry.table_name, entry.action) in EVENTS:
+        return EVENTS[entry.table_name, entry.action]
     table = TABLE_NAMES.get(entry.table_name, entry.table_name) + (f" ({whose})" if whose else "")
     if entry.action != "update":
         return f"{table} {ACTIONS.get(entry.action, entry.action)}"
@@ -649,16 +658,16 @@ def _what(entry: AuditEntry, whose: str | None) -> str:
 def case_history(session: Session, item: AgendaItem) -> list[HistoryRow]:
     """The audit log of a case's treatment and of the case itself, newest first.
 
-    One query (plus one for person names when a row names a person by id). A vote's row
-    says which municipality, a disqualification's whose.
+    One query (plus one for person names when a row names a person by id). A vote's row says
+    which municipality, a disqualification's whose; the votes recorded together are one row.
     """
-    muni_vote = sa.select(Vote.id, Municipality.name).join(Municipality, Municipality.id == Vote.municipality_id) \
-        .subquery()
+    vote = sa.select(Vote.id, Municipality.name, Vote.choice) \
+        .join(Municipality, Municipality.id == Vote.municipality_id).subquery()
     dq_person = sa.select(Disqualification.id, Person.name).join(Person, Person.id == Disqualification.person_id) \
         .subquery()
     query = (
-        sa.select(AuditEntry, muni_vote.c.name, dq_person.c.name)
-        .outerjoin(muni_vote, sa.and_(AuditEntry.table_name == "vote", muni_vote.c.id == AuditEntry.row_id))
+        sa.select(AuditEntry, vote.c.name, dq_person.c.name, vote.c.choice)
+        .outerjoin(vote, sa.and_(AuditEntry.table_name == "vote", vote.c.id == AuditEntry.row_id))
         .outerjoin(dq_person, sa.and_(AuditEntry.table_name == "disqualification",
                                       dq_person.c.id == AuditEntry.row_id))
         .where(sa.or_(AuditEntry.agenda_item_id == item.id,
@@ -670,11 +679,29 @@ def case_history(session: Session, item: AgendaItem) -> list[HistoryRow]:
                   for v in (e.before, e.after) if v.isdigit()}
     people = dict(session.exec(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) \
         if person_ids else {}
+    # a vote's choice when it was recorded: what its first change changed, else what it is now
+    recorded: dict[int, str] = {}
+    for entry, *_ in reversed(entries):
+        if entry.table_name == "vote" and entry.action == "update" and entry.field == "choice":
+            recorded.setdefault(entry.row_id, entry.before)
+
     rows = []
-    for entry, municipality, person in entries:
-        rows.append(HistoryRow(entry.at, entry.user, _what(entry, municipality or person), _value(entry.field, entry.before, people),
-                               _value(entry.field, entry.after, people)))
+    new_votes = lambda row: row[0].table_name == "vote" and row[0].action == "insert"  # noqa: E731
+    for (at, user, together), group in groupby(entries, key=lambda r: (r[0].at, r[0].user, new_votes(r))):
+        if together:
+            choices = [f"{name}: {_value('choice', recorded.get(e.row_id, _text(choice)), people)}"
+                       for e, name, _person, choice in reversed(list(group))]
+            rows.append(HistoryRow(at, user, "Stemmer registrert", "", "; ".join(choices)))
+            continue
+        for entry, municipality, person, _choice in group:
+            if (entry.table_name, entry.field) not in HIDDEN:
+                rows.append(HistoryRow(entry.at, entry.user, _what(entry, municipality or person),
+                                       _value(entry.field, entry.before, people), _value(entry.field, entry.after, people)))
     return rows
+
+
+def _text(value) -> str:
+    return "" if value is None else str(getattr(value, "value", value))
 
 
 def deferral_note(later: AgendaItem) -> str:

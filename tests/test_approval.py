@@ -246,6 +246,8 @@ def test_the_history_shows_who_changed_a_decision_from_what_to_what(board, clien
     assert "secretary@example.org Vedtak Styret vedtar budsjett for 2026. Første vedtak" not in history  # was empty
     assert "secretary@example.org Vedtak – Første vedtak" in history
     assert "secretary@example.org Stemme (Rana) For Mot" in history
+    assert "secretary@example.org Stemmer registrert – Alstahaug: For; Brønnøy: For; Leirfjord: For; Rana: For; " \
+           "Vega: For" in history  # the votes recorded together are one row, with what each was then
     assert "secretary@example.org Status Ikke behandlet Behandlet" in history
 
     # visitors do not see the history, even of approved minutes

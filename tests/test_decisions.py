@@ -331,6 +331,7 @@ def test_deferral_is_one_case_treated_twice(board, session, client, auth):
     session.commit()
 
     assert budget.status == m.ItemStatus.deferred and later.status == m.ItemStatus.draft
+    assert budget.decision == "Saken utsettes til møtet 20. mars 2026." and later.decision == ""
     treatments = session.exec(select(m.AgendaItem).where(m.AgendaItem.case_id == budget.case_id)).all()
     assert {t.meeting_id for t in treatments} == {board.meeting.id, board.later.id}
     assert session.exec(select(m.Case).where(m.Case.title == "Budsjett 2026")).all() == [budget.case]
