@@ -21,6 +21,7 @@ from .decisions import MinutesExtras, correction_subject, deferral_note, event_r
 from .formatting import meeting_when, nb_date, nb_datetime
 from .minutes import MinutesView, assemble, item_number
 from .models import AgendaItem, ItemStatus, Meeting
+from .text import render_markdown
 
 SIGNATURE_LINE = "_" * 32
 
@@ -186,5 +187,6 @@ def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
         p.add_run(correction_subject(row, meeting)).bold = True
         p.add_run(f" – rettet {nb_datetime(row.created_at)} av {row.made_by}")
         p.paragraph_format.keep_with_next = True
-        for name, value in (("Før", row.before or "–"), ("Etter", row.after), ("Begrunnelse", row.reason)):
-            _labelled(doc, name, value)
+        for name, text in (("Før", row.before or "–"), ("Etter", row.after)):
+            add_html(doc, render_markdown(text), lead=f"{name}: ")  # the texts are Markdown, as the fields
+        _labelled(doc, "Begrunnelse", row.reason)
