@@ -128,7 +128,7 @@ def test_a_correction_is_recorded_applied_and_printed(board, session, client):
     assert "Vedtak: Styret vedtar budsjettet med endringer." in text
     at = text.index("Rettelser")
     assert text[at + 1].startswith("Sak 40-25, Vedtak – rettet ") and text[at + 1].endswith(" av sekretaer@example.org")
-    assert text[at + 2:at + 5] == ["Før: Styret vedtar budsjettet.", "Etter: Styret vedtar budsjettet med **endringer**.",
+    assert text[at + 2:at + 5] == ["Før: Styret vedtar budsjettet.", "Etter: Styret vedtar budsjettet med endringer.",
                                    "Begrunnelse: Skrivefeil i vedtaket."]
     assert text[at + 5].startswith("Møtet, Sted – rettet ")
     assert at > text.index("Mosjøen, 16. oktober 2025")  # after the signatures
