@@ -44,6 +44,11 @@ def max_size() -> int:
     return current_app.config.get("MAX_UPLOAD_SIZE", DEFAULT_MAX_SIZE)
 
 
+def size_text(size: int) -> str:
+    """'20 MB', '100 kB'"""
+    return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} kB"
+
+
 def storage_root() -> Path:
     return Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "files")
 
@@ -100,7 +105,7 @@ def check(filename: str, data: bytes, allowed: tuple[str, ...] | None = None) ->
     if not data:
         raise FileRejected("Filen er tom.")
     if len(data) > max_size():
-        raise FileRejected(f"Filen er for stor. Største tillatte størrelse er {max_size() // (1024 * 1024)} MB.")
+        raise FileRejected(f"Filen er for stor. Største tillatte størrelse er {size_text(max_size())}.")
     if not content_matches(ext, data):
         raise FileRejected(f"Innholdet i filen er ikke en gyldig {ext.lstrip('.').upper()}-fil.")
     return MEDIA_TYPES[ext]

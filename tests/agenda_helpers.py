@@ -55,9 +55,9 @@ def zip_bytes() -> bytes:
 
 @pytest.fixture(autouse=True)
 def uploads(app, tmp_path):
-    """Uploads go to a temporary folder, with a small size limit (1 MB); domain calls see the app's config."""
+    """Uploads go to a temporary folder, with a small size limit (100 kB); domain calls see the app's config."""
     folder = tmp_path / "files"
-    app.config.update(UPLOAD_FOLDER=str(folder), MAX_UPLOAD_SIZE=1024 * 1024)
+    app.config.update(UPLOAD_FOLDER=str(folder), MAX_UPLOAD_SIZE=100 * 1024)
     with app.app_context():
         yield folder
 

@@ -10,6 +10,7 @@ whose minutes are approved, or that is cancelled, is refused with 409.
 from __future__ import annotations
 
 from datetime import timedelta
+from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
@@ -55,8 +56,8 @@ def meeting_editable(meeting: Meeting) -> bool:
 
 
 @bp.app_template_global()
-def max_upload_mb() -> int:
-    return files.max_size() // (1024 * 1024)
+def max_upload_size() -> str:
+    return files.size_text(files.max_size())
 
 
 # --------------------------------------------------------------------------- loading
@@ -401,7 +402,8 @@ def attachment(attachment_id: int, filename: str):
     if not is_signed_in() and (restricted or not can_see_agenda(attachment_meeting(attachment))):
         return redirect(url_for("auth.login", next=request.path))
     stored = attachment.file
-    response = send_file(files.path_of(stored), mimetype=stored.media_type, download_name=attachment.filename,
+    # read whole (uploads are small and bounded), so no file handle outlives the request
+    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,
                          as_attachment=stored.media_type not in INLINE_TYPES, etag=stored.sha256, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if restricted or not agenda_published(attachment_meeting(attachment)):
