@@ -76,8 +76,9 @@ class AddAttendeeForm(Form):
 
 
 def attendance_form(meeting, seats, deputies: dict[int, int]):
-    """One status and one 'møter for' choice per person on the meeting's list; a present deputy's
-    choice defaults to the member their seat stands in for."""
+    """One status and one 'møter for' choice per person on the meeting's list. Those not yet
+    recorded are offered as present; a present deputy's choice defaults to the member their seat
+    stands in for."""
     members = [SelectChoice("", "–")] + [
         SelectChoice(str(s.person_id), f"{s.person.name} ({s.municipality.name})" if s.municipality else s.person.name)
         for s in seats]
@@ -87,7 +88,8 @@ def attendance_form(meeting, seats, deputies: dict[int, int]):
 
     for att in meeting.attendances:
         setattr(AttendanceForm, f"status_{att.id}", SelectField(
-            f"Oppmøte for {att.person.name}", choices=ATTENDANCE_CHOICES, default=att.status.value))
+            f"Oppmøte for {att.person.name}", choices=ATTENDANCE_CHOICES,
+            default=(AttendanceStatus.present if att.status == AttendanceStatus.invited else att.status).value))
         setattr(AttendanceForm, f"substitute_{att.id}", SelectField(
             f"{att.person.name} møter for", choices=members,
             default=str(att.substitute_for_id or (deputies.get(att.person_id, "")
