@@ -209,8 +209,20 @@ def test_members_and_readers_may_not_change_the_registers(client, auth, world, r
 
 
 def test_a_post_without_csrf_token_is_refused_and_saves_nothing(client, editor, world):
-    ids = dict(body_id=world["body"].id, municipality_id=world["rana"].id, person_id=world["person"].id)
+    case = world["body"].standard_cases[0]
+    ids = dict(body_id=world["body"].id, municipality_id=world["rana"].id, person_id=world["person"].id,
+               figure_id=world["figure"].id, seat_id=world["seat"].id, case_id=case.id)
     posts = [
+        ("/registers/bodies/{body_id}", {**BODY, "name": "Endret"}),
+        ("/registers/bodies/{body_id}/standard-cases/{case_id}", {"place": "closing", "title": "Endret",
+                                                                  "kind": "decision"}),
+        ("/registers/bodies/{body_id}/standard-cases/{case_id}/move", {"direction": "down"}),
+        ("/registers/bodies/{body_id}/standard-cases/{case_id}/delete", {}),
+        ("/registers/municipalities/{municipality_id}", {**MUNICIPALITY, "name": "Endret"}),
+        ("/registers/municipalities/{municipality_id}/population/{figure_id}", {**POPULATION, "population": "1"}),
+        ("/registers/persons/{person_id}", {**PERSON, "name": "Endret"}),
+        ("/registers/persons/{person_id}/memberships/{seat_id}", {"body_id": ids["body_id"], "role": "observer"}),
+        ("/registers/persons/{person_id}/memberships/{seat_id}/delete", {}),
         ("/registers/bodies/new", {"name": "Nytt", "case_number_format": "{seq}"}),
         ("/registers/municipalities/new", {"number": "1820", "name": "Alstahaug"}),
         ("/registers/persons/new", {"name": "Ny Person"}),
@@ -228,6 +240,10 @@ def test_a_post_without_csrf_token_is_refused_and_saves_nothing(client, editor, 
     after = [count(editor.session, t) for t in (m.Body, m.Municipality, m.Person, m.Membership,
                                                 m.PopulationFigure, m.StandardCase)]
     assert after == before
+    assert "Endret" not in client.get("/registers/bodies").get_data(as_text=True)
+    assert [t for _, t in standard_titles(fresh(editor.session, m.Body, ids["body_id"]))][0] == case.title
+    assert fresh(editor.session, m.PopulationFigure, ids["figure_id"]).population == 25899
+    assert fresh(editor.session, m.Membership, ids["seat_id"]).role == m.MembershipRole.chair
 
 
 def test_unknown_ids_give_a_norwegian_404(client, editor, world):
@@ -336,7 +352,10 @@ def test_standard_cases_are_added_edited_moved_and_deleted_by_form(client, edito
     bad = editor.post(f"{base}/{new.id}", {"place": "opening", "title": "", "kind": "information"})
     assert bad.status_code == 400 and "Oppgi tittelen på saken." in field_chunk(bad.get_data(as_text=True), "title")
     bad = editor.post(f"{base}/{new.id}", {"place": "midten", "title": "X", "kind": "information"})
-    assert bad.status_code == 400 and "errors" in field_chunk(bad.get_data(as_text=True), "place")
+    assert bad.status_code == 400 and "Ikke et gyldig valg" in field_chunk(bad.get_data(as_text=True), "place")
+    bad = editor.post(f"{base}/{new.id}", {"place": "opening", "title": "X", "kind": "vedtak"})
+    assert bad.status_code == 400 and "Ikke et gyldig valg" in field_chunk(bad.get_data(as_text=True), "kind")
+    assert fresh(editor.session, m.StandardCase, new.id).title == "Orientering fra daglig leder"
     assert editor.post(f"{base}/{new.id}", {"place": "closing", "title": "Orientering", "kind": "information"}
                        ).status_code == 302
     body = fresh(editor.session, m.Body, body_id)
