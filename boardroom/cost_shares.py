@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from .costs import CostShareError, Key, Share, compute_shares
@@ -25,7 +25,7 @@ from .models import (
     AgendaItem, Cost, CostKey, CostSharing, Meeting, Municipality, PopulationFigure, Project, ProjectDecision,
 )
 from .participation import join_names
-from .projects import InputError, latest_decision, participant_ids, today
+from .projects import InputError, latest_decision, load_answers, participant_ids, today
 
 COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
 
@@ -86,13 +86,18 @@ class ShareTable:
 
 
 class CostContext:
-    """Municipalities, population figures and project decisions for a set of costs (a few queries)."""
+    """Municipalities, population figures, decisions and answers for a set of costs (a few queries).
 
-    def __init__(self, session: Session, costs: list[Cost], municipalities: list[Municipality] | None = None):
+    A page that has loaded the decisions and answers already passes them in.
+    """
+
+    def __init__(self, session: Session, costs: list[Cost], municipalities: list[Municipality] | None = None,
+                 decisions: list[ProjectDecision] | None = None, answers: dict[int, list] | None = None):
         self.costs = costs
         self.municipalities = municipalities if municipalities is not None else list(
             session.exec(select(Municipality).order_by(Municipality.number))
         )
+        self._order = {m.id: nb_sort_key(m.name) for m in self.municipalities}
         dates = {c.population_date for c in costs}
         self.population: dict[tuple[int, date], int] = {}
         if dates:
@@ -103,14 +108,18 @@ class CostContext:
                 self.population[(mid, as_of)] = population
         project_ids = {c.project_id for c in costs if c.project_id and c.sharing == CostSharing.participants}
         decision_ids = {c.project_decision_id for c in costs if c.project_decision_id}
-        self.decisions: dict[int, ProjectDecision] = {}
+        if decisions is None:
+            decisions = list(session.exec(
+                select(ProjectDecision)
+                .where(ProjectDecision.project_id.in_(project_ids) | ProjectDecision.id.in_(decision_ids))
+            )) if project_ids or decision_ids else []
+        self.decisions = {d.id: d for d in decisions}
         self.by_project: dict[int, list[ProjectDecision]] = {}
-        if project_ids or decision_ids:
-            query = select(ProjectDecision).options(selectinload(ProjectDecision.answers))
-            query = query.where(ProjectDecision.project_id.in_(project_ids) | ProjectDecision.id.in_(decision_ids))
-            for d in session.exec(query):
-                self.decisions[d.id] = d
-                self.by_project.setdefault(d.project_id, []).append(d)
+        for d in decisions:
+            self.by_project.setdefault(d.project_id, []).append(d)
+        if answers is None:
+            answers = load_answers(session, list(self.decisions)) if self.decisions else {}
+        self.answers = answers
 
     # ------------------------------------------------------------------ who shares
 
@@ -123,11 +132,12 @@ class CostContext:
         """Who shares ``cost`` on ``day``, in Norwegian alphabetical order."""
         if cost.sharing == CostSharing.participants:
             decision = self.decision_for(cost, day)
-            ids = participant_ids(decision, self.municipalities, day) if decision else set()
+            ids = participant_ids(decision, self.answers.get(decision.id, []), self.municipalities, day) \
+                if decision else set()
             chosen = [m for m in self.municipalities if m.id in ids]
         else:
             chosen = [m for m in self.municipalities if m.is_member_on(day)]
-        return sorted(chosen, key=lambda m: nb_sort_key(m.name))
+        return sorted(chosen, key=lambda m: self._order[m.id])
 
     def change_days(self, cost: Cost) -> list[date]:
         """Days on which the participants may have changed: answers, decisions, membership."""
@@ -142,7 +152,7 @@ class CostContext:
                          else self.by_project.get(cost.project_id, []))
             for d in decisions:
                 days.add(d.decided_on)
-                days.update(a.answered_on for a in d.answers)
+                days.update(a.answered_on for a in self.answers.get(d.id, []))
         return sorted(days)
 
     # ------------------------------------------------------------------ tables
@@ -202,11 +212,16 @@ class CostContext:
 
 
 def cost_query():
+    """Costs with their key, project and case (number, title, meeting; not the case's texts)."""
+    item = joinedload(Cost.agenda_item).load_only(
+        AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.body_id, AgendaItem.number_year,
+        AgendaItem.number_seq, AgendaItem.position,
+    )
     return select(Cost).options(
         joinedload(Cost.cost_key),
-        joinedload(Cost.agenda_item).joinedload(AgendaItem.meeting).joinedload(Meeting.body),
-        joinedload(Cost.agenda_item).joinedload(AgendaItem.case),
-        joinedload(Cost.project),
+        item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+        item.joinedload(AgendaItem.case),
+        joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
     ).order_by(Cost.year.desc(), Cost.description, Cost.id)
 
 

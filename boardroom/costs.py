@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-
-ORE = Fraction(1, 100)
+from math import gcd
 
 
 class CostShareError(ValueError):
@@ -52,25 +51,29 @@ class Share:
     total: Decimal  # "Totalt pr kommune"; the totals add up exactly to the cost
 
 
-def _to_ore(value: Fraction) -> Decimal:
-    return Decimal(value.numerator) / Decimal(value.denominator)
-
-
-def round_to_total(exact: list[Fraction], total: Fraction) -> list[Fraction]:
-    """Round each value down to øre, then give the missing øre to the largest remainders."""
-    floors = [Fraction(int(v / ORE // 1)) * ORE for v in exact]
-    missing = int((total - sum(floors)) / ORE)
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+def _largest_remainder(numerators: list[int], denominator: int, target: int) -> list[int]:
+    """Øre amounts ``numerators[i] / denominator`` rounded down, then one more øre to the largest
+    remainders (ties: first come) until they add up to ``target``."""
+    floors = [num // denominator for num in numerators]
+    missing = target - sum(floors)
+    order = sorted(range(len(numerators)), key=lambda i: (-(numerators[i] % denominator), i))
     for i in order[:missing]:
-        floors[i] += ORE
+        floors[i] += 1
     return floors
+
+
+def _ore(amount: int) -> Decimal:
+    return Decimal(amount).scaleb(-2)
 
 
 def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]) -> list[Share]:
     """Share ``total`` among ``participants`` (name, population) by ``key``.
 
-    Raises CostShareError for a negative total, a key that does not add up to 100 %, no
-    participants, or a rate per inhabitant that alone exceeds the total.
+    Each exact share is ``a + b × population`` (a: the flat part per participant, b: NOK per
+    inhabitant), computed as fractions and then in whole øre over one common denominator, so a
+    page with many costs stays fast. Raises CostShareError for a negative total, a key that
+    does not add up to 100 %, no participants, or a rate per inhabitant that alone exceeds the
+    total.
     """
     key.validate()
     if total < 0:
@@ -84,8 +87,8 @@ def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]
     population_sum = sum(p for _, p in participants)
 
     if key.rate_per_inhabitant is not None:
-        per_inhabitant = [Fraction(key.rate_per_inhabitant) * p for _, p in participants]
-        flat_total = exact_total - sum(per_inhabitant)
+        per_person = Fraction(key.rate_per_inhabitant)
+        flat_total = exact_total - per_person * population_sum
         if flat_total < 0:
             raise CostShareError(
                 "Satsen per innbygger gir mer enn totalbeløpet; øk beløpet eller senk satsen."
@@ -96,26 +99,20 @@ def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]
         if population_sum == 0:
             if per_total:
                 raise CostShareError("Innbyggertallet er null; delen etter innbyggertall kan ikke fordeles.")
-            per_inhabitant = [Fraction(0)] * n
+            per_person = Fraction(0)
         else:
-            per_inhabitant = [per_total * p / population_sum for _, p in participants]
-    flat = flat_total / n
+            per_person = per_total / population_sum
+    flat = flat_total / n  # a
 
-    exact = [flat + part for part in per_inhabitant]
-    rounded = round_to_total(exact, exact_total)
-    per_rounded = round_to_total(per_inhabitant, _round_half(sum(per_inhabitant)))
+    # in øre over one denominator: exact share i = (A + B × population_i) / D
+    d = flat.denominator * per_person.denominator // gcd(flat.denominator, per_person.denominator)
+    a, b = flat.numerator * (d // flat.denominator) * 100, per_person.numerator * (d // per_person.denominator) * 100
+    totals = _largest_remainder([a + b * p for _, p in participants], d, int(exact_total * 100))
+    # the per-inhabitant column on its own, rounded so that it adds up to its own (rounded) sum
+    pb, pd = per_person.numerator * 100, per_person.denominator
+    per = _largest_remainder([pb * p for _, p in participants], pd, (2 * pb * population_sum + pd) // (2 * pd))
     return [
-        Share(
-            name=name,
-            population=population,
-            per_inhabitant=_to_ore(per_rounded[i]),
-            flat=_to_ore(rounded[i] - per_rounded[i]),
-            total=_to_ore(rounded[i]),
-        )
+        Share(name=name, population=population, per_inhabitant=_ore(per[i]), flat=_ore(totals[i] - per[i]),
+              total=_ore(totals[i]))
         for i, (name, population) in enumerate(participants)
     ]
-
-
-def _round_half(value: Fraction) -> Fraction:
-    """Round to øre, half up."""
-    return Fraction(int(value / ORE + Fraction(1, 2))) * ORE

@@ -28,10 +28,10 @@ def members_on(municipalities: list[Municipality], day: date) -> list[Municipali
     return [m for m in municipalities if m.is_member_on(day)]
 
 
-def current_answers(decision: ProjectDecision) -> dict[int, Participation]:
-    """Latest answer per municipality id."""
+def current_answers(decision: ProjectDecision, answers=None) -> dict[int, Participation]:
+    """Latest answer per municipality id (of ``answers`` when given: rows loaded without the ORM)."""
     latest: dict[int, Participation] = {}
-    for answer in sorted(decision.answers, key=lambda a: (a.answered_on, a.id or 0)):
+    for answer in sorted(decision.answers if answers is None else answers, key=lambda a: (a.answered_on, a.id or 0)):
         latest[answer.municipality_id] = answer
     return latest
 
@@ -72,10 +72,10 @@ class DecisionStatus:
         return self.answers.get(municipality.id)
 
 
-def decision_status(decision: ProjectDecision, municipalities: list[Municipality]) -> DecisionStatus:
-    """Current participation of every member on the decision's date."""
+def decision_status(decision: ProjectDecision, municipalities: list[Municipality], answers=None) -> DecisionStatus:
+    """Current participation of every member on the decision's date (from ``answers`` when given)."""
     members = members_on(municipalities, decision.decided_on)
-    answers = current_answers(decision)
+    answers = current_answers(decision, answers)
     status = DecisionStatus(decision, members, answers)
     for m in members:
         answer = answers.get(m.id)

@@ -9,7 +9,7 @@ included (votes and follow-ups of approved minutes, costs of published cases).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy.orm import joinedload, selectinload
@@ -20,14 +20,16 @@ from .cost_shares import CostContext, ShareTable, key_text, load_costs, sharing_
 from .costs import CostShareError, Key, compute_shares
 from .formatting import local, nb_sort_key
 from .labels import label
+from .numbering import format_number
 from .models import (
-    AgendaItem, Benefit, BenefitKind, Cost, CostKey, FollowUp, Grant, Health, Meeting, MeetingStatus, Membership,
+    AgendaItem, Benefit, BenefitKind, Body, Case, Cost, CostKey, FollowUp, Grant, Health, Meeting, MeetingStatus, Membership,
     Municipality, ParticipationAnswer, PopulationFigure, Project, ProjectDecision, ProjectPhase, StatusReport, Vote,
-    VoteEvent,
+    VoteChoice, VoteEvent,
 )
-from .participation import DecisionStatus, decision_status, overview
+from .participation import DecisionStatus, all_municipalities, decision_status
 from .projects import (
-    BenefitTotals, FollowUpRow, follow_up_rows, latest_decision, participant_ids, today, totals_by,
+    AnswerRow, BenefitTotals, FollowUpRow, follow_up_rows, latest_decision, load_answers, participant_ids, today,
+    totals_by,
 )
 
 
@@ -103,10 +105,23 @@ class Matrix:
         return bool(self.region or self.phase or self.health)
 
 
+def fast_overview(session: Session) -> tuple[list[Municipality], list[DecisionStatus], dict[int, list[AnswerRow]]]:
+    """Every project decision with its current participation, as ``participation.overview`` gives
+    it, and the answers by decision: three queries, the answers read as plain rows."""
+    municipalities = all_municipalities(session)
+    decisions = session.exec(
+        select(ProjectDecision).join(Project).options(joinedload(ProjectDecision.project))
+        .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
+    ).all()
+    answers = load_answers(session)
+    statuses = [decision_status(d, municipalities, answers.get(d.id, [])) for d in decisions]
+    return municipalities, statuses, answers
+
+
 def matrix(session: Session, region: str = "", phase: ProjectPhase | None = None,
            health: Health | None = None) -> Matrix:
     """Project decisions × municipalities, optionally one region's columns and one phase's or health's rows."""
-    municipalities, statuses = overview(session)
+    municipalities, statuses, _ = fast_overview(session)
     regions = sorted({m.region for m in municipalities if m.region}, key=nb_sort_key)
     columns = [m for m in municipalities if not region or m.region == region]
     rows = [
@@ -235,7 +250,7 @@ def project_view(session: Session, project: Project, public: bool) -> ProjectVie
     statuses = [decision_status(d, municipalities) for d in sorted(
         project.decisions, key=lambda d: (d.decided_on, d.position, d.id))]
     current = latest_decision(project.decisions, today())
-    ids = participant_ids(current, municipalities) if current else set()
+    ids = participant_ids(current, current.answers, municipalities) if current else set()
     participants = sorted((m for m in municipalities if m.id in ids), key=lambda m: nb_sort_key(m.name))
     grants = list(session.exec(select(Grant).where(Grant.project_id == project.id).order_by(Grant.year, Grant.position, Grant.id)))
     reports = list(session.exec(select(StatusReport).where(StatusReport.project_id == project.id)
@@ -269,17 +284,20 @@ class ProjectRow:
 def project_rows(session: Session, phase: ProjectPhase | None = None) -> list[ProjectRow]:
     """Every project with its number of participants (from its newest decision)."""
     municipalities = list(session.exec(select(Municipality)))
-    query = select(Project).options(selectinload(Project.decisions).selectinload(ProjectDecision.answers))
+    query = select(Project).options(selectinload(Project.decisions))
     if phase is not None:
         query = query.where(Project.phase == phase)
+    projects = session.exec(query.order_by(Project.position, Project.name, Project.id)).all()
+    answers = load_answers(session)
     rows = []
-    for project in session.exec(query.order_by(Project.position, Project.name, Project.id)):
+    for project in projects:
         current = latest_decision(project.decisions, today())
         if current is None:
             rows.append(ProjectRow(project, 0, 0))
             continue
         members = sum(m.is_member_on(current.decided_on) for m in municipalities)
-        rows.append(ProjectRow(project, len(participant_ids(current, municipalities)), members))
+        ids = participant_ids(current, answers.get(current.id, []), municipalities)
+        rows.append(ProjectRow(project, len(ids), members))
     return rows
 
 
@@ -339,15 +357,20 @@ def visible_follow_ups(rows: list[FollowUpRow], public: bool) -> list[FollowUpRo
 
 @dataclass
 class VoteRow:
-    vote: Vote
-    event: VoteEvent
-    item: AgendaItem
+    """One vote of the municipality, with just what the page shows (800 of them load fast)."""
+
+    item_id: int
+    meeting_id: int
+    number: str
     title: str
+    starts_at: datetime
     approved: bool
+    subject: str
+    choice: VoteChoice
 
     @property
     def year(self) -> int:
-        return local(self.item.meeting.starts_at).year
+        return local(self.starts_at).year
 
 
 @dataclass
@@ -377,20 +400,20 @@ class MunicipalityView:
 def municipality_view(session: Session, municipality: Municipality, public: bool, year: int | None = None,
                       person_ids: set[int] | None = None) -> MunicipalityView:
     """Everything the municipality's page shows; ``person_ids`` are its representatives."""
-    municipalities, statuses = overview(session)
+    municipalities, statuses, answers = fast_overview(session)
     groups: dict[str, list] = {"joined": [], "declined": [], "pending": []}
     history: dict[int, list] = {}
     for status in statuses:
         for key in groups:
             if any(m.id == municipality.id for m in getattr(status, key)):
                 groups[key].append((status, status.answer_for(municipality)))
-        own = sorted((a for a in status.decision.answers if a.municipality_id == municipality.id),
+        own = sorted((a for a in answers.get(status.decision.id, []) if a.municipality_id == municipality.id),
                      key=lambda a: (a.answered_on, a.id))
         if len(own) > 1:
             history[status.decision.id] = own
 
     costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
-    context = CostContext(session, costs, municipalities)
+    context = CostContext(session, costs, municipalities, [s.decision for s in statuses], answers)
     by_year: dict[int, list[CostShareRow]] = {}
     for cost in costs:
         table = context.table(cost, cost.cost_key)
@@ -402,18 +425,26 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
                   for y, rows in sorted(by_year.items(), reverse=True)]
 
     query = (
-        select(Vote, VoteEvent, AgendaItem)
+        select(Vote.choice, VoteEvent.subject, AgendaItem.id, AgendaItem.number_year, AgendaItem.number_seq,
+               Meeting.id, Meeting.starts_at, Meeting.status, Body.case_number_format,
+               Case.title, Case.exempt, Case.public_title)
         .join(VoteEvent, Vote.vote_event_id == VoteEvent.id)
         .join(AgendaItem, VoteEvent.agenda_item_id == AgendaItem.id)
+        .join(Case, AgendaItem.case_id == Case.id)
         .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Body, Meeting.body_id == Body.id)
         .where(Vote.municipality_id == municipality.id)
-        .options(*item_options())
         .order_by(Meeting.starts_at.desc(), AgendaItem.position, VoteEvent.id)
     )
     if public:
         query = query.where(Meeting.status == MeetingStatus.approved)
-    all_votes = [VoteRow(v, e, i, case_title(i, public), i.meeting.status == MeetingStatus.approved)
-                 for v, e, i in session.exec(query)]
+    all_votes = [
+        VoteRow(item_id, meeting_id, format_number(fmt, year, seq),
+                (public_title or EXEMPT_TITLE) if exempt and public else title,
+                starts_at, status == MeetingStatus.approved, subject, choice)
+        for (choice, subject, item_id, year, seq, meeting_id, starts_at, status, fmt, title, exempt, public_title)
+        in session.exec(query)
+    ]
     vote_years = sorted({v.year for v in all_votes}, reverse=True)
     chosen = year if year in vote_years else (vote_years[0] if vote_years else None)
 

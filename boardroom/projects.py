@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
@@ -68,23 +69,48 @@ def find_item(session: Session, number: str, body_id: int | None = None) -> Agen
 # --------------------------------------------------------------------------- participation
 
 
-def answers_on(decision: ProjectDecision, day: date | None = None) -> dict[int, Participation]:
-    """Each municipality's latest answer given on or before ``day`` (every answer when None)."""
-    latest: dict[int, Participation] = {}
-    for answer in sorted(decision.answers, key=lambda a: (a.answered_on, a.id or 0)):
+class AnswerRow(NamedTuple):
+    """A participation answer read without the ORM (pages with thousands of answers stay fast)."""
+
+    id: int
+    decision_id: int
+    municipality_id: int
+    answer: ParticipationAnswer
+    answered_on: date
+    source: str
+    source_item_id: int | None
+    remark: str
+
+
+def load_answers(session: Session, decision_ids=None) -> dict[int, list[AnswerRow]]:
+    """Every answer (or the answers to these decisions), by decision id, in one query."""
+    query = select(*(getattr(Participation, name) for name in AnswerRow._fields))
+    if decision_ids is not None:
+        query = query.where(Participation.decision_id.in_(decision_ids))
+    result: dict[int, list[AnswerRow]] = {}
+    for row in session.exec(query):
+        result.setdefault(row[1], []).append(AnswerRow(*row))
+    return result
+
+
+def answers_on(answers, day: date | None = None) -> dict[int, AnswerRow | Participation]:
+    """Each municipality's latest answer given on or before ``day`` (all of them when None)."""
+    latest = {}
+    for answer in sorted(answers, key=lambda a: (a.answered_on, a.id or 0)):
         if day is None or answer.answered_on <= day:
             latest[answer.municipality_id] = answer
     return latest
 
 
-def participant_ids(decision: ProjectDecision, municipalities: list[Municipality], day: date | None = None) -> set[int]:
+def participant_ids(decision: ProjectDecision, answers, municipalities: list[Municipality],
+                    day: date | None = None) -> set[int]:
     """Ids of the municipalities that take part on ``day``: members on the decision's date whose
-    latest answer by then is "deltar"."""
-    answers = answers_on(decision, day)
+    latest answer (of ``answers``, the decision's) by then is "deltar"."""
+    latest = answers_on(answers, day)
     return {
         m.id for m in municipalities
-        if m.is_member_on(decision.decided_on) and m.id in answers
-        and answers[m.id].answer == ParticipationAnswer.joins
+        if m.is_member_on(decision.decided_on) and m.id in latest
+        and latest[m.id].answer == ParticipationAnswer.joins
     }
 
 
@@ -472,11 +498,8 @@ def update_follow_up(
     return follow_up
 
 
-def _follow_up_query():
-    item_options = (joinedload(AgendaItem.meeting).joinedload(Meeting.body), joinedload(AgendaItem.case))
-    return select(FollowUp, AgendaItem).join(AgendaItem, FollowUp.agenda_item_id == AgendaItem.id).options(
-        *item_options
-    )
+def _item_options():
+    return (joinedload(AgendaItem.meeting).joinedload(Meeting.body), joinedload(AgendaItem.case))
 
 
 @dataclass
@@ -496,29 +519,26 @@ class FollowUpRow:
 
 
 def follow_up_rows(session: Session, where=None, day: date | None = None) -> list[FollowUpRow]:
-    """Follow-ups (optionally filtered by a SQL condition) with their cases, in a fixed number of queries."""
-    query = _follow_up_query()
+    """Follow-ups (optionally filtered by a SQL condition) with their cases and the names of the
+    responsible, in two queries however many there are."""
+    query = (
+        select(FollowUp, AgendaItem, Person.name, Municipality.name)
+        .join(AgendaItem, FollowUp.agenda_item_id == AgendaItem.id)
+        .outerjoin(Person, FollowUp.responsible_person_id == Person.id)
+        .outerjoin(Municipality, FollowUp.responsible_municipality_id == Municipality.id)
+        .options(*_item_options())
+    )
     if where is not None:
         query = query.where(where)
-    pairs = session.exec(query).all()
-    closing_ids = {f.closed_by_item_id for f, _ in pairs if f.closed_by_item_id}
-    closing = {}
-    if closing_ids:
-        closing = {i.id: i for i in session.exec(
-            select(AgendaItem).where(AgendaItem.id.in_(closing_ids))
-            .options(joinedload(AgendaItem.meeting).joinedload(Meeting.body), joinedload(AgendaItem.case))
-        )}
-    person_ids = {f.responsible_person_id for f, _ in pairs if f.responsible_person_id}
-    people = dict(session.exec(select(Person.id, Person.name).where(Person.id.in_(person_ids))).all()) if person_ids else {}
-    town_ids = {f.responsible_municipality_id for f, _ in pairs if f.responsible_municipality_id}
-    towns = dict(session.exec(
-        select(Municipality.id, Municipality.name).where(Municipality.id.in_(town_ids))
-    ).all()) if town_ids else {}
+    found = session.exec(query).all()
+    closing_ids = {f.closed_by_item_id for f, *_ in found if f.closed_by_item_id}
+    closing = {i.id: i for i in session.exec(
+        select(AgendaItem).where(AgendaItem.id.in_(closing_ids)).options(*_item_options())
+    )}
     day = day or today()
     rows = [
-        FollowUpRow(f, item, closing.get(f.closed_by_item_id), people.get(f.responsible_person_id, ""),
-                    towns.get(f.responsible_municipality_id, ""), is_overdue(f, day))
-        for f, item in pairs
+        FollowUpRow(f, item, closing.get(f.closed_by_item_id), person or "", town or "", is_overdue(f, day))
+        for f, item, person, town in found
     ]
     far = date.max
     rows.sort(key=lambda r: (r.follow_up.status == FollowUpStatus.done, r.follow_up.due_date or far,

@@ -196,9 +196,10 @@ def municipality_json(municipality, population, seats, view: MunicipalityView, p
             for year, rows, total in view.cost_years
         ],
         "votes": [
-            {"case": case_ref(v.item, public), "meeting_date": iso(local(v.item.meeting.starts_at).date()),
-             "subject": v.event.subject, "choice": v.vote.choice.value, "choice_label": label(v.vote.choice),
-             "minutes_approved": v.approved}
+            {"case": {"id": v.item_id, "number": v.number, "title": v.title, "meeting_id": v.meeting_id,
+                      "url": f"/cases/{v.item_id}"},
+             "meeting_date": iso(local(v.starts_at).date()), "subject": v.subject, "choice": v.choice.value,
+             "choice_label": label(v.choice), "minutes_approved": v.approved}
             for v in view.all_votes
         ],
         "follow_ups": [follow_up_json(r, public) for r in view.follow_ups],
@@ -212,16 +213,15 @@ def municipality_json(municipality, population, seats, view: MunicipalityView, p
 
 def participation_json(session) -> list[dict]:
     """Every project decision with current answers, count and history, in a fixed number of queries."""
-    from .participation import overview
-    from .portfolio import items_by_id
+    from .portfolio import fast_overview, items_by_id
 
-    municipalities, statuses = overview(session)
-    items = items_by_id(session, [a.source_item_id for s in statuses for a in s.decision.answers]
+    municipalities, statuses, answers = fast_overview(session)
+    items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
                         + [s.decision.agenda_item_id for s in statuses])
     result = []
     for status in statuses:
         member_ids = {m.id for m in status.members}
-        history = sorted(status.decision.answers, key=lambda a: (a.answered_on, a.id), reverse=True)
+        history = sorted(answers.get(status.decision.id, []), key=lambda a: (a.answered_on, a.id), reverse=True)
         view = DecisionView(status.decision, status, history, items,
                             [m for m in municipalities if m.id not in member_ids])
         result.append({**decision_json(status, view), "project": status.decision.project.name})

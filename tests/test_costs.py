@@ -91,3 +91,35 @@ def test_shares_always_sum_to_the_total_and_stay_within_one_ore(total, key, popu
             exact = flat / n + per
         assert abs(Fraction(share.total) - exact) < Fraction(1, 100)
         assert share.total == share.per_inhabitant + share.flat
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    total=st.decimals(0, 10_000_000, places=2),
+    key=keys,
+    populations=st.lists(st.integers(0, 30_000), min_size=1, max_size=19),
+)
+def test_extra_ore_go_to_the_largest_remainders_and_the_columns_add_up(total, key, populations):
+    participants = [(f"K{i}", p) for i, p in enumerate(populations)]
+    try:
+        shares = compute_shares(total, key, participants)
+    except CostShareError:
+        return
+    n, pop_sum = len(participants), sum(populations)
+    if key.rate_per_inhabitant is not None:
+        per = [Fraction(key.rate_per_inhabitant) * p for p in populations]
+        flat = (Fraction(total) - sum(per)) / n
+    else:
+        flat = Fraction(total) * Fraction(key.flat_percent) / 100 / n
+        per = [(Fraction(total) - flat * n) * p / pop_sum if pop_sum else Fraction(0) for p in populations]
+    exact = [flat + x for x in per]
+    rounded_up = [Fraction(s.total) > e for s, e in zip(shares, exact)]
+    remainders = [e * 100 - int(e * 100) for e in exact]
+    # nobody rounded down has a larger remainder than anybody rounded up
+    if any(rounded_up) and not all(rounded_up):
+        assert min(r for r, up in zip(remainders, rounded_up) if up) >= max(
+            r for r, up in zip(remainders, rounded_up) if not up)
+    # the "Fordelt etter innbyggertall" column adds up to its own exact sum, rounded half up
+    per_sum = sum(per)
+    assert sum(s.per_inhabitant for s in shares) == Decimal(int(per_sum * 100 + Fraction(1, 2))) / 100
+    assert all(abs(Fraction(s.per_inhabitant) - x) < Fraction(1, 100) for s, x in zip(shares, per))

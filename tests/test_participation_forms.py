@@ -47,8 +47,8 @@ def test_a_late_answer_changes_the_count_and_keeps_the_history(client, demo):
     assert decision_status(decision, towns_).count == "8/19"
     assert len([a for a in decision.answers if a.municipality_id == bindal.id]) == 2  # nothing overwritten
     # as of the day before, Bindal was not a participant
-    assert bindal.id not in participant_ids(decision, towns_, date(2025, 11, 2))
-    assert bindal.id in participant_ids(decision, towns_, date(2025, 11, 3))
+    assert bindal.id not in participant_ids(decision, decision.answers, towns_, date(2025, 11, 2))
+    assert bindal.id in participant_ids(decision, decision.answers, towns_, date(2025, 11, 3))
 
     html = client.get(f"/decisions/{decision.id}").get_data(as_text=True)
     answers = section(html, "svar")

@@ -197,6 +197,97 @@ def projects():
 
 from .. import portfolio, projects_json  # noqa: E402
 from ..access import is_signed_in as _signed_in  # noqa: E402
+from .projects import cached_daily  # noqa: E402
+
+
+@bp.get("/participation")
+@cached
+def participation():
+    """Every project decision: each member's current answer, the count, and the history of answers."""
+    return projects_json.participation_json(get_session())
+
+
+@bp.get("/decisions/<int:decision_id>")
+@cached
+def decision(decision_id: int):
+    from ..projects import load_decision
+
+    session = get_session()
+    found = load_decision(session, decision_id)
+    if found is None:
+        abort(404, "Vedtaket finnes ikke.")
+    view = portfolio.decision_view(session, found)
+    return projects_json.decision_json(view.status, view)
+
+
+@bp.get("/costs")
+@cached
+def costs():
+    """Every cost with its key and its shares as they stand today."""
+    public = not _signed_in()
+    rows, _ = portfolio.cost_list(get_session(), public)
+    return [projects_json.cost_json(cost, [table], public) for cost, table in rows]
+
+
+@bp.get("/costs/<int:cost_id>")
+@cached
+def cost(cost_id: int):
+    """One cost: today's shares and every earlier version (before each change of participants)."""
+    session = get_session()
+    public = not _signed_in()
+    found = portfolio.load_cost(session, cost_id)
+    if found is None or (public and not portfolio.published(found.agenda_item)):
+        abort(404, "Kostnaden finnes ikke.")
+    return projects_json.cost_json(found, portfolio.cost_versions(session, found), public)
+
+
+@bp.get("/projects/<int:project_id>")
+@cached
+def project(project_id: int):
+    session = get_session()
+    found = portfolio.load_project(session, project_id)
+    if found is None:
+        abort(404, "Prosjektet finnes ikke.")
+    public = not _signed_in()
+    return projects_json.project_json(portfolio.project_view(session, found, public), public)
+
+
+@bp.get("/benefits")
+@cached
+def benefits():
+    return projects_json.benefits_json(get_session())
+
+
+@bp.get("/follow-ups")
+@cached_daily
+def follow_ups():
+    """Every follow-up action the viewer may see (cached for the day: 'overdue' changes with the date)."""
+    from ..projects import follow_up_rows
+
+    public = not _signed_in()
+    rows = portfolio.visible_follow_ups(follow_up_rows(get_session()), public)
+    return [projects_json.follow_up_json(r, public) for r in rows]
+
+
+@bp.get("/municipalities/<kommunenummer>")
+@cached_daily
+def municipality(kommunenummer: str):
+    """Everything the municipality's page shows: answers, cost shares per cost, votes, follow-ups."""
+    from .members import current_seats, get_municipality_or_404, latest_population
+
+    session = get_session()
+    found = get_municipality_or_404(session, kommunenummer)
+    public = not _signed_in()
+    view = portfolio.municipality_view(session, found, public, person_ids=portfolio.representatives(session, found.id))
+    return projects_json.municipality_json(found, latest_population(found), current_seats(session, found.id), view,
+                                           public)
+
+
+# --------------------------------------------------------------------------- participation, costs, projects,
+# benefits, follow-ups and one municipality (built by boardroom.portfolio and boardroom.projects_json)
+
+from .. import portfolio, projects_json  # noqa: E402
+from ..access import is_signed_in as _signed_in  # noqa: E402
 
 
 @bp.get("/participation")

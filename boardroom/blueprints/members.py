@@ -15,6 +15,7 @@ from ..db import get_session
 from ..formatting import OSLO
 from ..minutes import BOARD_ROLES
 from ..models import Membership, Municipality
+from .projects import cached_daily
 
 bp = Blueprint("members", __name__)
 
@@ -71,11 +72,12 @@ def get_municipality_or_404(session, kommunenummer: str) -> Municipality:
 
 
 @bp.get("/municipalities/<kommunenummer>")
+@cached_daily
 def municipality(kommunenummer: str):
     """One municipality: answers, cost shares per year, votes, follow-ups, benefits.
 
     Visitors see what is published (votes and follow-ups of approved minutes); signed-in
-    accounts see everything. Not cached: overdue follow-ups change with the date.
+    accounts see everything. Cached until the data or the date (overdue follow-ups) changes.
     """
     session = get_session()
     found = get_municipality_or_404(session, kommunenummer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlmodel import select
@@ -34,6 +35,17 @@ from ..projects_forms import (
 
 bp = Blueprint("projects", __name__)
 CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def cached_daily(view):
+    """``boardroom.cache.cached`` with today's date in the key, for pages that mark overdue follow-ups."""
+    inner = cached(lambda day, **kwargs: view(**kwargs))
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        return inner(day=today().isoformat(), **kwargs)
+
+    return wrapper
 
 
 # --------------------------------------------------------------------------- template helpers
@@ -535,8 +547,9 @@ def new_cost_key():
 
 
 @bp.get("/follow-ups")
+@cached_daily
 def follow_ups():
-    """Every action (not cached: 'overdue' changes with the date)."""
+    """Every action (cached for the day: 'overdue' changes with the date)."""
     wanted = request.args.get("status", "")
     rows = portfolio.visible_follow_ups(follow_up_rows(get_session()), public=not is_signed_in())
     if wanted == "alle":
