@@ -304,11 +304,13 @@ def project_rows(session: Session, phase: ProjectPhase | None = None) -> list[Pr
 # --------------------------------------------------------------------------- costs
 
 
-def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTable]], list[CostKey]]:
+def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTable]], list[tuple[CostKey, Project | None]]]:
+    """Every cost with its shares today, and every key with the project it belongs to."""
     costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
     context = CostContext(session, costs)
-    keys = list(session.exec(select(CostKey).order_by(CostKey.name, CostKey.id)))
-    return [(c, context.table(c, c.cost_key)) for c in costs], keys
+    keys = session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)
+                        .order_by(CostKey.name, CostKey.id)).all()
+    return [(c, context.table(c, c.cost_key)) for c in costs], list(keys)
 
 
 def cost_versions(session: Session, cost: Cost) -> list[ShareTable]:

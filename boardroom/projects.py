@@ -269,6 +269,11 @@ class BenefitTotals:
     def has(self, kind) -> bool:
         return self.rows[BenefitKind(kind)] > 0
 
+    @property
+    def kinds(self) -> list[str]:
+        """'planned', 'realised': the kinds with rows."""
+        return [k.value for k in BenefitKind if self.rows[k]]
+
     def net(self, kind: BenefitKind) -> Decimal:
         return self.amount[kind] - self.cost[kind]
 

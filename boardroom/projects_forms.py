@@ -246,6 +246,10 @@ class ProjectForm(EditForm):
     HINTS = {"description": "Markdown: **fet**, lister med «- », lenker.",
              "health_reason": "Påkrevd når helsen er gul eller rød."}
 
+    def validate_health_reason(self, field):
+        if self.health.data in (Health.yellow, Health.red) and not field.data:
+            raise ValidationError("Skriv hvorfor prosjektet er gult eller rødt.")
+
 
 class GrantForm(EditForm):
     purpose = text("Tiltak/prosjekt", 300, "Oppgi hva tilskuddet gjelder.")

@@ -58,7 +58,7 @@ def test_cost_page_prints_the_reference_table(client, demo):
     assert "Rana 25 899 kr 595 677,00 kr 754 885,68" in table
     assert table.endswith("Sum 83 979 kr 1 931 517,00 kr 4 956 481,97")
     text = text_of(html)
-    assert "Fordelingsnøkkel 23 kr per innbygger, resten flatt (23 kr per innbygger, resten flatt)" in text
+    assert "Fordelingsnøkkel 23 kr per innbygger, resten flatt Deles mellom alle medlemskommunene" in text
     assert "Vedtatt i Sak 40-25" in text
     assert "Tidligere fordelinger" not in text  # all members, nobody joined or left
 

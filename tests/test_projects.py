@@ -63,7 +63,9 @@ def test_benefits_pages_show_totals_per_project_and_municipality(client, demo):
     assert "Rødøy Realisert 0 håndteringer per måned måned kr 0,00 kr 7 500,00 kr -7 500,00" in page
     overview = client.get("/benefits").get_data(as_text=True)
     per_project = section(overview, "per-prosjekt")
-    assert "RPA – – – – kr 6 244 574,88 kr 2 022 000,00 kr 4 222 574,88 –" in per_project
+    assert "RPA Realisert kr 6 244 574,88 kr 2 022 000,00 kr 4 222 574,88 –" in per_project
+    assert ("DUO arkiver automatisering av postmottak Planlagt kr 5 003 999,76 kr 2 566 728,00 kr 2 437 271,76 "
+            "7 200,0") in per_project
     per_town = section(overview, "per-kommune")
     assert per_town.index("Alstahaug") < per_town.index("Vevelstad") < per_town.index("Sum")
     bindal = get_text(client, "/municipalities/1811")
