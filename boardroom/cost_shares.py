@@ -34,7 +34,7 @@ def percent(value: Decimal) -> str:
     """40 → '40', 12.5 → '12,5'"""
     value = Decimal(value)
     if value == value.to_integral():
-        return nb_number(value)
+        return str(int(value)) if abs(value) < 1000 else nb_number(value)  # no digit grouping below 1000
     return nb_number(value, 2).rstrip("0")
 
 
@@ -167,12 +167,12 @@ class CostContext:
         return ShareTable(cost, rows)
 
     def _compute(self, cost: Cost, key: CostKey, municipalities: list[Municipality]):
-        missing = [m.name for m in municipalities if (m.id, cost.population_date) not in self.population]
+        day = cost.population_date
+        figures = [(m.name, self.population.get((m.id, day))) for m in municipalities]
+        missing = [name for name, figure in figures if figure is None]
         if missing:
-            raise CostShareError(
-                f"Det finnes ingen innbyggertall per {nb_date(cost.population_date)} for {join_names(missing)}."
-            )
-        participants = [(m.name, self.population[(m.id, cost.population_date)]) for m in municipalities]
+            raise CostShareError(f"Det finnes ingen innbyggertall per {nb_date(day)} for {join_names(missing)}.")
+        participants = figures
         shares = compute_shares(Decimal(cost.total), Key.of(key), participants)
         return list(zip(municipalities, shares))
 

@@ -106,12 +106,8 @@ def participant_ids(decision: ProjectDecision, answers, municipalities: list[Mun
                     day: date | None = None) -> set[int]:
     """Ids of the municipalities that take part on ``day``: members on the decision's date whose
     latest answer (of ``answers``, the decision's) by then is "deltar"."""
-    latest = answers_on(answers, day)
-    return {
-        m.id for m in municipalities
-        if m.is_member_on(decision.decided_on) and m.id in latest
-        and latest[m.id].answer == ParticipationAnswer.joins
-    }
+    joined = {mid for mid, a in answers_on(answers, day).items() if a.answer == ParticipationAnswer.joins}
+    return {m.id for m in municipalities if m.id in joined and m.is_member_on(decision.decided_on)}
 
 
 def latest_decision(decisions: list[ProjectDecision], day: date | None = None) -> ProjectDecision | None:

@@ -278,6 +278,7 @@ def municipality(kommunenummer: str):
     session = get_session()
     found = get_municipality_or_404(session, kommunenummer)
     public = not _signed_in()
-    view = portfolio.municipality_view(session, found, public, person_ids=portfolio.representatives(session, found.id))
+    view = portfolio.municipality_view(session, found, public, person_ids=portfolio.representatives(session, found.id),
+                                       every_year=True)
     return projects_json.municipality_json(found, latest_population(found), current_seats(session, found.id), view,
                                            public)
