@@ -243,3 +243,13 @@ def test_template_form_access_and_removal(session, auth, client, board, template
     assert session.get(m.Body, board.body.id).word_template_id is None
     assert session.exec(select(m.StoredFile)).one()  # the stored file stays
     assert auth.post("/bodies/999/word-template/remove").status_code == 404
+
+
+def test_meeting_page_links_the_notice_for_visitors_once_it_is_sent(session, client, planned):
+    meeting = planned()
+    link = f'href="/meetings/{meeting.id}/innkalling.docx"'
+    assert link not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    agenda.send_notice(session, load_meeting(session, meeting.id))
+    session.commit()
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert link in page and "Last ned innkalling (Word)" in page

@@ -20,9 +20,9 @@ from sqlmodel import select
 from .. import files
 from ..access import agenda_published, can_see_agenda, editor_required, is_signed_in
 from ..agenda import (
-    add_attachment, add_case, attachment_meeting, cancel_meeting, create_meeting, invite, invite_members,
-    meeting_times, meeting_year, move_case, remove_attachment, reorder, send_notice, uninvite, update_case,
-    update_meeting,
+    add_attachment, add_case, attachment_meeting, cancel_meeting, create_meeting, current_memberships, invite,
+    invite_members, meeting_times, meeting_year, move_case, remove_attachment, reorder, send_notice, uninvite,
+    update_case, update_meeting,
 )
 from ..agenda_forms import (
     ActionForm, AttachmentForm, CancelForm, CaseForm, InviteForm, MeetingForm, TemplateForm,
@@ -31,8 +31,11 @@ from ..cache import cached
 from ..db import get_session
 from ..documents import remove_word_template, set_word_template
 from ..formatting import local
+from ..labels import label
 from ..minutes import item_number, load_meeting
-from ..models import AgendaItem, Attachment, Body, CaseKind, Meeting, MeetingMode, MeetingStatus, Municipality, Person
+from ..models import (
+    AgendaItem, Attachment, Body, CaseKind, Meeting, MeetingMode, MeetingStatus, MembershipRole, Municipality, Person,
+)
 from ..numbering import format_number, next_sequence
 from ..text import render_markdown
 from ..workflow import Locked, ensure_editable
@@ -275,7 +278,9 @@ def invited(meeting_id: int):
         person = session.get(Person, form.person_id.data)
         flash(f"{person.name} er innkalt.", "info")
         return redirect(url_for("agenda.invited", meeting_id=meeting.id))
-    return form_page("agenda/invited.html", form, meeting=meeting)
+    seats = current_memberships(session, meeting.body_id, local(meeting.starts_at).date(), roles=tuple(MembershipRole))
+    roles = {seat.person_id: label(seat.role) for seat in reversed(seats)}  # a board seat wins over another
+    return form_page("agenda/invited.html", form, meeting=meeting, roles=roles)
 
 
 @bp.post("/meetings/<int:meeting_id>/invited/<int:attendance_id>/remove")
