@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import groupby
 from datetime import date, datetime
+from itertools import groupby
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -21,10 +21,10 @@ from sqlmodel import Session, select
 
 from .formatting import local, nb_date, nb_sort_key
 from .labels import label
-from .minutes import board_members, item_number, person_with_affiliation
+from .minutes import BOARD_ROLES, board_members, item_number, person_with_affiliation
 from .models import (
-    AgendaItem, Attendance, AttendanceStatus, AuditEntry, Correction, Disqualification, ItemStatus,
-    MajorityRule, Meeting, MeetingStatus, Membership, MembershipRole, Municipality, Person, Vote, VoteChoice, VoteEvent, utcnow,
+    AgendaItem, Attendance, AttendanceStatus, AuditEntry, Correction, Disqualification, ItemStatus, MajorityRule,
+    Meeting, MeetingStatus, Membership, MembershipRole, Municipality, Person, Vote, VoteChoice, VoteEvent, utcnow,
 )
 from .numbering import assign_number
 from .participation import join_names
@@ -58,7 +58,7 @@ def memberships_on(session: Session, body_id: int, day: date) -> list[Membership
 
 
 def represented_municipality(seats: list[Membership], person_id: int | None) -> int | None:
-    """The municipality a board member's seat represents (None for staff and deputies)."""
+    """The municipality a board member's seat represents (among ``seats``, the board's)."""
     return next((s.municipality_id for s in seats if s.person_id == person_id), None)
 
 
@@ -69,7 +69,8 @@ class AttendanceChange:
 
 
 def record_attendance(session: Session, meeting: Meeting, changes: dict[int, AttendanceChange]) -> None:
-    """Record who came (keyed by Attendance id); a deputy represents the member they replace.
+    """Record who came (keyed by Attendance id); a deputy represents the member they replace,
+    a member their own municipality.
 
     Raises Invalid keyed by attendance id when a substitution breaks a rule; nothing is changed then.
     """
@@ -106,9 +107,12 @@ def record_attendance(session: Session, meeting: Meeting, changes: dict[int, Att
 
     for key, change in changes.items():
         att = by_id[key]
-        att.status = change.status
-        att.substitute_for_id = change.substitute_for_id
-        att.municipality_id = represented_municipality(seats, change.substitute_for_id or att.person_id)
+        if change.substitute_for_id or att.person_id in board_ids:
+            att.municipality_id = represented_municipality(seats, change.substitute_for_id or att.person_id)
+        elif att.substitute_for_id:  # no longer standing in for anyone
+            att.municipality_id = None
+        # otherwise the municipality the invitation named stays
+        att.status, att.substitute_for_id = change.status, change.substitute_for_id
     session.flush()
 
 
@@ -259,7 +263,7 @@ def voting_seats(session: Session, item: AgendaItem) -> list[VotingSeat]:
     meeting = item.meeting
     excluded = disqualified_ids(session, item)
     all_seats = memberships_on(session, meeting.body_id, meeting_day(meeting))
-    board = board_members(session, meeting.body_id, meeting_day(meeting))
+    board = [s for s in all_seats if s.role in BOARD_ROLES]
     by_id = {s.id: s for s in all_seats}
     deputies: dict[int, set[int]] = {}  # municipality id → person ids of its deputies
     for s in all_seats:
@@ -544,14 +548,19 @@ MEETING_FIELDS = {"title": "Tittel", "place": "Sted", "purpose": "Formål"}
 MEETING_FIELD_LENGTH = {"title": 200, "place": 200, "purpose": 500}
 
 
+def ensure_correctable(meeting: Meeting) -> None:
+    """Raise Locked unless the minutes are approved: before that, texts are changed directly."""
+    if meeting.status != MeetingStatus.approved:
+        raise Locked("Rettelser føres bare i godkjente protokoller. Endre teksten direkte.")
+
+
 def correct(session: Session, meeting: Meeting, item: AgendaItem | None, field: str, text: str, reason: str,
             who: str) -> Correction:
     """Amend approved minutes: record who, when, what (before and after) and why, then apply the text.
 
     The only change approved minutes accept. ``item`` None corrects the meeting itself.
     """
-    if meeting.status != MeetingStatus.approved:
-        raise Locked("Rettelser føres bare i godkjente protokoller. Endre teksten direkte.")
+    ensure_correctable(meeting)
     fields = ITEM_FIELDS if item is not None else MEETING_FIELDS
     errors = {}
     if item is not None and item.meeting_id != meeting.id:

@@ -188,6 +188,21 @@ def test_attendance_with_a_deputy_for_an_absent_member(board, session):
     assert page.absent_text == "Leirfjord"
 
 
+def test_attendance_keeps_the_municipality_an_invitation_named_and_drops_a_substitution(board, session):
+    guest = m.Person(name="Gjest Representant")
+    session.add(guest)
+    session.flush()
+    session.add(m.Attendance(meeting_id=board.meeting.id, person_id=guest.id, position=9,
+                             municipality_id=board.muni("Vega")))
+    session.commit()
+    session.refresh(board.meeting)
+    board.attend(notice=["Brit Skjevling"], deputies=[("Atle Henriksen", "Brit Skjevling")])
+    assert board.att("Gjest Representant").municipality_id == board.muni("Vega")
+    atle = board.att("Atle Henriksen")
+    d.record_attendance(session, board.meeting, {atle.id: AttendanceChange(A.present)})
+    assert atle.municipality_id is None and atle.substitute_for_id is None
+
+
 @pytest.mark.parametrize("deputy_status, member_status, message", [
     (A.absent, A.absent_notice, "Bare den som er til stede, kan møte for et styremedlem."),
     (A.present, A.present, "Brit Skjevling er selv til stede."),

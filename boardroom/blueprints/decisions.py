@@ -17,10 +17,12 @@ from .. import decisions as d
 from ..access import editor_required
 from ..db import get_session
 from ..forms import Form
-from ..labels import label
 from ..formatting import nb_date
+from ..labels import label
 from ..minutes import BOARD_ROLES, board_members, item_number, person_with_affiliation
-from ..models import AttendanceStatus, CaseKind, MembershipRole, Disqualification, ItemStatus, MajorityRule, MeetingStatus, VoteChoice
+from ..models import (
+    AttendanceStatus, CaseKind, Disqualification, ItemStatus, MajorityRule, MembershipRole, VoteChoice,
+)
 from ..workflow import ensure_editable
 from .meetings import get_item_or_404, get_meeting_or_404
 
@@ -63,8 +65,9 @@ def show_errors(form, errors: dict, names: dict | None = None) -> None:
         (field.errors if field is not None else form.form_errors).append(message)
 
 
-def invalid(template: str, **context):
-    return render_template(template, **context), 400
+def form_page(template: str, form, **context):
+    """The form's page: status 400 when it was posted and refused, with the errors and what was typed."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
 
 
 # --------------------------------------------------------------------------- attendance
@@ -127,7 +130,7 @@ def attendance(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
     form, add_form = attendance_forms(session, meeting)
-    context = dict(meeting=meeting, form=form, add_form=add_form, seats=seat_texts(session, meeting))
+    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting))
     if form.validate_on_submit():
         changes = {a.id: d.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
                                             int(form[f"substitute_{a.id}"].data or 0) or None)
@@ -136,12 +139,10 @@ def attendance(meeting_id: int):
             d.record_attendance(session, meeting, changes)
         except d.Invalid as exc:
             show_errors(form, exc.errors, {key: f"substitute_{key}" for key in exc.errors})
-            return invalid("decisions/attendance.html", **context)
+            return form_page("decisions/attendance.html", form, **context)
         flash("Oppmøtet er registrert.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#deltakere")
-    if form.is_submitted():
-        return invalid("decisions/attendance.html", **context)
-    return render_template("decisions/attendance.html", **context)
+    return form_page("decisions/attendance.html", form, **context)
 
 
 @bp.post("/meetings/<int:meeting_id>/oppmote/legg-til")
@@ -155,8 +156,8 @@ def add_attendee(meeting_id: int):
         flash(f"{attendee.person.name} er lagt til som til stede. Velg hvem hun eller han eventuelt møter for.",
               "info")
         return redirect(url_for(".attendance", meeting_id=meeting.id))
-    return invalid("decisions/attendance.html", meeting=meeting, form=form, add_form=add_form,
-                   seats=seat_texts(session, meeting))
+    return form_page("decisions/attendance.html", form, meeting=meeting, add_form=add_form,
+                     seats=seat_texts(session, meeting))
 
 
 # --------------------------------------------------------------------------- decision and vote
@@ -188,7 +189,7 @@ def decide(agenda_item_id: int):
     item = editable_item(agenda_item_id)
     seats = d.voting_seats(session, item)
     form = decision_form(item, seats, d.default_votes(item, seats))
-    context = dict(item=item, meeting=item.meeting, form=form, seats=seats,
+    context = dict(item=item, meeting=item.meeting, seats=seats,
                    disqualified=d.load_disqualifications(session, [item.id]).get(item.id, []))
     if form.validate_on_submit():
         votes = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
@@ -199,12 +200,10 @@ def decide(agenda_item_id: int):
                               majority_rule=MajorityRule(form.majority_rule.data), votes=votes)
         except d.Invalid as exc:
             show_errors(form, exc.errors, {key: f"vote_{key}" for key in exc.errors})
-            return invalid("decisions/decide.html", **context)
+            return form_page("decisions/decide.html", form, **context)
         flash("Vedtaket er lagret.", "info")
         return redirect(url_for("meetings.case", agenda_item_id=item.id))
-    if form.is_submitted():
-        return invalid("decisions/decide.html", **context)
-    return render_template("decisions/decide.html", **context)
+    return form_page("decisions/decide.html", form, **context)
 
 
 # --------------------------------------------------------------------------- disqualification
@@ -218,7 +217,7 @@ class DisqualificationForm(Form):
 
 
 class ConfirmForm(Form):
-    """A button that changes something: only the CSRF token."""
+    """A button that changes something: only the CSRF token (checked for every post by CSRFProtect)."""
 
 
 @bp.route("/cases/<int:agenda_item_id>/inhabilitet", methods=["GET", "POST"])
@@ -231,18 +230,16 @@ def disqualify(agenda_item_id: int):
     form.person.choices = [SelectChoice("", "Velg person")] + [
         SelectChoice(str(a.person_id), person_with_affiliation(a))
         for a in d.disqualification_candidates(item, {r.person_id for r, _ in rows})]
-    context = dict(item=item, meeting=item.meeting, form=form, rows=rows, remove_form=ConfirmForm())
+    context = dict(item=item, meeting=item.meeting, rows=rows, remove_form=ConfirmForm())
     if form.validate_on_submit():
         try:
             d.declare_disqualified(session, item, int(form.person.data), form.reason.data)
         except d.Invalid as exc:
             show_errors(form, exc.errors)
-            return invalid("decisions/disqualify.html", **context)
+            return form_page("decisions/disqualify.html", form, **context)
         flash("Inhabiliteten er registrert. Personen tar ikke del i voteringen i saken.", "info")
         return redirect(url_for(".decide", agenda_item_id=item.id))
-    if form.is_submitted():
-        return invalid("decisions/disqualify.html", **context)
-    return render_template("decisions/disqualify.html", **context)
+    return form_page("decisions/disqualify.html", form, **context)
 
 
 @bp.post("/cases/<int:agenda_item_id>/inhabilitet/<int:disqualification_id>/slett")
@@ -253,8 +250,6 @@ def remove_disqualification(agenda_item_id: int, disqualification_id: int):
     row = session.get(Disqualification, disqualification_id)
     if row is None or row.agenda_item_id != item.id:
         abort(404, "Inhabiliteten finnes ikke.")
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "Skjemaet mangler en gyldig sikkerhetsnøkkel (CSRF). Last siden på nytt og send skjemaet igjen.")
     d.remove_disqualification(session, item, row)
     flash("Inhabiliteten er fjernet.", "info")
     return redirect(url_for(".disqualify", agenda_item_id=item.id))
@@ -276,15 +271,13 @@ def defer(agenda_item_id: int):
     form = DeferForm()
     form.meeting.choices = [SelectChoice("", "Velg møte")] + [
         SelectChoice(str(m.id), f"{m.title} {nb_date(m.starts_at)} ({label(m.status).lower()})") for m in targets]
-    context = dict(item=item, meeting=item.meeting, form=form, targets=targets)
+    context = dict(item=item, meeting=item.meeting, targets=targets)
     if form.validate_on_submit():
         target = next(m for m in targets if str(m.id) == form.meeting.data)
         later = d.defer(session, item, target)
         flash(f"Saken er utsatt til møtet {nb_date(target.starts_at)}.", "info")
         return redirect(url_for("meetings.case", agenda_item_id=later.id))
-    if form.is_submitted():
-        return invalid("decisions/defer.html", **context)
-    return render_template("decisions/defer.html", **context)
+    return form_page("decisions/defer.html", form, **context)
 
 
 # --------------------------------------------------------------------------- co-signer, held, approval
@@ -303,22 +296,18 @@ def co_signer(meeting_id: int):
     form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=str(d.suggested_co_signer(meeting) or ""))
     form.person.choices = [SelectChoice("", "Velg person")] + [
         SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in d.co_signer_candidates(meeting)]
-    context = dict(meeting=meeting, form=form)
+    context = dict(meeting=meeting)
     if form.validate_on_submit():
         d.choose_co_signer(session, meeting, int(form.person.data))
         flash("Protokollunderskriver er valgt.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    if form.is_submitted():
-        return invalid("decisions/co_signer.html", **context)
-    return render_template("decisions/co_signer.html", **context)
+    return form_page("decisions/co_signer.html", form, **context)
 
 
 @bp.post("/meetings/<int:meeting_id>/gjennomfort")
 @editor_required
 def mark_held(meeting_id: int):
     meeting = editable_meeting(meeting_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, "Skjemaet mangler en gyldig sikkerhetsnøkkel (CSRF). Last siden på nytt og send skjemaet igjen.")
     d.mark_held(get_session(), meeting)
     flash("Møtet er markert som gjennomført. Protokollen kan nå godkjennes.", "info")
     return redirect(url_for(".approve", meeting_id=meeting.id))
@@ -335,19 +324,17 @@ def approve(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
     form = ApproveForm()
-    context = dict(meeting=meeting, form=form, held_form=ConfirmForm(), open_items=[
+    context = dict(meeting=meeting, held_form=ConfirmForm(), open_items=[
         i for i in meeting.items if i.status == ItemStatus.draft])
     if form.validate_on_submit():
         try:
             d.approve_minutes(session, meeting, current_user.email)
         except d.Invalid as exc:
             show_errors(form, exc.errors, {"co_signer": "confirm"})
-            return invalid("decisions/approve.html", **context)
+            return form_page("decisions/approve.html", form, **context)
         flash("Protokollen er godkjent og låst.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
-    if form.is_submitted():
-        return invalid("decisions/approve.html", **context)
-    return render_template("decisions/approve.html", **context)
+    return form_page("decisions/approve.html", form, **context)
 
 
 # --------------------------------------------------------------------------- corrections
@@ -366,8 +353,7 @@ def correct(meeting_id: int):
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
     g.site_body = meeting.body
-    if meeting.status != MeetingStatus.approved:
-        abort(409, "Rettelser føres bare i godkjente protokoller. Endre teksten direkte.")
+    d.ensure_correctable(meeting)
     form = CorrectionForm()
     form.item.choices = [SelectChoice("", "Møtet")] + [
         SelectChoice(str(i.id), f"Sak {item_number(i)} {i.case.title}" if item_number(i) else i.case.title)
@@ -375,19 +361,17 @@ def correct(meeting_id: int):
     form.field.choices = [SelectChoice("", "Velg felt")] + [
         SelectChoice(key, name, optgroup="I saken") for key, name in d.ITEM_FIELDS.items()] + [
         SelectChoice(key, name, optgroup="I møtet") for key, name in d.MEETING_FIELDS.items()]
-    context = dict(meeting=meeting, form=form)
+    context = dict(meeting=meeting)
     if form.validate_on_submit():
         item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
         try:
             d.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data, current_user.email)
         except d.Invalid as exc:
             show_errors(form, exc.errors)
-            return invalid("decisions/correct.html", **context)
+            return form_page("decisions/correct.html", form, **context)
         flash("Rettelsen er ført i protokollen.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#rettelser")
-    if form.is_submitted():
-        return invalid("decisions/correct.html", **context)
-    return render_template("decisions/correct.html", **context)
+    return form_page("decisions/correct.html", form, **context)
 
 
 # --------------------------------------------------------------------------- for the pages
