@@ -4,7 +4,6 @@ the domain functions directly, then every form through HTTP."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 from sqlmodel import select
