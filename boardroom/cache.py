@@ -17,7 +17,7 @@ from collections import OrderedDict
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, make_response, request
+from flask import current_app, make_response, request, session
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -87,6 +87,8 @@ def cached(view):
 
     @wraps(view)
     def wrapper(**kwargs):
+        if "_flashes" in session:  # a message waits to be shown once: build the page fresh
+            return view(**kwargs)
         cache: LRUCache = current_app.extensions["boardroom.cache"]
         key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, viewer(),
                current_revision(get_session()))

@@ -31,3 +31,11 @@ def test_a_change_raises_the_revision_and_the_next_read_shows_it(client, session
 def test_error_responses_are_not_cached(client, session, make_meeting):
     assert client.get("/meetings/4242").status_code == 404
     assert client.get("/meetings/4242").status_code == 404
+
+
+def test_a_flash_message_is_shown_once_and_never_cached(client, make_meeting, auth):
+    meeting = make_meeting(cases=1)
+    auth.login("reader")  # flashes "Du er logget inn."
+    first = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Du er logget inn." in first
+    assert "Du er logget inn." not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
