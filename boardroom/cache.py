@@ -13,6 +13,7 @@ whole of the logic here.
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 from collections import OrderedDict
 from functools import wraps
 
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session as OrmSession
 from flask_login import current_user
 
 from .db import get_session
+from .formatting import OSLO
 from .models import Revision, utcnow
 
 REVISION = Revision.__table__
@@ -75,6 +77,7 @@ def init_app(app) -> None:
 
 
 def viewer() -> str:
+    """Whose copy: visitors share one; each signed-in account has its own."""
     return f"user-{current_user.get_id()}" if current_user.is_authenticated else "public"
 
 
@@ -91,6 +94,7 @@ def cached(view):
             return view(**kwargs)
         cache: LRUCache = current_app.extensions["boardroom.cache"]
         key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, viewer(),
+               datetime.now(OSLO).date(),  # "forfalt" and "kommende" change at midnight
                current_revision(get_session()))
         entry = cache.get(key)
         if entry is None:
