@@ -309,7 +309,8 @@ def test_query_counts_do_not_grow(client, session, make_body, make_meeting, quer
 def test_demo_meeting_and_projects(client, demo):
     meetings = client.get("/api/meetings").get_json()
     assert [(r["start"][:10], r["cases"]) for r in meetings] == [
-        ("2025-10-16", 12), ("2026-01-19", 0), ("2026-03-20", 0), ("2026-06-11", 0), ("2026-10-15", 0),
+        # the 2026 meetings start with the body's three standard cases
+        ("2025-10-16", 12), ("2026-01-19", 3), ("2026-03-20", 3), ("2026-06-11", 3), ("2026-10-15", 3),
     ]
     data = client.get(f"/api/meetings/{meetings[0]['id']}").get_json()
     agenda = data["agenda"]

@@ -466,16 +466,17 @@ def load_budget(loader: Loader, body: Body, budget_item: AgendaItem) -> None:
 
 
 def load_plan(loader: Loader, body: Body) -> None:
-    """The four board meetings of 2026 (45-25), planned, whole days."""
+    """The four board meetings of 2026 (45-25), planned, whole days, made as the secretary makes them."""
+    from ..agenda import create_meeting
+
     for first, last, mode, place, purpose in PLAN_2026:
         starts_at, ends_at = all_day(first, last)
-        loader.get_or_create(
-            Meeting, body_id=body.id, starts_at=starts_at,
-            defaults=dict(
-                ends_at=ends_at, all_day=True, title="Styremøte", place=place, mode=mode,
-                status=MeetingStatus.planned, purpose=purpose,
-            ),
-        )
+        if loader.session.exec(select(Meeting).filter_by(body_id=body.id, starts_at=starts_at)).first():
+            continue
+        # as the secretary would: the body's standard cases and its members invited
+        create_meeting(loader.session, body, starts_at=starts_at, ends_at=ends_at, all_day=True, title="Styremøte",
+                       place=place, mode=mode, status=MeetingStatus.planned, purpose=purpose)
+        loader.created["Meeting"] += 1
 
 
 DEMO_ACCOUNTS = (
