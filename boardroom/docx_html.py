@@ -107,6 +107,7 @@ class _Writer:
         self.in_cell = isinstance(container, _Cell)
         self.lead = lead
         self.paragraphs: list[Paragraph] = []
+        self.style_ids: dict[str, str] = {}
         self.after_space = True  # collapse whitespace as HTML does
         self.after_table = False  # the next paragraph keeps some distance from a table
 
@@ -125,10 +126,10 @@ class _Writer:
         cell_paragraphs = self.container.paragraphs if self.in_cell and not self.paragraphs else []
         if len(cell_paragraphs) == 1 and not cell_paragraphs[0].runs:
             p = cell_paragraphs[0]
-            if style:
-                p.style = style
         else:
-            p = self.container.add_paragraph(style=style)
+            p = self.container.add_paragraph()
+        if style:
+            self.set_style(p, style)
         self.paragraphs.append(p)
         self.after_space = True
         if self.after_table:
@@ -141,6 +142,17 @@ class _Writer:
                 p.insert_paragraph_before().add_run(self.lead.strip()).bold = True
             self.lead = None
         return p
+
+    def set_style(self, p: Paragraph, name: str) -> None:
+        """Set a paragraph style by name, looked up once per document.
+
+        ``p.style = name`` makes python-docx scan every style for the default on each call,
+        which was most of the time spent on a long protokoll.
+        """
+        style_id = self.style_ids.get(name)
+        if style_id is None:
+            style_id = self.style_ids[name] = self.container.part.styles[name].style_id
+        p._p.style = style_id
 
     def blocks(self, nodes: list, quote: bool = False) -> None:
         loose = None  # paragraph collecting inline content that stands outside any <p>
@@ -234,13 +246,15 @@ class _Writer:
             return
         table = self.container.add_table(len(grid), width)
         table.style = "Table Grid"
-        for r, (cells, head) in enumerate(grid):
+        # row by row: table.cell(r, c) rescans the whole table on every call
+        for (cells, head), row in zip(grid, table.rows):
+            row_cells = row.cells
             if head:
-                mark_header_row(table.rows[r])
-                for cell in table.rows[r].cells:
+                mark_header_row(row)
+                for cell in row_cells:
                     shade(cell)
             for c, cell_node in enumerate(cells):
-                p = table.cell(r, c).paragraphs[0]
+                p = row_cells[c].paragraphs[0]
                 self.after_space = True
                 bold = head or cell_node.tag == "th"
                 self.inlines(cell_node.children, p, frozenset({"bold"}) if bold else frozenset())
