@@ -51,6 +51,12 @@ def create_user(session: Session, email: str, password: str, role: str, person_i
     return user
 
 
+def signature(session: Session, user) -> str:
+    """How an account signs what it does in the minutes: its person's name, else its e-mail."""
+    person = session.get(Person, user.person_id) if user.person_id else None
+    return person.name if person is not None else user.email
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     user = session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
     if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):

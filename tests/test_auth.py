@@ -67,3 +67,16 @@ def test_cli_user_create_reads_the_password_from_stdin(runner, session):
     again = runner.invoke(args=["user", "create", "--email", "ny@example.org", "--role", "secretary"],
                           input="et-langt-passord\n")
     assert again.exit_code == 1 and "finnes allerede" in again.output
+
+
+def test_minutes_are_signed_with_the_person_name_not_the_address(session):
+    import boardroom.models as m
+    from boardroom.accounts import signature
+
+    person = m.Person(name="Hilde Rafaelsen")
+    session.add(person)
+    session.flush()
+    linked = create_user(session, "hilde@example.org", "et-langt-passord", "secretary", person.id)
+    bare = create_user(session, "admin@example.org", "et-langt-passord", "admin")
+    assert signature(session, linked) == "Hilde Rafaelsen"
+    assert signature(session, bare) == "admin@example.org"

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length
 
 from .. import decisions as d
 from ..access import editor_required
+from ..accounts import signature
 from ..db import get_session
 from ..forms import Form
 from ..formatting import nb_date
@@ -328,7 +329,7 @@ def approve(meeting_id: int):
         i for i in meeting.items if i.status == ItemStatus.draft])
     if form.validate_on_submit():
         try:
-            d.approve_minutes(session, meeting, current_user.email)
+            d.approve_minutes(session, meeting, signature(session, current_user))
         except d.Invalid as exc:
             show_errors(form, exc.errors, {"co_signer": "confirm"})
             return form_page("decisions/approve.html", form, **context)
@@ -365,7 +366,8 @@ def correct(meeting_id: int):
     if form.validate_on_submit():
         item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
         try:
-            d.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data, current_user.email)
+            d.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data,
+                      signature(session, current_user))
         except d.Invalid as exc:
             show_errors(form, exc.errors)
             return form_page("decisions/correct.html", form, **context)
