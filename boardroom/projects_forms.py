@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import TextInput
 
 from .formatting import nb_number
-from .forms import Form
+from .forms import Form, NotBefore
 from .labels import label
 from .models import BenefitKind, CostSharing, FollowUpStatus, Health, ParticipationAnswer, ProjectPhase
 from .projects import PERIODS, InputError, parse_amount, parse_day
@@ -85,18 +85,6 @@ class NotNegative:
 
     def __call__(self, form, field):
         if field.data is not None and field.data < 0:
-            raise ValidationError(self.message)
-
-
-class NotBefore:
-    """An end date may not come before the start date in ``other``."""
-
-    def __init__(self, other: str, message: str):
-        self.other, self.message = other, message
-
-    def __call__(self, form, field):
-        start = form[self.other].data
-        if field.data and start and field.data < start:
             raise ValidationError(self.message)
 
 

@@ -14,7 +14,7 @@ from wtforms.validators import (
 from . import registers
 from .db import get_session
 from .formatting import nb_date, nb_sort_key
-from .forms import Form
+from .forms import Form, NotBefore
 from .labels import label
 from .models import CaseKind, MembershipRole, StandardCasePlace
 from .numbering import NumberFormatError
@@ -61,18 +61,6 @@ def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
     checks = [DataRequired(message=required)] if required else [Optional()]
     checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
     return StringField(name, checks, filters=[strip], **kw)
-
-
-class NotBefore:
-    """An end date may not come before the start date in ``other``."""
-
-    def __init__(self, other: str, message: str):
-        self.other, self.message = other, message
-
-    def __call__(self, form, field):
-        start = form[self.other].data
-        if field.data and start and field.data < start:
-            raise ValidationError(self.message)
 
 
 class RegisterForm(Form):
