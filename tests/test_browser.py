@@ -8,23 +8,21 @@ the README's screenshots in docs/.
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
 from sqlmodel import select
-from werkzeug.serving import make_server
 
 import boardroom.models as m
+from tests.browser_support import CHROMIUM, HAVE_CHROMIUM, launch, serve
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 DOCS = ROOT / "docs"
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1280, "height": 800}
 
-if not Path(CHROMIUM).exists():
+if not HAVE_CHROMIUM:
     pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
@@ -33,23 +31,14 @@ from playwright.sync_api import expect, sync_playwright  # noqa: E402
 @pytest.fixture
 def server(app, demo):
     """The app with the demo data, served on a free local port from a thread."""
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture
 def browser():
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )
+        browser = launch(p)
         yield browser
         browser.close()
 

@@ -7,18 +7,15 @@ with python-docx. A screenshot of the meeting page goes to test-artifacts/.
 from __future__ import annotations
 
 import re
-import threading
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from docx import Document
-from werkzeug.serving import make_server
 
+from tests.browser_support import ARTIFACTS, CHROMIUM, HAVE_CHROMIUM, launch, serve
 from tests.test_protokoll import blocks
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SECRETARY = ("sekretaer@digitalehelgeland.example", "sekretaer-demo")
 CASES = [  # (title, background, proposal)
     ("Budsjettjustering 2026", "Tilskuddet fra **Helsedirektoratet** kom inn i mai.", "Styret vedtar budsjettjusteringen."),
@@ -26,7 +23,7 @@ CASES = [  # (title, background, proposal)
     ("Digital hjemmeoppfølging – status", "- 20 pasienter\n- 4 klynger", "Styret tar saken til orientering."),
 ]
 
-if not Path(CHROMIUM).exists():
+if not HAVE_CHROMIUM:
     pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium); the browser test needs it",
                 allow_module_level=True)
 
@@ -40,23 +37,14 @@ def server(app, demo):
 
     load_demo_accounts(demo)
     demo.commit()
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
-    httpd.server_close()
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture
 def page():
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"],
-        )
+        browser = launch(p)
         context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
         yield context.new_page()
         context.close()
