@@ -210,12 +210,10 @@ def participation():
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
-    from ..projects import load_decision
+    from .projects import decision_or_404
 
     session = get_session()
-    found = load_decision(session, decision_id)
-    if found is None:
-        abort(404, "Vedtaket finnes ikke.")
+    found = decision_or_404(session, decision_id)
     view = portfolio.decision_view(session, found)
     return projects_json.decision_json(view.status, view)
 

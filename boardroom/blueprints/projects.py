@@ -172,13 +172,19 @@ def participation_csv():
     return csv_response(portfolio.matrix_csv_rows(data), "deltakelse.csv")
 
 
+def decision_or_404(session, decision_id: int):
+    """The project decision with its answers; 404 with a Norwegian message when there is none."""
+    found = load_decision(session, decision_id)
+    if found is None:
+        abort(404, "Vedtaket finnes ikke.")
+    return found
+
+
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
     session = get_session()
-    found = load_decision(session, decision_id)
-    if found is None:
-        abort(404, "Vedtaket finnes ikke.")
+    found = decision_or_404(session, decision_id)
     return render_template("projects/decision.html", view=portfolio.decision_view(session, found))
 
 
