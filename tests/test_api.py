@@ -329,3 +329,13 @@ def test_demo_meeting_and_projects(client, demo):
     assert welfare["count"] == "7/19"
     assert welfare["summary"].startswith("Kun: ") and welfare["summary"].endswith("(7/19)")
     assert welfare["decided_text"] == "Kunngjort juni 2025"
+
+
+def test_one_project_decision_as_json(client, demo):
+    from sqlmodel import select
+
+    decision = demo.exec(select(m.ProjectDecision).order_by(m.ProjectDecision.position)).first()
+    data = client.get(f"/api/decisions/{decision.id}").get_json()
+    assert data["count"] == "18/19" and data["summary"] == "Alle unntatt: Bindal (18/19)"
+    missing = client.get("/api/decisions/99999")
+    assert missing.status_code == 404 and missing.get_json()["error"] == "Vedtaket finnes ikke."
