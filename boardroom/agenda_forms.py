@@ -9,12 +9,12 @@ from __future__ import annotations
 from flask_wtf.file import FileField
 from sqlmodel import select
 from wtforms import (
-    BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField, TimeField,
+    BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from .agenda import BEFORE_CLOSING, LAST
-from .forms import Form
+from .forms import Date, Form, Time
 from .labels import label
 from .models import Body, CaseKind, MeetingMode, Person
 
@@ -58,38 +58,6 @@ class Choice(SelectField):
     def pre_validate(self, form):
         if not any(match for _value, _label, match, *_ in self.iter_choices()):
             raise ValidationError("Velg et av alternativene i listen.")
-
-
-class Date(DateField):
-    """A date as 2025-10-16 (the browser's date field) or 16.10.2025."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, format=["%Y-%m-%d", "%d.%m.%Y"], **kw)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Skriv datoen som dd.mm.åååå, for eksempel 16.10.2025.") from exc
-
-
-class Time(TimeField):
-    """A time as 10:00 or 10.00."""
-
-    def __init__(self, *args, **kw):
-        super().__init__(*args, format=["%H:%M", "%H.%M"], **kw)
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not valuelist[0].strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Skriv klokkeslettet som tt:mm, for eksempel 10:00.") from exc
 
 
 def person_choices(session) -> list[tuple]:

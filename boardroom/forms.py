@@ -1,6 +1,9 @@
 """The base of every form: Flask-WTF (CSRF on every form) with WTForms' Norwegian messages."""
 
+from datetime import datetime
+
 from flask_wtf import FlaskForm
+from wtforms import DateField, TimeField
 from wtforms.validators import ValidationError
 
 
@@ -19,3 +22,46 @@ class NotBefore:
         start = form[self.other].data
         if field.data and start and field.data < start:
             raise ValidationError(self.message)
+
+
+class _TypedField:
+    """Accepts any of FORMATS; a wrong value gets MESSAGE (Norwegian); empty input is None."""
+
+    FORMATS: tuple[str, ...] = ()
+    MESSAGE = ""
+
+    def convert(self, parsed: datetime):
+        raise NotImplementedError
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        text = valuelist[0].strip() if valuelist else ""
+        if not text:
+            return
+        for fmt in self.FORMATS:
+            try:
+                self.data = self.convert(datetime.strptime(text, fmt))
+                return
+            except ValueError:
+                continue
+        raise ValueError(self.MESSAGE.format(text))
+
+
+class Date(_TypedField, DateField):
+    """A date from the browser's date picker (2025-10-16), or typed as 16.10.2025."""
+
+    FORMATS = ("%Y-%m-%d", "%d.%m.%Y")
+    MESSAGE = "«{}» er ikke en gyldig dato. Skriv for eksempel 16.10.2025."
+
+    def convert(self, parsed: datetime):
+        return parsed.date()
+
+
+class Time(_TypedField, TimeField):
+    """A time from the browser's time picker (10:00), or typed as 10.00."""
+
+    FORMATS = ("%H:%M", "%H.%M")
+    MESSAGE = "«{}» er ikke et gyldig klokkeslett. Skriv for eksempel 10:00."
+
+    def convert(self, parsed: datetime):
+        return parsed.time()

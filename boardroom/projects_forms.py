@@ -7,16 +7,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from .formatting import nb_number
-from .forms import Form, NotBefore
+from .forms import Date, Form, NotBefore
 from .labels import label
 from .models import BenefitKind, CostSharing, FollowUpStatus, Health, ParticipationAnswer, ProjectPhase
-from .projects import PERIODS, InputError, parse_amount, parse_day
+from .projects import PERIODS, InputError, parse_amount
 
 NONE_CHOSEN = SelectChoice("", "– ingen –")
 
@@ -104,18 +104,6 @@ class Choice(SelectField):
             raise ValueError(self.MESSAGE) from None
 
 
-class NbDateField(DateField):
-    """A date from the browser's date picker (2025-10-16), or typed as 16.10.2025."""
-
-    def process_formdata(self, valuelist):
-        self.data = None
-        if valuelist and valuelist[0].strip():
-            try:
-                self.data = parse_day(valuelist[0])
-            except ValueError:
-                raise ValueError(f"«{valuelist[0]}» er ikke en gyldig dato. Skriv for eksempel 16.10.2025.") from None
-
-
 class YearField(IntegerField):
     """A year; anything else gets a Norwegian message of its own."""
 
@@ -136,9 +124,9 @@ def year_field(name: str, required: str) -> YearField:
     return YearField(name, [InputRequired(message=required), YearRange()])
 
 
-def date_field(name: str, required: str = "", **kw) -> DateField:
+def date_field(name: str, required: str = "", **kw) -> Date:
     checks = [InputRequired(message=required)] if required else [Optional()]
-    return NbDateField(name, checks, **kw)
+    return Date(name, checks, **kw)
 
 
 class EditForm(Form):
@@ -230,7 +218,7 @@ class ProjectForm(EditForm):
     owner = text("Prosjekteier", 200)
     lead = text("Prosjektleder", 200)
     start = date_field("Start")
-    planned_end = NbDateField("Planlagt slutt", [Optional(), NotBefore("start", "Planlagt slutt kan ikke være før start.")])
+    planned_end = Date("Planlagt slutt", [Optional(), NotBefore("start", "Planlagt slutt kan ikke være før start.")])
     HINTS = {"description": "Markdown: **fet**, lister med «- », lenker.",
              "health_reason": "Påkrevd når helsen er gul eller rød."}
 
