@@ -53,7 +53,7 @@ def utc(day: date, hour: int = 10) -> datetime:
 def build(url: str, scale: float = 1.0, seed: int = 4) -> None:
     """Fill an empty, migrated database with ``scale`` × ten years of data."""
     import boardroom.models as m
-    from boardroom.db import make_engine
+    from boardroom.core.db import make_engine
 
     rng = random.Random(seed)
     engine = make_engine(url)

@@ -35,7 +35,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 import boardroom.models as m  # noqa: E402
 from boardroom import create_app  # noqa: E402
-from boardroom.agenda import add_case, create_meeting  # noqa: E402
+from boardroom.meetings.agenda import add_case, create_meeting  # noqa: E402
 
 CASES = 12  # plus the three standard cases: 15
 BACKGROUND = """Digitale Helgeland har i 2025 arbeidet med **felles anskaffelser**, *informasjonssikkerhet* og

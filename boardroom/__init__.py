@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from . import db
+from boardroom.core import db
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -54,8 +54,16 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
 
-    from . import audit, cache, cli, templating  # noqa: F401  (audit registers its listener)
-    from .blueprints import agenda, api, auth, calendar, decisions, errors, main, meetings, members, projects, registers
+    from boardroom import cli
+    from boardroom.api import routes as api
+    from boardroom.auth import routes as auth
+    from boardroom.calendar import routes as calendar
+    from boardroom.core import audit, cache, errors, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.decisions import routes as decisions
+    from boardroom.meetings import agenda_routes as agenda, home_routes as main, routes as meetings
+    from boardroom.members import routes as members
+    from boardroom.projects import routes as projects
+    from boardroom.registers import routes as registers
 
     cache.init_app(app)
     templating.init_app(app)

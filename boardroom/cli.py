@@ -15,7 +15,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlmodel import Session
 
-from . import db
+from boardroom.core import db
 
 
 def _session() -> Session:
@@ -39,7 +39,7 @@ def db_upgrade():
 @with_appcontext
 def demo_command():
     """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
-    from .demo import load_demo, load_demo_accounts
+    from boardroom.demo import load_demo, load_demo_accounts
 
     db.upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
@@ -62,8 +62,8 @@ def export_group():
 @with_appcontext
 def export_protokoll(meeting_id: int, out_dir: str):
     """Write the minutes of MEETING_ID as DOCX into the output folder."""
-    from .minutes import load_meeting
-    from .protokoll import build_protokoll, protokoll_filename
+    from boardroom.meetings.minutes import load_meeting
+    from boardroom.documents.protokoll import build_protokoll, protokoll_filename
 
     with _session() as session:
         meeting = load_meeting(session, meeting_id)
@@ -81,7 +81,7 @@ def export_protokoll(meeting_id: int, out_dir: str):
 @with_appcontext
 def export_calendar(out_dir: str):
     """Write the meeting plan as an iCalendar file (moteplan.ics) into the output folder."""
-    from .ical import build_calendar
+    from boardroom.calendar.ical import build_calendar
 
     with _session() as session:
         data = build_calendar(session, base_url=current_app.config["BASE_URL"] or "http://localhost:8000")
@@ -103,7 +103,7 @@ def user_group():
 @with_appcontext
 def user_create(email: str, role: str, person_id: int | None):
     """Create an account; the password is read from standard input, or asked for twice."""
-    from .accounts import AccountError, create_user
+    from boardroom.auth.accounts import AccountError, create_user
 
     if sys.stdin.isatty():
         password = click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
@@ -140,7 +140,7 @@ def init_app(app) -> None:
 
 
 def _create_app():
-    from . import create_app
+    from boardroom import create_app
 
     return create_app()
 

@@ -723,4 +723,4 @@ class Revision(SQLModel, table=True):
 
 
 # Register the Markdown rendering on flush wherever the models are used (app, CLI, tests).
-from . import text as _text  # noqa: E402,F401
+from boardroom.core import text as _text  # noqa: E402,F401

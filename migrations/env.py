@@ -5,7 +5,7 @@ from sqlalchemy import pool
 from sqlmodel import SQLModel
 
 import boardroom.models  # noqa: F401  (registers the tables)
-from boardroom.db import make_engine
+from boardroom.core.db import make_engine
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 
 import boardroom.models as m
-from boardroom.agenda import add_case, create_meeting
+from boardroom.meetings.agenda import add_case, create_meeting
 from tests.conftest import oslo
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -125,6 +125,6 @@ def titles(meeting) -> list[str]:
 
 
 def numbers(meeting) -> list[str]:
-    from boardroom.minutes import item_number
+    from boardroom.meetings.minutes import item_number
 
     return [item_number(item) for item in meeting.items]

@@ -14,8 +14,8 @@ from sqlmodel import Session, SQLModel
 
 import boardroom.models as m
 from boardroom import create_app
-from boardroom.db import make_engine
-from boardroom.formatting import OSLO
+from boardroom.core.db import make_engine
+from boardroom.core.formatting import OSLO
 
 
 @pytest.fixture(scope="session")
@@ -182,7 +182,7 @@ class Auth:
         return self._token
 
     def create(self, role="secretary", email=None, person_id=None):
-        from boardroom.accounts import create_user
+        from boardroom.auth.accounts import create_user
 
         if role == "member" and person_id is None:
             person = m.Person(name="Styre Medlem")

@@ -9,9 +9,9 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom import agenda
-from boardroom.minutes import load_meeting
-from boardroom.workflow import Locked
+from boardroom.meetings import agenda
+from boardroom.meetings.minutes import load_meeting
+from boardroom.meetings.workflow import Locked
 from tests.agenda_helpers import board, numbers, planned, titles, uploads  # noqa: F401  (fixtures)
 from tests.conftest import oslo
 

@@ -7,10 +7,10 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom import decisions as d
-from boardroom.decisions import AttendanceChange, Invalid
+from boardroom.decisions import decisions as d
+from boardroom.decisions.decisions import AttendanceChange, Invalid
 from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
-from boardroom.workflow import Locked
+from boardroom.meetings.workflow import Locked
 from tests.test_decisions import attendance_data, board, decision_data  # noqa: F401  (board is a fixture)
 from tests.test_pages import text_of
 from tests.test_protokoll import blocks, protokoll

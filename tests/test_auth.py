@@ -2,7 +2,7 @@
 
 import pytest
 
-from boardroom.accounts import AccountError, authenticate, create_user
+from boardroom.auth.accounts import AccountError, authenticate, create_user
 
 
 def test_passwords_are_hashed_and_checked(session):
@@ -71,7 +71,7 @@ def test_cli_user_create_reads_the_password_from_stdin(runner, session):
 
 def test_minutes_are_signed_with_the_person_name_not_the_address(session):
     import boardroom.models as m
-    from boardroom.accounts import signature
+    from boardroom.auth.accounts import signature
 
     person = m.Person(name="Hilde Rafaelsen")
     session.add(person)

@@ -1,7 +1,7 @@
 """Generated pages and documents are built once per change, and never served stale."""
 
 import boardroom.models as m
-from boardroom.cache import current_revision
+from boardroom.core.cache import current_revision
 
 
 def test_a_change_raises_the_revision_and_the_next_read_shows_it(client, session, make_meeting, query_counter):

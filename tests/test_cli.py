@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 
 from boardroom import create_app
-from boardroom.db import make_engine
+from boardroom.core.db import make_engine
 
 BIN = Path(sys.executable).parent
 

@@ -15,8 +15,15 @@ from flask import render_template_string
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.cost_shares import CostContext, key_text, load_costs, save_cost, save_cost_key, tables_for_items
-from boardroom.projects import InputError, record_answer
+from boardroom.costs.tables import (
+    CostContext,
+    key_text,
+    load_costs,
+    save_cost,
+    save_cost_key,
+    tables_for_items,
+)
+from boardroom.projects.projects import InputError, record_answer
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
     DAY, POPULATION_DAY, cost_key, count_queries, demo_item, errors_of, get_text, project_with_decision, section,

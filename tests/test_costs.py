@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from boardroom.costs import CostShareError, Key, compute_shares
+from boardroom.costs.shares import CostShareError, Key, compute_shares
 
 POPULATION = [
     ("Bindal", 1359), ("Sømna", 1995), ("Brønnøy", 7858), ("Vega", 1208), ("Vevelstad", 470),

@@ -9,11 +9,11 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom import decisions as d
-from boardroom.decisions import AttendanceChange, Invalid, vote_result
-from boardroom.minutes import assemble
+from boardroom.decisions import decisions as d
+from boardroom.decisions.decisions import AttendanceChange, Invalid, vote_result
+from boardroom.meetings.minutes import assemble
 from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
-from boardroom.workflow import Locked
+from boardroom.meetings.workflow import Locked
 from tests.conftest import oslo
 from tests.test_pages import text_of
 from tests.test_protokoll import blocks, protokoll

@@ -11,9 +11,9 @@ from sqlmodel import SQLModel, select
 import boardroom.models as m
 from boardroom import create_app
 from boardroom.demo import load_demo
-from boardroom.formatting import meeting_when, nok
-from boardroom.minutes import assemble, item_number, load_meeting
-from boardroom.participation import overview
+from boardroom.core.formatting import meeting_when, nok
+from boardroom.meetings.minutes import assemble, item_number, load_meeting
+from boardroom.participation.status import overview
 
 
 def the_meeting(session) -> m.Meeting:

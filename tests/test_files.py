@@ -10,8 +10,9 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom import agenda, files
-from boardroom.minutes import load_meeting
+from boardroom.meetings import agenda
+from boardroom.core import files
+from boardroom.meetings.minutes import load_meeting
 from tests.agenda_helpers import (  # noqa: F401  (fixtures)
     JPEG, PDF, PNG, board, docx_bytes, planned, uploads, xlsx_bytes, zip_bytes,
 )

@@ -8,7 +8,7 @@ import icalendar
 import vobject
 
 import boardroom.models as m
-from boardroom.formatting import OSLO
+from boardroom.core.formatting import OSLO
 from tests.conftest import oslo
 
 

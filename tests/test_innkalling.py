@@ -10,9 +10,9 @@ from docx import Document
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom import agenda
-from boardroom.innkalling import build_innkalling
-from boardroom.minutes import load_meeting
+from boardroom.meetings import agenda
+from boardroom.documents.innkalling import build_innkalling
+from boardroom.meetings.minutes import load_meeting
 from tests.agenda_helpers import board, docx_bytes, planned, uploads  # noqa: F401  (fixtures)
 from tests.test_protokoll import blocks, paragraph
 
@@ -197,7 +197,7 @@ def test_template_without_list_styles_or_numbering_still_gets_real_lists(session
             doc.part.drop_rel(rel_id)
     out = BytesIO()
     doc.save(out)
-    from boardroom.documents import set_word_template
+    from boardroom.documents.parts import set_word_template
 
     body = session.get(m.Body, called.body_id)
     set_word_template(session, body, "uten-lister.docx", out.getvalue())

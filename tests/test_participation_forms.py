@@ -12,8 +12,8 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.participation import decision_status
-from boardroom.projects import InputError, find_item, participant_ids, record_answer
+from boardroom.participation.status import decision_status
+from boardroom.projects.projects import InputError, find_item, participant_ids, record_answer
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
     DAY, count_queries, errors_of, get_text, project_with_decision, section, text_of, town_named, towns,

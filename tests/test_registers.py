@@ -11,9 +11,9 @@ from sqlalchemy import func
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom import registers
+from boardroom.registers import registers
 from boardroom.demo import load_demo
-from boardroom.registers import InUse
+from boardroom.registers.registers import InUse
 
 # --------------------------------------------------------------------------- helpers
 

@@ -7,7 +7,7 @@ import pytest
 from docx import Document
 
 import boardroom.models as m
-from boardroom.text import render_markdown
+from boardroom.core.text import render_markdown
 
 PAYLOADS = [
     "<script>alert('x')</script>",

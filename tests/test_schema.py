@@ -6,7 +6,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlmodel import SQLModel
 
-from boardroom.db import alembic_config, make_engine
+from boardroom.core.db import alembic_config, make_engine
 
 
 def test_migrations_from_empty_match_the_models(database_url, tmp_path):

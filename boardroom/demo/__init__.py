@@ -22,15 +22,38 @@ from importlib import resources
 
 from sqlmodel import Session, select
 
-from ..formatting import OSLO
-from ..models import (
-    AgendaItem, Attachment, Attendance, AttendanceStatus, Body, Case, CaseKind, Cost, CostKey,
-    CostSharing, Grant, Health, ItemStatus, Meeting, MeetingMode, MeetingStatus, Membership,
-    MembershipRole, Municipality, Participation, ParticipationAnswer, Person, PopulationFigure,
-    Project, ProjectDecision, ProjectPhase, StatusReport,
+from boardroom.core.formatting import OSLO
+from boardroom.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Case,
+    CaseKind,
+    Cost,
+    CostKey,
+    CostSharing,
+    Grant,
+    Health,
+    ItemStatus,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Participation,
+    ParticipationAnswer,
+    Person,
+    PopulationFigure,
+    Project,
+    ProjectDecision,
+    ProjectPhase,
+    StatusReport,
 )
-from .projects import load_project_extras
-from ..registers import default_standard_cases
+from boardroom.demo.projects import load_project_extras
+from boardroom.registers.registers import default_standard_cases
 
 DATA = resources.files(__name__)
 ORGANISATION = "Digitale Helgeland"
@@ -467,7 +490,7 @@ def load_budget(loader: Loader, body: Body, budget_item: AgendaItem) -> None:
 
 def load_plan(loader: Loader, body: Body) -> None:
     """The four board meetings of 2026 (45-25), planned, whole days, made as the secretary makes them."""
-    from ..agenda import create_meeting
+    from boardroom.meetings.agenda import create_meeting
 
     for first, last, mode, place, purpose in PLAN_2026:
         starts_at, ends_at = all_day(first, last)
@@ -488,8 +511,8 @@ DEMO_ACCOUNTS = (
 
 def load_demo_accounts(session: Session) -> list[str]:
     """A secretary and a board member account (Bindal's representative); idempotent."""
-    from ..accounts import create_user
-    from ..models import User
+    from boardroom.auth.accounts import create_user
+    from boardroom.models import User
 
     lines = []
     for email, password, role, name in DEMO_ACCOUNTS:

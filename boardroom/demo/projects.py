@@ -19,8 +19,8 @@ from decimal import Decimal
 
 from sqlmodel import select
 
-from ..models import AgendaItem, Benefit, CostKey, FollowUp, Municipality, Person, Project
-from ..projects import import_benefits
+from boardroom.models import AgendaItem, Benefit, CostKey, FollowUp, Municipality, Person, Project
+from boardroom.projects.projects import import_benefits
 
 # (key name, flat %, per-inhabitant %, project)
 COST_KEYS = [
@@ -42,7 +42,7 @@ FOLLOW_UP_RESPONSIBLE = "Eline Monsen"
 
 def load_project_extras(loader, body, projects: dict[str, Project], items: dict[int, AgendaItem],
                         municipalities: dict[str, Municipality], people: dict[str, Person]) -> None:
-    from . import read_text
+    from boardroom.demo import read_text
 
     for name, flat, per_inhabitant, project in COST_KEYS:
         loader.get_or_create(

@@ -1,0 +1,2 @@
+"""Accounts, log-in and log-out.
+"""

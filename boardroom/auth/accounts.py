@@ -1,0 +1,64 @@
+"""Accounts: create, authenticate. Passwords are hashed with Werkzeug (scrypt)."""
+
+from __future__ import annotations
+
+from flask_login import UserMixin
+from sqlmodel import Session, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from boardroom.models import Person, User, UserRole
+
+ROLE_NAMES = {"admin": UserRole.admin, "secretary": UserRole.secretary, "member": UserRole.member,
+              "reader": UserRole.reader}
+MIN_PASSWORD_LENGTH = 10
+
+
+class AccountError(ValueError):
+    """Bad account data; the message is Norwegian."""
+
+
+class SignedInUser(UserMixin):
+    """What Flask-Login keeps for the request: plain values, no database session needed."""
+
+    def __init__(self, user: User):
+        self.id = user.id
+        self.email = user.email
+        self.role = user.role
+        self.person_id = user.person_id
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def create_user(session: Session, email: str, password: str, role: str, person_id: int | None = None) -> User:
+    email = (email or "").strip().lower()
+    if "@" not in email or len(email) > 200:
+        raise AccountError("Oppgi en gyldig e-postadresse.")
+    if role not in ROLE_NAMES:
+        raise AccountError(f"Ukjent rolle «{role}». Velg admin, secretary, member eller reader.")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.")
+    if session.exec(select(User).where(User.email == email)).first():
+        raise AccountError(f"Det finnes allerede en konto for {email}.")
+    if ROLE_NAMES[role] == UserRole.member and person_id is None:
+        raise AccountError("En styremedlemskonto må knyttes til en person (--person).")
+    if person_id is not None and session.get(Person, person_id) is None:
+        raise AccountError(f"Fant ingen person med id {person_id}.")
+    user = User(email=email, password_hash=generate_password_hash(password), role=ROLE_NAMES[role],
+                person_id=person_id)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def signature(session: Session, user) -> str:
+    """How an account signs what it does in the minutes: its person's name, else its e-mail."""
+    person = session.get(Person, user.person_id) if user.person_id else None
+    return person.name if person is not None else user.email
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    user = session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
+    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user

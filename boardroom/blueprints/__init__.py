@@ -1,1 +1,0 @@
-"""One blueprint per domain area, registered by hand in ``create_app``."""

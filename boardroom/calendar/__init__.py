@@ -1,0 +1,2 @@
+"""The meeting plan as iCalendar and its feed.
+"""

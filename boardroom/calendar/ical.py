@@ -1,0 +1,170 @@
+"""The meeting plan as iCalendar (RFC 5545), and the SEQUENCE bookkeeping behind it.
+
+One VEVENT per meeting with a stable UID (``meeting-<id>@<host>``). A cancelled meeting
+stays in the feed with STATUS:CANCELLED, so subscribed calendars remove it instead of
+keeping a stale copy. All-day meetings are DATE events (end exclusive), so a two-day
+meeting is one event; timed meetings carry TZID=Europe/Oslo and the matching VTIMEZONE.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session, selectinload
+from sqlmodel import select
+
+from boardroom.core.formatting import local
+from boardroom.core.access import agenda_published, public_title
+from boardroom.core.labels import label
+from boardroom.meetings.minutes import item_number
+from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus
+
+PRODID = "-//boardroom//Meeting plan//NB"
+TIMEZONE = "Europe/Oslo"
+
+# What a subscriber sees change in their calendar; a change to any of these raises SEQUENCE.
+CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "place", "title", "status", "mode")
+
+# A planned meeting has a date but no notice yet and may still move, so it is TENTATIVE;
+# once the notice is sent (called) the time is binding, and held/approved meetings took place.
+STATUS = {
+    MeetingStatus.planned: "TENTATIVE",
+    MeetingStatus.called: "CONFIRMED",
+    MeetingStatus.held: "CONFIRMED",
+    MeetingStatus.approved: "CONFIRMED",
+    MeetingStatus.cancelled: "CANCELLED",
+}
+
+
+def load_meetings(session: Session) -> list[Meeting]:
+    """Every meeting of every body by start, with body, cases and items, in a fixed number of queries."""
+    return list(
+        session.exec(
+            select(Meeting)
+            .options(
+                selectinload(Meeting.body),
+                selectinload(Meeting.items).selectinload(AgendaItem.case),
+            )
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def meeting_url(meeting: Meeting, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/meetings/{meeting.id}"
+
+
+def meeting_uid(meeting: Meeting, base_url: str) -> str:
+    """'meeting-7@boardroom.example.no': never changes, whatever happens to the meeting."""
+    host = urlsplit(base_url).hostname or "boardroom"
+    return f"meeting-{meeting.id}@{host}"
+
+
+def changed_at(meeting: Meeting) -> datetime:
+    """When anything the meeting's event shows last changed (meeting, body, cases)."""
+    rows = [meeting, meeting.body, *meeting.items, *(item.case for item in meeting.items)]
+    return max(row.modified_at for row in rows)
+
+
+def event_dates(meeting: Meeting) -> tuple[date, date]:
+    """First day and the day after the last (DTEND of an all-day event is exclusive)."""
+    start, end = local(meeting.starts_at), local(meeting.ends_at)
+    last_day = (end - timedelta(seconds=1)).date() if end > start else start.date()
+    return start.date(), last_day + timedelta(days=1)
+
+
+def description(meeting: Meeting) -> str:
+    lines = []
+    if meeting.purpose:
+        lines.append(f"Formål: {meeting.purpose}")
+    lines.append(f"Møteform: {label(meeting.mode)}")
+    if meeting.status == MeetingStatus.cancelled and meeting.cancelled_reason:
+        lines.append(f"Avlyst: {meeting.cancelled_reason}")
+    if meeting.items and agenda_published(meeting):  # subscribers are the public
+        lines += ["", "Saksliste:"]
+        lines += [f"{item_number(item)} {public_title(item.case)}".strip() for item in meeting.items]
+    return "\n".join(lines)
+
+
+def meeting_event(meeting: Meeting, base_url: str) -> icalendar.Event:
+    """One VEVENT for a meeting."""
+    summary = f"{meeting.title} – {meeting.body.name}"
+    if meeting.status == MeetingStatus.cancelled:
+        summary += " (avlyst)"
+    changed = changed_at(meeting)
+
+    ev = icalendar.Event()
+    ev.add("uid", meeting_uid(meeting, base_url))
+    # the time of the last change, not of the request, so the feed is byte-stable
+    ev.add("dtstamp", changed)
+    ev.add("created", meeting.created_at)
+    ev.add("last-modified", changed)
+    ev.add("sequence", meeting.sequence)
+    if meeting.all_day:
+        first, after_last = event_dates(meeting)
+        ev.add("dtstart", first)
+        ev.add("dtend", after_last)
+    else:
+        ev.add("dtstart", local(meeting.starts_at))
+        if meeting.ends_at > meeting.starts_at:
+            ev.add("dtend", local(meeting.ends_at))
+    ev.add("summary", summary)
+    if meeting.place:
+        ev.add("location", meeting.place)
+    ev.add("url", meeting_url(meeting, base_url))
+    ev.add("description", description(meeting))
+    ev.add("status", STATUS[meeting.status])
+    ev.add("transp", "TRANSPARENT" if meeting.status == MeetingStatus.cancelled else "OPAQUE")
+    return ev
+
+
+def oslo_timezone() -> icalendar.Timezone:
+    """VTIMEZONE for Europe/Oslo from the tz database, one RDATE per line.
+
+    icalendar lists an observance's dates in one comma-separated RDATE; dateutil (vobject)
+    and Mozilla's ical.js read only its first value and then get summer time wrong.
+    """
+    zone = icalendar.Timezone.from_tzid(TIMEZONE)
+    for observance in zone.subcomponents:
+        dates = observance.pop("RDATE", None)
+        for value in dates.dts if dates is not None else ():
+            observance.add("rdate", value.dt)
+    return zone
+
+
+def make_calendar(meetings: list[Meeting], base_url: str) -> icalendar.Calendar:
+    bodies = {m.body.name for m in meetings}
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", f"Møteplan – {bodies.pop()}" if len(bodies) == 1 else "Møteplan")
+    cal.add("x-wr-timezone", TIMEZONE)
+    # always, and first: every timed event is in Europe/Oslo, and even a plan of only
+    # all-day meetings says which zone its dates belong to
+    cal.add_component(oslo_timezone())
+    for meeting in meetings:
+        cal.add_component(meeting_event(meeting, base_url))
+    return cal
+
+
+def build_calendar(session: Session, base_url: str) -> bytes:
+    """The whole meeting plan as an .ics file."""
+    return make_calendar(load_meetings(session), base_url).to_ical()
+
+
+def calendar_changed(meeting: Meeting) -> bool:
+    state = inspect(meeting)
+    return any(state.attrs[name].history.has_changes() for name in CALENDAR_FIELDS)
+
+
+@event.listens_for(Session, "before_flush")
+def _raise_sequence_before_flush(session, flush_context, instances):
+    """Raise SEQUENCE of every stored meeting whose time, place, title, status or mode changed."""
+    for obj in list(session.dirty):
+        if isinstance(obj, Meeting) and inspect(obj).persistent and calendar_changed(obj):
+            obj.sequence = (obj.sequence or 0) + 1

@@ -1,0 +1,31 @@
+"""Jinja filters and globals shared by all templates."""
+
+from __future__ import annotations
+
+from markupsafe import Markup
+
+from boardroom.core import access, formatting
+from boardroom.core.labels import label
+from boardroom.meetings.numbering import format_number
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        nb_date=formatting.nb_date,
+        nb_datetime=formatting.nb_datetime,
+        meeting_when=formatting.meeting_when,
+        nok=formatting.nok,
+        nb_number=formatting.nb_number,
+        label=label,
+        # *_html fields were sanitised by nh3 when saved (boardroom.text)
+        safe_html=lambda html: Markup(html or ""),
+    )
+    app.jinja_env.globals.update(
+        format_number=format_number,
+        can_edit=access.can_edit,
+        is_signed_in=access.is_signed_in,
+        can_see_agenda=access.can_see_agenda,
+        can_see_minutes=access.can_see_minutes,
+        can_see_case=access.can_see_case,
+        shown_title=access.shown_title,
+    )

@@ -1,0 +1,319 @@
+"""Cost shares of real costs: who shares, with which population, as of which day.
+
+A cost is shared among all members, or among the participants of its project (the answers
+to the project's decision, as they stood on a day). The population is the figure dated
+exactly on the cost's population date. ``boardroom.costs.compute_shares`` does the
+arithmetic. Earlier versions are derived from the participation history, never stored:
+each time a participant joins or leaves, a new version starts and the old one stays visible.
+
+``CostContext`` loads everything a page needs in a fixed number of queries, however many
+costs, decisions and municipalities there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy.orm import joinedload
+from sqlmodel import Session, select
+
+from boardroom.costs.shares import CostShareError, Key, Share, compute_shares
+from boardroom.core.formatting import local, nb_date, nb_number, nb_sort_key
+from boardroom.models import (
+    AgendaItem,
+    Cost,
+    CostKey,
+    CostSharing,
+    Meeting,
+    Municipality,
+    PopulationFigure,
+    Project,
+    ProjectDecision,
+)
+from boardroom.participation.status import join_names
+from boardroom.projects.projects import InputError, latest_decision, load_answers, participant_ids, today
+
+COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
+
+
+def percent(value: Decimal) -> str:
+    """40 → '40', 12.5 → '12,5'"""
+    value = Decimal(value)
+    if value == value.to_integral():
+        return str(int(value)) if abs(value) < 1000 else nb_number(value)  # no digit grouping below 1000
+    return nb_number(value, 2).rstrip("0")
+
+
+def key_text(key: CostKey) -> str:
+    """'23 kr per innbygger, resten flatt', '40 % flatt, 60 % etter innbyggertall', '100 % flatt'"""
+    if key.rate_per_inhabitant is not None:
+        return f"{percent(key.rate_per_inhabitant)} kr per innbygger, resten flatt"
+    if not key.per_inhabitant_percent:
+        return "100 % flatt"
+    if not key.flat_percent:
+        return "100 % etter innbyggertall"
+    return f"{percent(key.flat_percent)} % flatt, {percent(key.per_inhabitant_percent)} % etter innbyggertall"
+
+
+def sharing_text(cost: Cost, project: Project | None) -> str:
+    if cost.sharing == CostSharing.participants:
+        return f"mellom de deltakende kommunene i {project.name}" if project else "mellom de deltakende kommunene"
+    return "mellom alle medlemskommunene"
+
+
+@dataclass
+class ShareTable:
+    """The shares of one cost as they stand (or stood) from ``valid_from`` to ``valid_to``."""
+
+    cost: Cost
+    rows: list[tuple[Municipality, Share]]
+    valid_from: date | None = None
+    valid_to: date | None = None  # the last day this version held; None while it holds
+    error: str = ""  # why the shares cannot be computed (e.g. a missing population figure)
+
+    @property
+    def population(self) -> int:
+        return sum(s.population for _, s in self.rows)
+
+    @property
+    def per_inhabitant(self) -> Decimal:
+        return sum((s.per_inhabitant for _, s in self.rows), Decimal(0))
+
+    @property
+    def total(self) -> Decimal:
+        return sum((s.total for _, s in self.rows), Decimal(0))
+
+    def share_of(self, municipality_id: int) -> Share | None:
+        return next((s for m, s in self.rows if m.id == municipality_id), None)
+
+    @property
+    def names(self) -> list[str]:
+        return [m.name for m, _ in self.rows]
+
+
+class CostContext:
+    """Municipalities, population figures, decisions and answers for a set of costs (a few queries).
+
+    A page that has loaded the decisions and answers already passes them in.
+    """
+
+    def __init__(self, session: Session, costs: list[Cost], municipalities: list[Municipality] | None = None,
+                 decisions: list[ProjectDecision] | None = None, answers: dict[int, list] | None = None):
+        self.costs = costs
+        self.municipalities = municipalities if municipalities is not None else list(
+            session.exec(select(Municipality).order_by(Municipality.number))
+        )
+        self._order = {m.id: nb_sort_key(m.name) for m in self.municipalities}
+        dates = {c.population_date for c in costs}
+        self.population: dict[tuple[int, date], int] = {}
+        if dates:
+            for mid, as_of, population in session.exec(
+                select(PopulationFigure.municipality_id, PopulationFigure.as_of, PopulationFigure.population)
+                .where(PopulationFigure.as_of.in_(dates))
+            ):
+                self.population[(mid, as_of)] = population
+        project_ids = {c.project_id for c in costs if c.project_id and c.sharing == CostSharing.participants}
+        decision_ids = {c.project_decision_id for c in costs if c.project_decision_id}
+        if decisions is None:
+            decisions = list(session.exec(
+                select(ProjectDecision)
+                .where(ProjectDecision.project_id.in_(project_ids) | ProjectDecision.id.in_(decision_ids))
+            )) if project_ids or decision_ids else []
+        self.decisions = {d.id: d for d in decisions}
+        self.by_project: dict[int, list[ProjectDecision]] = {}
+        for d in decisions:
+            self.by_project.setdefault(d.project_id, []).append(d)
+        if answers is None:
+            answers = load_answers(session, list(self.decisions)) if self.decisions else {}
+        self.answers = answers
+
+    # ------------------------------------------------------------------ who shares
+
+    def decision_for(self, cost: Cost, day: date) -> ProjectDecision | None:
+        if cost.project_decision_id:
+            return self.decisions.get(cost.project_decision_id)
+        return latest_decision(self.by_project.get(cost.project_id, []), day)
+
+    def participants(self, cost: Cost, day: date) -> list[Municipality]:
+        """Who shares ``cost`` on ``day``, in Norwegian alphabetical order."""
+        if cost.sharing == CostSharing.participants:
+            decision = self.decision_for(cost, day)
+            ids = participant_ids(decision, self.answers.get(decision.id, []), self.municipalities, day) \
+                if decision else set()
+            chosen = [m for m in self.municipalities if m.id in ids]
+        else:
+            chosen = [m for m in self.municipalities if m.is_member_on(day)]
+        return sorted(chosen, key=lambda m: self._order[m.id])
+
+    def change_days(self, cost: Cost) -> list[date]:
+        """Days on which the participants may have changed: answers, decisions, membership."""
+        days = set()
+        for m in self.municipalities:
+            if m.member_from:
+                days.add(m.member_from)
+            if m.member_to:
+                days.add(m.member_to + timedelta(days=1))
+        if cost.sharing == CostSharing.participants:
+            decisions = ([self.decisions[cost.project_decision_id]] if cost.project_decision_id in self.decisions
+                         else self.by_project.get(cost.project_id, []))
+            for d in decisions:
+                days.add(d.decided_on)
+                days.update(a.answered_on for a in self.answers.get(d.id, []))
+        return sorted(days)
+
+    # ------------------------------------------------------------------ tables
+
+    def table(self, cost: Cost, key: CostKey, day: date | None = None) -> ShareTable:
+        """The shares of ``cost`` as they stand on ``day`` (today when None)."""
+        day = day or today()
+        try:
+            rows = self._compute(cost, key, self.participants(cost, day))
+        except CostShareError as error:
+            return ShareTable(cost, [], error=str(error))
+        return ShareTable(cost, rows)
+
+    def _compute(self, cost: Cost, key: CostKey, municipalities: list[Municipality]):
+        day = cost.population_date
+        figures = [(m.name, self.population.get((m.id, day))) for m in municipalities]
+        missing = [name for name, figure in figures if figure is None]
+        if missing:
+            raise CostShareError(f"Det finnes ingen innbyggertall per {nb_date(day)} for {join_names(missing)}.")
+        participants = figures
+        shares = compute_shares(Decimal(cost.total), Key.of(key), participants)
+        return list(zip(municipalities, shares))
+
+    def versions(self, cost: Cost, key: CostKey, since: date | None = None) -> list[ShareTable]:
+        """Every version of the shares from ``since`` to today, newest first.
+
+        A new version starts whenever the participants change; earlier versions are
+        derived from the participation history as of their dates.
+        """
+        now = today()
+        days = [d for d in self.change_days(cost) if d <= now]
+        spans: list[tuple[date | None, frozenset[int]]] = []
+        for day in [None, *days]:
+            ids = frozenset(m.id for m in self.participants(cost, day or date.min))
+            if day is None and not ids:
+                continue
+            if not spans or spans[-1][1] != ids:
+                spans.append((day, ids))
+        if not spans:
+            return [self.table(cost, key, now)]
+        by_id = {m.id: m for m in self.municipalities}
+        tables = []
+        for i, (start, ids) in enumerate(spans):
+            end = spans[i + 1][0] - timedelta(days=1) if i + 1 < len(spans) else None
+            if since is not None and end is not None and end < since:
+                continue
+            members = sorted((by_id[x] for x in ids), key=lambda m: nb_sort_key(m.name))
+            try:
+                table = ShareTable(cost, self._compute(cost, key, members), start, end)
+            except CostShareError as error:
+                table = ShareTable(cost, [], start, end, str(error))
+            tables.append(table)
+        return list(reversed(tables))
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def cost_query():
+    """Costs with their key, project and case (number, title, meeting; not the case's texts)."""
+    item = joinedload(Cost.agenda_item).load_only(
+        AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.body_id, AgendaItem.number_year,
+        AgendaItem.number_seq, AgendaItem.position,
+    )
+    return select(Cost).options(
+        joinedload(Cost.cost_key),
+        item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+        item.joinedload(AgendaItem.case),
+        joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
+    ).order_by(Cost.year.desc(), Cost.description, Cost.id)
+
+
+def load_costs(session: Session, *conditions) -> list[Cost]:
+    return list(session.exec(cost_query().where(*conditions)).unique())
+
+
+def meeting_day(cost: Cost) -> date | None:
+    """The day of the meeting that decided the cost, if it is linked to a case."""
+    item = cost.agenda_item
+    return local(item.meeting.starts_at).date() if item is not None else None
+
+
+def tables_for_items(session: Session, item_ids: list[int]) -> dict[int, list[ShareTable]]:
+    """The cost-share tables of these cases as decided (on their meeting's day), by item id."""
+    if not item_ids:
+        return {}
+    costs = load_costs(session, Cost.agenda_item_id.in_(item_ids))
+    context = CostContext(session, costs)
+    result: dict[int, list[ShareTable]] = {}
+    for cost in costs:
+        result.setdefault(cost.agenda_item_id, []).append(context.table(cost, cost.cost_key, meeting_day(cost)))
+    return result
+
+
+# --------------------------------------------------------------------------- changes
+
+
+def check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant) -> None:
+    """Refuse a key that does not add up to 100 %, or a negative part, naming the field."""
+    key = Key(flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0), rate_per_inhabitant)
+    try:
+        key.validate()
+    except CostShareError as error:
+        field = "rate_per_inhabitant" if rate_per_inhabitant is not None else "per_inhabitant_percent"
+        if rate_per_inhabitant is None and ((flat_percent or 0) < 0):
+            field = "flat_percent"
+        raise InputError(str(error), field) from None
+
+
+def save_cost_key(
+    session: Session, body_id: int, name: str, *, flat_percent=None, per_inhabitant_percent=None,
+    rate_per_inhabitant=None, project_id: int | None = None, key: CostKey | None = None,
+) -> CostKey:
+    if not (name or "").strip():
+        raise InputError("Gi fordelingsnøkkelen et navn.", "name")
+    check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant)
+    if rate_per_inhabitant is not None:
+        flat_percent, per_inhabitant_percent = Decimal(0), Decimal(0)
+    key = key or CostKey(body_id=body_id, name=name)
+    key.name, key.project_id = name.strip(), project_id
+    key.flat_percent, key.per_inhabitant_percent = flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0)
+    key.rate_per_inhabitant = rate_per_inhabitant
+    session.add(key)
+    session.flush()
+    return key
+
+
+def save_cost(session: Session, cost: Cost | None, key: CostKey, **values) -> Cost:
+    """Create or change a cost, after checking that its shares can be computed today.
+
+    ``values``: body_id, description, year, total, sharing, population_date, project_id,
+    project_decision_id, agenda_item_id. Nothing is changed when the check fails.
+    """
+    if not (values.get("description") or "").strip():
+        raise InputError("Beskriv kostnaden.", "description")
+    total = values.get("total")
+    if total is None or total < 0:
+        raise InputError("Beløpet kan ikke være negativt.", "total")
+    if values.get("sharing") == CostSharing.participants and not values.get("project_id"):
+        raise InputError("Velg prosjektet når kostnaden bare skal deles mellom deltakerne.", "project")
+    draft = Cost(**{"cost_key_id": key.id, **values})  # never added to the session
+    context = CostContext(session, [draft])
+    table = context.table(draft, key)
+    if table.error:
+        field = "population_date" if "innbyggertall per" in table.error else (
+            "total" if "totalbeløpet" in table.error or "Beløpet" in table.error else "sharing")
+        raise InputError(table.error, field)
+    if cost is None:
+        cost = draft
+        session.add(cost)
+    else:
+        for name, value in values.items():
+            setattr(cost, name, value)
+        cost.cost_key_id = key.id
+    session.flush()
+    return cost

@@ -1,0 +1,418 @@
+"""During and after the meeting: attendance, decisions and votes, disqualification, deferral,
+the co-signer, approval of the minutes and corrections; the case's history.
+
+Views load, check access (``editor_required``) and editability, validate the form and call a
+function of ``boardroom.decisions``; an invalid form is shown again with status 400, its errors
+next to the fields and everything typed kept.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+from boardroom.decisions import decisions as d
+from boardroom.core.access import editor_required
+from boardroom.auth.accounts import signature
+from boardroom.core.db import get_session
+from boardroom.core.forms import Form
+from boardroom.core.formatting import nb_date
+from boardroom.core.labels import label
+from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, person_with_affiliation
+from boardroom.models import (
+    AttendanceStatus,
+    CaseKind,
+    Disqualification,
+    ItemStatus,
+    MajorityRule,
+    MembershipRole,
+    VoteChoice,
+)
+from boardroom.meetings.workflow import ensure_editable
+from boardroom.meetings.routes import get_item_or_404, get_meeting_or_404
+
+bp = Blueprint("decisions", __name__)
+
+ATTENDANCE_CHOICES = [
+    SelectChoice(AttendanceStatus.present.value, "Til stede"),
+    SelectChoice(AttendanceStatus.absent_notice.value, "Forfall (meldt)"),
+    SelectChoice(AttendanceStatus.absent.value, "Ikke til stede, uten melding"),
+    SelectChoice(AttendanceStatus.invited.value, "Ikke registrert"),
+]
+VOTE_CHOICES = [SelectChoice(c.value, label(c)) for c in VoteChoice]
+RULE_CHOICES = [SelectChoice(r.value, label(r)) for r in MajorityRule]
+VOTED_KINDS = (CaseKind.decision, CaseKind.election)  # voted on unless the secretary says otherwise
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def editable_meeting(meeting_id: int):
+    """The fully loaded meeting; 404 when unknown, 409 when its minutes are approved or it is cancelled."""
+    meeting = get_meeting_or_404(get_session(), meeting_id)
+    ensure_editable(meeting)
+    g.site_body = meeting.body
+    return meeting
+
+
+def editable_item(item_id: int):
+    item = get_item_or_404(get_session(), item_id)
+    ensure_editable(item.meeting)
+    g.site_body = item.meeting.body
+    return item
+
+
+def show_errors(form, errors: dict, names: dict | None = None) -> None:
+    """Put the domain's messages next to the fields they are about (``names`` maps keys to field names)."""
+    for key, message in errors.items():
+        name = (names or {}).get(key, key)
+        field = form[name] if name in form else None
+        (field.errors if field is not None else form.form_errors).append(message)
+
+
+def form_page(template: str, form, **context):
+    """The form's page: status 400 when it was posted and refused, with the errors and what was typed."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
+
+
+# --------------------------------------------------------------------------- attendance
+
+
+class AddAttendeeForm(Form):
+    person = SelectField("Legg til en som møtte uten å være innkalt", validators=[
+        DataRequired(message="Velg personen som møtte.")])
+
+
+def attendance_form(meeting, seats, deputies: dict[int, int]):
+    """One status and one 'møter for' choice per person on the meeting's list. Those not yet
+    recorded are offered as present; a present deputy's choice defaults to the member their seat
+    stands in for."""
+    members = [SelectChoice("", "–")] + [
+        SelectChoice(str(s.person_id), f"{s.person.name} ({s.municipality.name})" if s.municipality else s.person.name)
+        for s in seats]
+
+    class AttendanceForm(Form):
+        pass
+
+    for att in meeting.attendances:
+        setattr(AttendanceForm, f"status_{att.id}", SelectField(
+            f"Oppmøte for {att.person.name}", choices=ATTENDANCE_CHOICES,
+            default=(AttendanceStatus.present if att.status == AttendanceStatus.invited else att.status).value))
+        setattr(AttendanceForm, f"substitute_{att.id}", SelectField(
+            f"{att.person.name} møter for", choices=members,
+            default=str(att.substitute_for_id or (deputies.get(att.person_id, "")
+                                                  if att.status == AttendanceStatus.present else ""))))
+    return AttendanceForm()
+
+
+def attendance_forms(session, meeting):
+    """The attendance form and the form that adds someone who came without being invited."""
+    seats = board_members(session, meeting.body_id, d.meeting_day(meeting))
+    form = attendance_form(meeting, seats, d.deputy_defaults(session, meeting))
+    add_form = AddAttendeeForm(prefix="add")
+    add_form.person.choices = [SelectChoice("", "Velg person")] + [
+        SelectChoice(str(s.person_id), f"{s.person.name} ({label(s.role).lower()}"
+                           f"{', ' + s.municipality.name if s.municipality else ''})")
+        for s in d.addable_people(session, meeting)]
+    return form, add_form
+
+
+def seat_texts(session, meeting) -> dict[int, tuple[str, bool]]:
+    """Person id → (whom their seat represents, whether they may attend for a member: deputies)."""
+    texts = {}
+    for seat in d.memberships_on(session, meeting.body_id, d.meeting_day(meeting)):
+        where = seat.municipality.name if seat.municipality else seat.person.affiliation
+        board = seat.role in BOARD_ROLES
+        text = where if board or not where else f"{where} ({label(seat.role).lower()})"
+        if seat.person_id not in texts or board:
+            texts[seat.person_id] = (text or label(seat.role), seat.role == MembershipRole.deputy)
+    return texts
+
+
+@bp.route("/meetings/<int:meeting_id>/oppmote", methods=["GET", "POST"])
+@editor_required
+def attendance(meeting_id: int):
+    session = get_session()
+    meeting = editable_meeting(meeting_id)
+    form, add_form = attendance_forms(session, meeting)
+    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting))
+    if form.validate_on_submit():
+        changes = {a.id: d.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
+                                            int(form[f"substitute_{a.id}"].data or 0) or None)
+                   for a in meeting.attendances}
+        try:
+            d.record_attendance(session, meeting, changes)
+        except d.Invalid as exc:
+            show_errors(form, exc.errors, {key: f"substitute_{key}" for key in exc.errors})
+            return form_page("decisions/attendance.html", form, **context)
+        flash("Oppmøtet er registrert.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#deltakere")
+    return form_page("decisions/attendance.html", form, **context)
+
+
+@bp.post("/meetings/<int:meeting_id>/oppmote/legg-til")
+@editor_required
+def add_attendee(meeting_id: int):
+    session = get_session()
+    meeting = editable_meeting(meeting_id)
+    form, add_form = attendance_forms(session, meeting)
+    if add_form.validate_on_submit():
+        attendee = d.add_attendee(session, meeting, int(add_form.person.data))
+        flash(f"{attendee.person.name} er lagt til som til stede. Velg hvem hun eller han eventuelt møter for.",
+              "info")
+        return redirect(url_for(".attendance", meeting_id=meeting.id))
+    return form_page("decisions/attendance.html", form, meeting=meeting, add_form=add_form,
+                     seats=seat_texts(session, meeting))
+
+
+# --------------------------------------------------------------------------- decision and vote
+
+
+def decision_form(item, seats, defaults):
+    class DecisionForm(Form):
+        decision = TextAreaField("Vedtak", validators=[DataRequired(message="Skriv vedtaket.")])
+        discussion = TextAreaField("Diskusjoner i møtet")
+        majority_rule = SelectField("Flertallskrav", choices=RULE_CHOICES)
+        voted = BooleanField("Saken ble votert over (stemmer per kommune)")
+
+    for seat in seats:
+        who = seat.voter.person.name if seat.voter else seat.why_not
+        setattr(DecisionForm, f"vote_{seat.municipality.id}", SelectField(
+            f"{seat.municipality.name}", description=who, choices=VOTE_CHOICES,
+            default=defaults[seat.municipality.id].value))
+    if request.method == "POST":
+        return DecisionForm()
+    return DecisionForm(decision=item.decision or item.proposal, discussion=item.discussion,
+                        majority_rule=item.majority_rule.value,
+                        voted=bool(item.vote_events) or (item.kind in VOTED_KINDS and item.status == ItemStatus.draft))
+
+
+@bp.route("/cases/<int:agenda_item_id>/vedtak", methods=["GET", "POST"])
+@editor_required
+def decide(agenda_item_id: int):
+    session = get_session()
+    item = editable_item(agenda_item_id)
+    seats = d.voting_seats(session, item)
+    form = decision_form(item, seats, d.default_votes(item, seats))
+    context = dict(item=item, meeting=item.meeting, seats=seats,
+                   disqualified=d.load_disqualifications(session, [item.id]).get(item.id, []))
+    if form.validate_on_submit():
+        votes = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
+                 if form.voted.data else None)
+        try:
+            d.record_decision(session, item, decision=form.decision.data.strip(),
+                              discussion=(form.discussion.data or "").strip(),
+                              majority_rule=MajorityRule(form.majority_rule.data), votes=votes)
+        except d.Invalid as exc:
+            show_errors(form, exc.errors, {key: f"vote_{key}" for key in exc.errors})
+            return form_page("decisions/decide.html", form, **context)
+        flash("Vedtaket er lagret.", "info")
+        return redirect(url_for("meetings.case", agenda_item_id=item.id))
+    return form_page("decisions/decide.html", form, **context)
+
+
+# --------------------------------------------------------------------------- disqualification
+
+
+class DisqualificationForm(Form):
+    person = SelectField("Hvem erklærte seg inhabil", validators=[DataRequired(message="Velg personen.")])
+    reason = TextAreaField("Begrunnelse", validators=[
+        DataRequired(message="Skriv begrunnelsen for inhabiliteten."),
+        Length(max=500, message="Begrunnelsen kan være høyst 500 tegn.")])
+
+
+class ConfirmForm(Form):
+    """A button that changes something: only the CSRF token (checked for every post by CSRFProtect)."""
+
+
+@bp.route("/cases/<int:agenda_item_id>/inhabilitet", methods=["GET", "POST"])
+@editor_required
+def disqualify(agenda_item_id: int):
+    session = get_session()
+    item = editable_item(agenda_item_id)
+    rows = d.load_disqualifications(session, [item.id]).get(item.id, [])
+    form = DisqualificationForm()
+    form.person.choices = [SelectChoice("", "Velg person")] + [
+        SelectChoice(str(a.person_id), person_with_affiliation(a))
+        for a in d.disqualification_candidates(item, {r.person_id for r, _ in rows})]
+    context = dict(item=item, meeting=item.meeting, rows=rows, remove_form=ConfirmForm())
+    if form.validate_on_submit():
+        try:
+            d.declare_disqualified(session, item, int(form.person.data), form.reason.data)
+        except d.Invalid as exc:
+            show_errors(form, exc.errors)
+            return form_page("decisions/disqualify.html", form, **context)
+        flash("Inhabiliteten er registrert. Personen tar ikke del i voteringen i saken.", "info")
+        return redirect(url_for(".decide", agenda_item_id=item.id))
+    return form_page("decisions/disqualify.html", form, **context)
+
+
+@bp.post("/cases/<int:agenda_item_id>/inhabilitet/<int:disqualification_id>/slett")
+@editor_required
+def remove_disqualification(agenda_item_id: int, disqualification_id: int):
+    session = get_session()
+    item = editable_item(agenda_item_id)
+    row = session.get(Disqualification, disqualification_id)
+    if row is None or row.agenda_item_id != item.id:
+        abort(404, "Inhabiliteten finnes ikke.")
+    d.remove_disqualification(session, item, row)
+    flash("Inhabiliteten er fjernet.", "info")
+    return redirect(url_for(".disqualify", agenda_item_id=item.id))
+
+
+# --------------------------------------------------------------------------- deferral
+
+
+class DeferForm(Form):
+    meeting = SelectField("Utsett saken til møtet", validators=[DataRequired(message="Velg møtet saken utsettes til.")])
+
+
+@bp.route("/cases/<int:agenda_item_id>/utsett", methods=["GET", "POST"])
+@editor_required
+def defer(agenda_item_id: int):
+    session = get_session()
+    item = editable_item(agenda_item_id)
+    targets = d.deferral_targets(session, item)
+    form = DeferForm()
+    form.meeting.choices = [SelectChoice("", "Velg møte")] + [
+        SelectChoice(str(m.id), f"{m.title} {nb_date(m.starts_at)} ({label(m.status).lower()})") for m in targets]
+    context = dict(item=item, meeting=item.meeting, targets=targets)
+    if form.validate_on_submit():
+        target = next(m for m in targets if str(m.id) == form.meeting.data)
+        later = d.defer(session, item, target)
+        flash(f"Saken er utsatt til møtet {nb_date(target.starts_at)}.", "info")
+        return redirect(url_for("meetings.case", agenda_item_id=later.id))
+    return form_page("decisions/defer.html", form, **context)
+
+
+# --------------------------------------------------------------------------- co-signer, held, approval
+
+
+class CoSignerForm(Form):
+    person = SelectField("Protokollunderskriver (sammen med møteleder)",
+                         validators=[DataRequired(message="Velg protokollunderskriver.")])
+
+
+@bp.route("/meetings/<int:meeting_id>/protokollunderskriver", methods=["GET", "POST"])
+@editor_required
+def co_signer(meeting_id: int):
+    session = get_session()
+    meeting = editable_meeting(meeting_id)
+    form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=str(d.suggested_co_signer(meeting) or ""))
+    form.person.choices = [SelectChoice("", "Velg person")] + [
+        SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in d.co_signer_candidates(meeting)]
+    context = dict(meeting=meeting)
+    if form.validate_on_submit():
+        d.choose_co_signer(session, meeting, int(form.person.data))
+        flash("Protokollunderskriver er valgt.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return form_page("decisions/co_signer.html", form, **context)
+
+
+@bp.post("/meetings/<int:meeting_id>/gjennomfort")
+@editor_required
+def mark_held(meeting_id: int):
+    meeting = editable_meeting(meeting_id)
+    d.mark_held(get_session(), meeting)
+    flash("Møtet er markert som gjennomført. Protokollen kan nå godkjennes.", "info")
+    return redirect(url_for(".approve", meeting_id=meeting.id))
+
+
+class ApproveForm(Form):
+    confirm = BooleanField("Styret har godkjent protokollen. Etter godkjenning kan den bare endres med rettelser.",
+                           validators=[DataRequired(message="Bekreft at styret har godkjent protokollen.")])
+
+
+@bp.route("/meetings/<int:meeting_id>/godkjenn", methods=["GET", "POST"])
+@editor_required
+def approve(meeting_id: int):
+    session = get_session()
+    meeting = editable_meeting(meeting_id)
+    form = ApproveForm()
+    context = dict(meeting=meeting, held_form=ConfirmForm(), open_items=[
+        i for i in meeting.items if i.status == ItemStatus.draft])
+    if form.validate_on_submit():
+        try:
+            d.approve_minutes(session, meeting, signature(session, current_user))
+        except d.Invalid as exc:
+            show_errors(form, exc.errors, {"co_signer": "confirm"})
+            return form_page("decisions/approve.html", form, **context)
+        flash("Protokollen er godkjent og låst.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id))
+    return form_page("decisions/approve.html", form, **context)
+
+
+# --------------------------------------------------------------------------- corrections
+
+
+class CorrectionForm(Form):
+    item = SelectField("Sak", description="Velg «Møtet» for å rette tittel, sted eller formål.")
+    field = SelectField("Felt", validators=[DataRequired(message="Velg feltet som skal rettes.")])
+    text = TextAreaField("Ny tekst", validators=[DataRequired(message="Skriv den rettede teksten.")])
+    reason = TextAreaField("Begrunnelse for rettelsen", validators=[DataRequired(message="Skriv hvorfor protokollen rettes.")])
+
+
+@bp.route("/meetings/<int:meeting_id>/rettelser/ny", methods=["GET", "POST"])
+@editor_required
+def correct(meeting_id: int):
+    session = get_session()
+    meeting = get_meeting_or_404(session, meeting_id)
+    g.site_body = meeting.body
+    d.ensure_correctable(meeting)
+    form = CorrectionForm()
+    form.item.choices = [SelectChoice("", "Møtet")] + [
+        SelectChoice(str(i.id), f"Sak {item_number(i)} {i.case.title}" if item_number(i) else i.case.title)
+        for i in meeting.items]
+    form.field.choices = [SelectChoice("", "Velg felt")] + [
+        SelectChoice(key, name, optgroup="I saken") for key, name in d.ITEM_FIELDS.items()] + [
+        SelectChoice(key, name, optgroup="I møtet") for key, name in d.MEETING_FIELDS.items()]
+    context = dict(meeting=meeting)
+    if form.validate_on_submit():
+        item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
+        try:
+            d.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data,
+                      signature(session, current_user))
+        except d.Invalid as exc:
+            show_errors(form, exc.errors)
+            return form_page("decisions/correct.html", form, **context)
+        flash("Rettelsen er ført i protokollen.", "info")
+        return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#rettelser")
+    return form_page("decisions/correct.html", form, **context)
+
+
+# --------------------------------------------------------------------------- for the pages
+
+
+def _per_request(key: str, build):
+    cache = g.setdefault("decisions_cache", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+@bp.app_template_global()
+def vote_result(event, item) -> d.VoteResult:
+    """The computed result of a recorded vote (municipality names loaded once per request)."""
+    names = _per_request("names", lambda: d.municipality_names(get_session()))
+    return d.event_result(event, item.meeting, names)
+
+
+@bp.app_template_global()
+def disqualifications(item) -> list[str]:
+    """'… erklærte seg inhabil …' lines of a case (one query per meeting and request)."""
+    meeting = item.meeting
+    texts = _per_request(f"dq-{meeting.id}", lambda: d.disqualification_texts(get_session(), meeting))
+    return texts.get(item.id, [])
+
+
+@bp.app_template_global()
+def case_history(item) -> list[d.HistoryRow]:
+    return d.case_history(get_session(), item)
+
+
+@bp.app_template_global()
+def corrections(meeting) -> list[tuple[str, object]]:
+    """(subject, correction) of a meeting's approved minutes, oldest first."""
+    return [(d.correction_subject(c, meeting), c) for c in d.load_corrections(get_session(), meeting)]

@@ -1,0 +1,313 @@
+"""The secretary's agenda work: meetings, the invited list, cases, their order, the notice.
+
+Plain functions that take the session and the objects, change them and flush; the request
+commits once. Every change to a meeting or its cases first calls
+``workflow.ensure_editable`` (approved minutes and cancelled meetings are locked).
+
+Numbers: cases are numbered in agenda order when the notice is sent, and a case added
+after that gets the next free number at once. A number is never changed or reused,
+however the cases are moved afterwards.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy.orm import joinedload
+from sqlmodel import Session, select
+
+from boardroom.core import files
+from boardroom.core.formatting import OSLO, local
+from boardroom.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Case,
+    CaseKind,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    MembershipRole,
+    StandardCasePlace,
+    utcnow,
+)
+from boardroom.meetings.numbering import assign_number
+from boardroom.meetings.workflow import ensure_editable, move_to
+
+INVITED_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member,
+                 MembershipRole.staff, MembershipRole.observer)
+VOTING_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member)
+NUMBERED_STATES = (MeetingStatus.called, MeetingStatus.held)
+
+# where a new case goes: before the closing cases ("Eventuelt"), or last (under Eventuelt)
+BEFORE_CLOSING, LAST = "before_closing", "last"
+
+
+# --------------------------------------------------------------------------- time
+
+
+def meeting_times(start_day: date, start_time: time | None, end_day: date | None, end_time: time | None,
+                  all_day: bool) -> tuple[datetime, datetime]:
+    """Start and end as UTC from Europe/Oslo dates and times; whole days run midnight to midnight."""
+    end_day = end_day or start_day
+    if all_day:
+        start, end = datetime.combine(start_day, time()), datetime.combine(end_day + timedelta(days=1), time())
+    else:
+        start, end = datetime.combine(start_day, start_time), datetime.combine(end_day, end_time)
+    return (start.replace(tzinfo=OSLO).astimezone(timezone.utc), end.replace(tzinfo=OSLO).astimezone(timezone.utc))
+
+
+def meeting_year(meeting: Meeting) -> int:
+    """The year the meeting's case numbers belong to (its date in Europe/Oslo)."""
+    return local(meeting.starts_at).year
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def current_memberships(session: Session, body_id: int, day: date, roles=INVITED_ROLES) -> list[Membership]:
+    """The body's seats on a day in the given roles: board first, then staff and observers."""
+    seats = session.exec(
+        select(Membership)
+        .where(Membership.body_id == body_id, Membership.role.in_(roles))
+        .options(joinedload(Membership.person))
+        .order_by(Membership.id)
+    ).all()
+    seats = [s for s in seats if (s.start is None or s.start <= day) and (s.end is None or day <= s.end)]
+    return sorted(seats, key=lambda s: (s.role not in VOTING_ROLES, s.id))
+
+
+def current_chair_id(session: Session, body_id: int, day: date) -> int | None:
+    seats = current_memberships(session, body_id, day, roles=(MembershipRole.chair,))
+    return seats[0].person_id if seats else None
+
+
+def create_meeting(session: Session, body: Body, **values) -> Meeting:
+    """A new meeting with the body's standard cases and its current members and staff invited.
+
+    ``values`` are Meeting fields (title, starts_at, ends_at, all_day, place, mode, chair_id,
+    purpose). An empty place becomes the body's default place, no chair its current chair.
+    """
+    meeting = Meeting(body_id=body.id, **values)
+    if not meeting.place:
+        meeting.place = body.default_place
+    if meeting.chair_id is None:
+        meeting.chair_id = current_chair_id(session, body.id, local(meeting.starts_at).date())
+    session.add(meeting)
+    session.flush()
+    add_standard_cases(session, meeting)
+    invite_members(session, meeting)
+    return meeting
+
+
+def update_meeting(session: Session, meeting: Meeting, **values) -> Meeting:
+    """Change a meeting's time, place, title, mode, chair or purpose."""
+    ensure_editable(meeting)
+    for name, value in values.items():
+        setattr(meeting, name, value)
+    session.flush()
+    return meeting
+
+
+def cancel_meeting(session: Session, meeting: Meeting, reason: str) -> Meeting:
+    """Mark the meeting avlyst; it stays, and calendars see STATUS:CANCELLED."""
+    ensure_editable(meeting)
+    move_to(meeting, MeetingStatus.cancelled)
+    meeting.cancelled_reason = reason
+    session.flush()
+    return meeting
+
+
+# --------------------------------------------------------------------------- invited
+
+
+def invite_members(session: Session, meeting: Meeting) -> list[Attendance]:
+    """Invite the body's members, staff and observers on the meeting's date who are not invited yet."""
+    ensure_editable(meeting)
+    seats = current_memberships(session, meeting.body_id, local(meeting.starts_at).date())
+    added = []
+    for seat in seats:
+        municipality_id = seat.municipality_id if seat.role in VOTING_ROLES else None
+        attendance = invite(session, meeting, seat.person_id, municipality_id, flush=False)
+        if attendance is not None:
+            added.append(attendance)
+    session.flush()
+    return added
+
+
+def invite(session: Session, meeting: Meeting, person_id: int, municipality_id: int | None = None,
+           flush: bool = True) -> Attendance | None:
+    """Put a person on the invited list (last); None when they already are on it."""
+    ensure_editable(meeting)
+    existing = next((a for a in meeting.attendances if a.person_id == person_id), None)
+    if existing is not None:
+        if existing.invited:
+            return None
+        existing.invited = True
+        attendance = existing
+    else:
+        position = max((a.position for a in meeting.attendances), default=-1) + 1
+        attendance = Attendance(meeting_id=meeting.id, person_id=person_id, municipality_id=municipality_id,
+                                position=position, invited=True)
+        meeting.attendances.append(attendance)
+        session.add(attendance)
+    if flush:
+        session.flush()
+    return attendance
+
+
+def uninvite(session: Session, meeting: Meeting, attendance: Attendance) -> None:
+    """Take a person off the invited list; recorded attendance is kept, only the invitation goes."""
+    ensure_editable(meeting)
+    if attendance.status == AttendanceStatus.invited:
+        meeting.attendances.remove(attendance)
+        session.delete(attendance)
+    else:
+        attendance.invited = False
+    session.flush()
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def add_standard_cases(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    """The body's opening cases first and its closing cases last, from its template."""
+    template = sorted(meeting.body.standard_cases,
+                      key=lambda c: (c.place != StandardCasePlace.opening, c.position, c.id or 0))
+    return [add_case(session, meeting, title=c.title, kind=c.kind, proposal=c.proposal, placement=LAST)
+            for c in template]
+
+
+def closing_start(meeting: Meeting) -> int:
+    """Index of the first of the closing cases at the end of the agenda (Eventuelt and those after it)."""
+    titles = {c.title for c in meeting.body.standard_cases if c.place == StandardCasePlace.closing}
+    index = len(meeting.items)
+    while index > 0:
+        item = meeting.items[index - 1]
+        if item.kind != CaseKind.other_business and item.case.title not in titles:
+            break
+        index -= 1
+    return index
+
+
+CASE_FIELDS = ("title", "exempt", "exemption_basis", "public_title")
+ITEM_FIELDS = ("kind", "case_handler_id", "agenda_note", "background", "assessment", "proposal")
+
+
+def add_case(session: Session, meeting: Meeting, placement: str = BEFORE_CLOSING, **values) -> AgendaItem:
+    """A new case on the agenda, before the closing cases or last.
+
+    Once the notice is sent the case gets the next free number at once.
+    """
+    ensure_editable(meeting)
+    index = len(meeting.items) if placement == LAST else closing_start(meeting)  # loads the agenda first
+    case = Case(body_id=meeting.body_id, **{k: v for k, v in values.items() if k in CASE_FIELDS})
+    item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
+                      **{k: v for k, v in values.items() if k in ITEM_FIELDS})
+    item.case = case
+    meeting.items.insert(index, item)  # adds the case and its treatment to the session
+    _renumber_positions(meeting)
+    session.flush()
+    if meeting.status in NUMBERED_STATES:
+        assign_number(session, item, meeting_year(meeting))
+    return item
+
+
+def update_case(session: Session, item: AgendaItem, **values) -> AgendaItem:
+    """Change a case's title, kind, handler, texts or exemption. Its number never changes."""
+    ensure_editable(item.meeting)
+    for name, value in values.items():
+        setattr(item.case if name in CASE_FIELDS else item, name, value)
+    session.flush()
+    return item
+
+
+def move_case(session: Session, item: AgendaItem, direction: str) -> None:
+    """Move a case one step "up" or "down" on the agenda (its number stays)."""
+    meeting = item.meeting
+    ensure_editable(meeting)
+    index = meeting.items.index(item)
+    target = index - 1 if direction == "up" else index + 1
+    if 0 <= target < len(meeting.items):
+        _place(meeting, item, target)
+    session.flush()
+
+
+def reorder(session: Session, meeting: Meeting, item_ids: list[int]) -> None:
+    """Put the agenda in the given order; ``item_ids`` must be exactly the meeting's cases."""
+    ensure_editable(meeting)
+    by_id = {item.id: item for item in meeting.items}
+    if sorted(item_ids) != sorted(by_id):
+        raise ValueError("Rekkefølgen må inneholde hver sak i møtet nøyaktig én gang.")
+    meeting.items[:] = [by_id[i] for i in item_ids]
+    _renumber_positions(meeting)
+    session.flush()
+
+
+def _place(meeting: Meeting, item: AgendaItem, index: int) -> None:
+    meeting.items.remove(item)
+    meeting.items.insert(index, item)
+    _renumber_positions(meeting)
+
+
+def _renumber_positions(meeting: Meeting) -> None:
+    for position, item in enumerate(meeting.items):
+        if item.position != position:
+            item.position = position
+
+
+# --------------------------------------------------------------------------- notice
+
+
+def send_notice(session: Session, meeting: Meeting, now: datetime | None = None) -> list[AgendaItem]:
+    """Send the notice (innkalling): planlagt → innkalt, and number every unnumbered case in agenda order.
+
+    Returns the cases numbered now. Numbers continue the body's sequence for the meeting's year.
+    """
+    ensure_editable(meeting)
+    if meeting.status != MeetingStatus.called:
+        move_to(meeting, MeetingStatus.called)
+        meeting.called_at = now or utcnow()
+    numbered = [item for item in meeting.items if item.number_seq is None]
+    year = meeting_year(meeting)
+    for item in numbered:
+        assign_number(session, item, year)
+    session.flush()
+    return numbered
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+def add_attachment(session: Session, meeting: Meeting, title: str, filename: str, data: bytes,
+                   item: AgendaItem | None = None, exempt: bool = False, exemption_basis: str = "") -> Attachment:
+    """Upload a Vedlegg to a meeting, or to one of its cases; the file is stored once by content."""
+    ensure_editable(meeting)
+    filename = files.clean_filename(filename)
+    stored = files.store(session, filename, data)
+    owner = item if item is not None else meeting
+    attachment = Attachment(
+        meeting_id=None if item is not None else meeting.id,
+        agenda_item_id=item.id if item is not None else None,
+        file_id=stored.id, title=title, filename=filename, exempt=exempt,
+        exemption_basis=exemption_basis if exempt else "",
+        position=max((a.position for a in owner.attachments), default=-1) + 1,
+    )
+    session.add(attachment)
+    attachment.file = stored
+    owner.attachments.append(attachment)
+    session.flush()
+    return attachment
+
+
+def remove_attachment(session: Session, meeting: Meeting, attachment: Attachment) -> None:
+    """Take a Vedlegg off its meeting or case (the stored file stays, others may share it)."""
+    ensure_editable(meeting)
+    session.delete(attachment)
+    session.flush()
+
+
+def attachment_meeting(attachment: Attachment) -> Meeting:
+    return attachment.meeting if attachment.meeting_id else attachment.agenda_item.meeting

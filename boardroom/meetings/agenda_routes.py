@@ -1,0 +1,481 @@
+"""The agenda builder: create and edit meetings, the invited list, cases and their order,
+attachments, the notice (innkalling) and the body's Word template.
+
+Views load, check access, validate the form and call a function in ``boardroom.agenda``;
+the request commits once (boardroom.db). A form that fails validation comes back with
+status 400, every error next to its field and everything typed kept. A change to a meeting
+whose minutes are approved, or that is cancelled, is refused with 409.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from sqlalchemy.orm import joinedload
+from sqlmodel import select
+
+from boardroom.core import files
+from boardroom.core.access import agenda_published, can_see_agenda, editor_required, is_signed_in
+from boardroom.meetings.agenda import (
+    add_attachment,
+    add_case,
+    attachment_meeting,
+    cancel_meeting,
+    create_meeting,
+    current_memberships,
+    invite,
+    invite_members,
+    meeting_times,
+    meeting_year,
+    move_case,
+    remove_attachment,
+    reorder,
+    send_notice,
+    uninvite,
+    update_case,
+    update_meeting,
+)
+from boardroom.meetings.forms import (
+    ActionForm,
+    AttachmentForm,
+    CancelForm,
+    CaseForm,
+    InviteForm,
+    MeetingForm,
+    TemplateForm,
+)
+from boardroom.core.cache import cached
+from boardroom.core.db import get_session
+from boardroom.documents.parts import remove_word_template, set_word_template
+from boardroom.core.formatting import local
+from boardroom.core.labels import label
+from boardroom.meetings.minutes import item_number, load_meeting
+from boardroom.models import (
+    AgendaItem,
+    Attachment,
+    Body,
+    CaseKind,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    MembershipRole,
+    Municipality,
+    Person,
+)
+from boardroom.meetings.numbering import format_number, next_sequence
+from boardroom.core.text import render_markdown
+from boardroom.meetings.workflow import Locked, ensure_editable
+from boardroom.auth.routes import safe_next
+
+bp = Blueprint("agenda", __name__)
+DOCX_MIMETYPE = files.DOCX
+PREVIEWED = (("agenda_note", "Underpunkter i sakslisten"), ("background", "Opplysninger til saken"),
+             ("assessment", "Vurdering"), ("proposal", "Forslag til vedtak"))
+INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+
+@bp.app_template_global()
+def meeting_editable(meeting: Meeting) -> bool:
+    """Whether the meeting and its cases may still change (not approved, not cancelled)."""
+    try:
+        ensure_editable(meeting)
+    except Locked:
+        return False
+    return True
+
+
+@bp.app_template_global()
+def max_upload_size() -> str:
+    return files.size_text(files.max_size())
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = load_meeting(get_session(), meeting_id)
+    if meeting is None:
+        abort(404, "Møtet finnes ikke.")
+    return meeting
+
+
+def item_or_404(item_id: int) -> AgendaItem:
+    """The case with its whole meeting loaded (so its place among the others is known)."""
+    session = get_session()
+    item = session.get(AgendaItem, item_id)
+    if item is None:
+        abort(404, "Saken finnes ikke.")
+    load_meeting(session, item.meeting_id)
+    return item
+
+
+def attachment_or_404(attachment_id: int) -> Attachment:
+    attachment = get_session().exec(
+        select(Attachment).where(Attachment.id == attachment_id).options(
+            joinedload(Attachment.file), joinedload(Attachment.meeting),
+            joinedload(Attachment.agenda_item).joinedload(AgendaItem.case),
+            joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting),
+        )
+    ).first()
+    if attachment is None:
+        abort(404, "Vedlegget finnes ikke.")
+    return attachment
+
+
+def editable_or_409(meeting: Meeting) -> Meeting:
+    ensure_editable(meeting)
+    return meeting
+
+
+def to_builder(meeting: Meeting, message: str | None = None):
+    if message:
+        flash(message, "info")
+    return redirect(url_for("agenda.builder", meeting_id=meeting.id))
+
+
+def form_page(template: str, form, **context):
+    """The form page: 400 when a submitted form has errors, else 200."""
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+# --------------------------------------------------------------------------- meetings
+
+
+def meeting_values(form: MeetingForm) -> dict:
+    starts_at, ends_at = meeting_times(form.start_date.data, form.start_time.data, form.end_date.data,
+                                       form.end_time.data, form.all_day.data)
+    return dict(title=form.title.data, starts_at=starts_at, ends_at=ends_at, all_day=form.all_day.data,
+                place=form.place.data or "", mode=MeetingMode(form.mode.data), chair_id=form.chair_id.data,
+                purpose=form.purpose.data or "")
+
+
+def meeting_data(meeting: Meeting) -> dict:
+    """The form's fields filled from a meeting (Europe/Oslo dates and times)."""
+    start, end = local(meeting.starts_at), local(meeting.ends_at)
+    if meeting.all_day:  # ends at midnight after the last day
+        end = local(meeting.ends_at - timedelta(seconds=1))
+    return dict(body_id=meeting.body_id, title=meeting.title, all_day=meeting.all_day, start_date=start.date(),
+                start_time=None if meeting.all_day else start.time(), end_date=end.date(),
+                end_time=None if meeting.all_day else end.time(), place=meeting.place, mode=meeting.mode.value,
+                chair_id=meeting.chair_id, purpose=meeting.purpose)
+
+
+@bp.route("/meetings/new", methods=["GET", "POST"])
+@editor_required
+def new_meeting():
+    session = get_session()
+    form = MeetingForm(session)
+    bodies = session.exec(select(Body).order_by(Body.name)).all()
+    if not form.is_submitted() and len(bodies) == 1:
+        form.body_id.data = bodies[0].id
+        form.place.data = bodies[0].default_place
+    if form.validate_on_submit():
+        meeting = create_meeting(session, session.get(Body, form.body_id.data), **meeting_values(form))
+        return to_builder(meeting, "Møtet er opprettet med standardsakene og de innkalte.")
+    return form_page("agenda/meeting_form.html", form, meeting=None, bodies=bodies)
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_meeting(meeting_id: int):
+    session = get_session()
+    meeting = editable_or_409(meeting_or_404(meeting_id))
+    form = MeetingForm(session, fixed_body=meeting.body, data=None if request.method == "POST" else meeting_data(meeting))
+    if form.validate_on_submit():
+        update_meeting(session, meeting, **meeting_values(form))
+        return to_builder(meeting, "Møtet er lagret.")
+    return form_page("agenda/meeting_form.html", form, meeting=meeting, bodies=[meeting.body])
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
+@editor_required
+def cancel(meeting_id: int):
+    meeting = editable_or_409(meeting_or_404(meeting_id))
+    form = CancelForm()
+    if form.validate_on_submit():
+        cancel_meeting(get_session(), meeting, form.reason.data)
+        return to_builder(meeting, "Møtet er avlyst. Det står fortsatt i møteplanen, merket som avlyst.")
+    return form_page("agenda/cancel.html", form, meeting=meeting)
+
+
+# --------------------------------------------------------------------------- the agenda
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda")
+@editor_required
+def builder(meeting_id: int):
+    meeting = meeting_or_404(meeting_id)
+    return render_template("agenda/builder.html", meeting=meeting)
+
+
+@bp.route("/meetings/<int:meeting_id>/cases/new", methods=["GET", "POST"])
+@editor_required
+def new_case(meeting_id: int):
+    session = get_session()
+    meeting = editable_or_409(meeting_or_404(meeting_id))
+    form = CaseForm(session, new=True)
+    if form.is_submitted() and "preview" in request.form:
+        return render_template("agenda/case_form.html", form=form, meeting=meeting, item=None, preview=previews(form))
+    if form.validate_on_submit():
+        item = add_case(session, meeting, placement=form.placement.data, **form.case_values())
+        number = item_number(item)
+        return to_builder(meeting, f"Sak {number} er lagt til." if number else "Saken er lagt til i sakslisten.")
+    return form_page("agenda/case_form.html", form, meeting=meeting, item=None, preview=None)
+
+
+@bp.route("/cases/<int:agenda_item_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_case(agenda_item_id: int):
+    session = get_session()
+    item = item_or_404(agenda_item_id)
+    meeting = editable_or_409(item.meeting)
+    values = None
+    if request.method != "POST":
+        values = {**{f: getattr(item.case, f) for f in ("title", "exempt", "exemption_basis", "public_title")},
+                  **{f: getattr(item, f) for f in ("case_handler_id", "agenda_note", "background", "assessment",
+                                                   "proposal")},
+                  "kind": (item.kind or CaseKind.decision).value}
+    form = CaseForm(session, new=False, data=values)
+    if form.is_submitted() and "preview" in request.form:
+        return render_template("agenda/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
+    if form.validate_on_submit():
+        update_case(session, item, **form.case_values())
+        return to_builder(meeting, "Saken er lagret.")
+    return form_page("agenda/case_form.html", form, meeting=meeting, item=item, preview=None)
+
+
+def previews(form: CaseForm) -> list[tuple[str, str]]:
+    """The Markdown fields as the pages will show them (sanitised HTML)."""
+    return [(heading, render_markdown(form[name].data)) for name, heading in PREVIEWED if form[name].data]
+
+
+@bp.post("/markdown-preview")
+@editor_required
+def markdown_preview():
+    """Sanitised HTML of the posted Markdown, for the case form's live preview."""
+    return jsonify(html=render_markdown(request.form.get("text", "")))
+
+
+@bp.post("/cases/<int:agenda_item_id>/move")
+@editor_required
+def move(agenda_item_id: int):
+    item = item_or_404(agenda_item_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down"):
+        abort(400, "Ukjent retning; bruk opp eller ned.")
+    move_case(get_session(), item, direction)
+    back = request.form.get("next")
+    return redirect(safe_next(back) if back else url_for("agenda.builder", meeting_id=item.meeting_id))
+
+
+@bp.post("/meetings/<int:meeting_id>/order")
+@editor_required
+def order(meeting_id: int):
+    """The whole agenda in a new order (drag and drop): ``order`` lists the case ids, comma-separated."""
+    meeting = editable_or_409(meeting_or_404(meeting_id))
+    try:
+        ids = [int(x) for x in request.form.get("order", "").split(",") if x.strip()]
+    except ValueError:
+        abort(400, "Ugyldig rekkefølge.")
+    try:
+        reorder(get_session(), meeting, ids)
+    except ValueError as exc:
+        abort(400, str(exc))
+    return to_builder(meeting)
+
+
+# --------------------------------------------------------------------------- invited
+
+
+@bp.route("/meetings/<int:meeting_id>/invited", methods=["GET", "POST"])
+@editor_required
+def invited(meeting_id: int):
+    session = get_session()
+    meeting = meeting_or_404(meeting_id)
+    on_list = {a.person_id for a in meeting.attendances if a.invited}
+    people = [p for p in session.exec(select(Person).order_by(Person.name)).all() if p.id not in on_list]
+    municipalities = session.exec(select(Municipality).order_by(Municipality.name)).all()
+    form = InviteForm(people, municipalities)
+    if form.is_submitted():
+        ensure_editable(meeting)
+    if form.validate_on_submit():
+        invite(session, meeting, form.person_id.data, form.municipality_id.data)
+        person = session.get(Person, form.person_id.data)
+        flash(f"{person.name} er innkalt.", "info")
+        return redirect(url_for("agenda.invited", meeting_id=meeting.id))
+    seats = current_memberships(session, meeting.body_id, local(meeting.starts_at).date(), roles=tuple(MembershipRole))
+    roles = {seat.person_id: label(seat.role) for seat in reversed(seats)}  # a board seat wins over another
+    return form_page("agenda/invited.html", form, meeting=meeting, roles=roles)
+
+
+@bp.post("/meetings/<int:meeting_id>/invited/<int:attendance_id>/remove")
+@editor_required
+def uninvite_person(meeting_id: int, attendance_id: int):
+    meeting = meeting_or_404(meeting_id)
+    attendance = next((a for a in meeting.attendances if a.id == attendance_id), None)
+    if attendance is None:
+        abort(404, "Personen står ikke på listen over innkalte.")
+    name = attendance.person.name
+    uninvite(get_session(), meeting, attendance)
+    flash(f"{name} er tatt av listen over innkalte.", "info")
+    return redirect(url_for("agenda.invited", meeting_id=meeting.id))
+
+
+@bp.post("/meetings/<int:meeting_id>/invited/members")
+@editor_required
+def invite_current_members(meeting_id: int):
+    meeting = meeting_or_404(meeting_id)
+    added = invite_members(get_session(), meeting)
+    flash(f"{len(added)} personer er lagt til." if added else "Alle medlemmer og administrasjonen er allerede innkalt.",
+          "info")
+    return redirect(url_for("agenda.invited", meeting_id=meeting.id))
+
+
+# --------------------------------------------------------------------------- notice
+
+
+@bp.route("/meetings/<int:meeting_id>/send", methods=["GET", "POST"])
+@editor_required
+def send(meeting_id: int):
+    session = get_session()
+    meeting = editable_or_409(meeting_or_404(meeting_id))
+    form = ActionForm()
+    if form.validate_on_submit():
+        numbered = send_notice(session, meeting)
+        numbers = [item_number(item) for item in numbered]
+        text = (f"Sakene har fått nummer {numbers[0]} til {numbers[-1]}." if len(numbers) > 1
+                else f"Saken har fått nummer {numbers[0]}." if numbers else "")
+        return to_builder(meeting, f"Innkallingen er sendt, og møtet er innkalt. {text}".strip())
+    if meeting.status != MeetingStatus.planned:
+        return to_builder(meeting, "Innkallingen er allerede sendt.")
+    first = next_sequence(session, meeting.body_id, meeting_year(meeting))
+    unnumbered = [item for item in meeting.items if item.number_seq is None]
+    planned = {item.id: format_number(meeting.body.case_number_format, meeting_year(meeting), first + i)
+               for i, item in enumerate(unnumbered)}
+    return render_template("agenda/send.html", meeting=meeting, form=form, planned=planned)
+
+
+@bp.get("/meetings/<int:meeting_id>/innkalling.docx")
+@cached
+def innkalling(meeting_id: int):
+    from boardroom.documents.innkalling import build_innkalling, innkalling_filename
+
+    session = get_session()
+    meeting = meeting_or_404(meeting_id)
+    if not can_see_agenda(meeting):
+        return redirect(url_for("auth.login", next=request.path))
+    return Response(
+        build_innkalling(session, meeting),
+        mimetype=DOCX_MIMETYPE,
+        headers={"Content-Disposition": f"attachment; filename={innkalling_filename(meeting)}"},  # an ASCII slug
+    )
+
+
+# --------------------------------------------------------------------------- attachments
+
+
+@bp.route("/meetings/<int:meeting_id>/attachments", methods=["GET", "POST"])
+@editor_required
+def meeting_attachments(meeting_id: int):
+    return attachments_page(meeting_or_404(meeting_id), None)
+
+
+@bp.route("/cases/<int:agenda_item_id>/attachments", methods=["GET", "POST"])
+@editor_required
+def case_attachments(agenda_item_id: int):
+    item = item_or_404(agenda_item_id)
+    return attachments_page(item.meeting, item)
+
+
+def attachments_page(meeting: Meeting, item: AgendaItem | None):
+    form = AttachmentForm()
+    if form.is_submitted():
+        ensure_editable(meeting)
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            attachment = add_attachment(
+                get_session(), meeting, title=form.title.data or Path(files.clean_filename(upload.filename)).stem,
+                filename=upload.filename, data=upload.read(), item=item, exempt=form.exempt.data,
+                exemption_basis=form.exemption_basis.data or "",
+            )
+        except files.FileRejected as exc:
+            form.file.errors.append(str(exc))
+        else:
+            flash(f"Vedlegget «{attachment.title}» er lastet opp.", "info")
+            return redirect(request.path)
+    owner = item if item is not None else meeting
+    return form_page("agenda/attachments.html", form, meeting=meeting, item=item, attachments=owner.attachments)
+
+
+@bp.post("/attachments/<int:attachment_id>/delete")
+@editor_required
+def delete_attachment(attachment_id: int):
+    attachment = attachment_or_404(attachment_id)
+    meeting = attachment_meeting(attachment)
+    back = (url_for("agenda.case_attachments", agenda_item_id=attachment.agenda_item_id) if attachment.agenda_item_id
+            else url_for("agenda.meeting_attachments", meeting_id=meeting.id))
+    title = attachment.title
+    remove_attachment(get_session(), meeting, attachment)
+    flash(f"Vedlegget «{title}» er fjernet.", "info")
+    return redirect(back)
+
+
+@bp.get("/attachments/<int:attachment_id>/<path:filename>")
+def attachment(attachment_id: int, filename: str):
+    """The file itself: what is published for everyone, exempt files and drafts only when signed in."""
+    attachment = attachment_or_404(attachment_id)
+    if attachment.file is None or filename != attachment.filename:
+        abort(404, "Vedlegget finnes ikke.")
+    item = attachment.agenda_item
+    restricted = attachment.exempt or (item is not None and item.case.exempt)
+    if not is_signed_in() and (restricted or not can_see_agenda(attachment_meeting(attachment))):
+        return redirect(url_for("auth.login", next=request.path))
+    stored = attachment.file
+    # read whole (uploads are small and bounded), so no file handle outlives the request
+    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,
+                         as_attachment=stored.media_type not in INLINE_TYPES, etag=stored.sha256, conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if restricted or not agenda_published(attachment_meeting(attachment)):
+        response.headers["Cache-Control"] = "private, no-store"  # not for shared caches
+    return response
+
+
+# --------------------------------------------------------------------------- the body's Word template
+
+
+@bp.route("/bodies/<int:body_id>/word-template", methods=["GET", "POST"])
+@editor_required
+def word_template(body_id: int):
+    session = get_session()
+    body = session.get(Body, body_id)
+    if body is None:
+        abort(404, "Organet finnes ikke.")
+    form = TemplateForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            set_word_template(session, body, upload.filename, upload.read())
+        except files.FileRejected as exc:
+            form.file.errors.append(str(exc))
+        else:
+            flash("Word-malen er lastet opp. Innkalling og protokoll bruker nå malens stiler, topptekst og bunntekst.",
+                  "info")
+            return redirect(request.path)
+    return form_page("agenda/word_template.html", form, body=body)
+
+
+@bp.post("/bodies/<int:body_id>/word-template/remove")
+@editor_required
+def remove_template(body_id: int):
+    session = get_session()
+    body = session.get(Body, body_id)
+    if body is None:
+        abort(404, "Organet finnes ikke.")
+    remove_word_template(session, body)
+    flash("Word-malen er fjernet. Dokumentene lages nå med standardoppsettet.", "info")
+    return redirect(url_for("agenda.word_template", body_id=body.id))

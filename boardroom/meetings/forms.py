@@ -1,0 +1,193 @@
+"""Forms of the agenda builder: meeting, case, invited person, cancellation, attachment.
+
+Every message is Norwegian. Rules that need several fields (times, exemption) live here;
+rules that need the database or the meeting's state live in ``boardroom.agenda``.
+"""
+
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from sqlmodel import select
+from wtforms import (
+    BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
+from boardroom.core.forms import Date, Form, Time
+from boardroom.core.labels import label
+from boardroom.models import Body, CaseKind, MeetingMode, Person
+
+NOTHING = SelectChoice("", "– ingen –")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def optional_int(value):
+    """'' (nothing chosen) becomes None; anything else must be a number."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
+    checks = [DataRequired(message=required)] if required else []
+    checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
+    return StringField(name, checks, filters=[strip], **kw)
+
+
+def markdown(name: str, rows: int = 8) -> TextAreaField:
+    return TextAreaField(name, [Length(max=100_000, message="Teksten er for lang.")], render_kw={"rows": rows})
+
+
+class Choice(SelectField):
+    """A select list with a Norwegian message for a value that is not in the list."""
+
+    def __init__(self, *args, **kw):
+        kw.setdefault("coerce", optional_int)
+        super().__init__(*args, **kw)
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError("Velg et av alternativene i listen.") from exc
+
+    def pre_validate(self, form):
+        if not any(match for _value, _label, match, *_ in self.iter_choices()):
+            raise ValidationError("Velg et av alternativene i listen.")
+
+
+def person_choices(session) -> list[tuple]:
+    people = session.exec(select(Person).order_by(Person.name)).all()
+    return [NOTHING] + [SelectChoice(p.id, f"{p.name} ({p.affiliation})" if p.affiliation else p.name) for p in people]
+
+
+class MeetingForm(Form):
+    body_id = Choice("Organ", validators=[DataRequired(message="Velg organet som skal møtes.")])
+    title = text("Tittel", 200, "Skriv en tittel, for eksempel Styremøte.", default="Styremøte")
+    all_day = BooleanField("Heldagsmøte (bare datoer, uten klokkeslett)")
+    start_date = Date("Dato", [InputRequired(message="Oppgi dato for møtet.")])
+    start_time = Time("Fra klokken")
+    end_date = Date("Til dato")
+    end_time = Time("Til klokken")
+    place = text("Sted", 200)
+    mode = SelectField("Møteform", choices=[SelectChoice(m.value, label(m)) for m in MeetingMode], default=MeetingMode.physical.value)
+    chair_id = Choice("Møteleder")
+    purpose = text("Formål", 500)
+
+    def __init__(self, session, *args, fixed_body: Body | None = None, **kw):
+        super().__init__(*args, **kw)
+        bodies = session.exec(select(Body).order_by(Body.name)).all()
+        self.body_id.choices = [SelectChoice(b.id, b.name) for b in bodies]
+        if fixed_body is not None:  # a meeting stays with its body
+            self.body_id.choices = [SelectChoice(fixed_body.id, fixed_body.name)]
+            self.body_id.data = fixed_body.id
+        self.chair_id.choices = person_choices(session)
+
+    def validate_start_time(self, field):
+        if not self.all_day.data and field.data is None and not field.errors:
+            raise ValidationError("Oppgi når møtet begynner, eller kryss av for heldagsmøte.")
+
+    def validate_end_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError("Sluttdatoen kan ikke være før startdatoen.")
+
+    def validate_end_time(self, field):
+        if self.all_day.data or field.errors:
+            return
+        if field.data is None:
+            raise ValidationError("Oppgi når møtet slutter, eller kryss av for heldagsmøte.")
+        same_day = (self.end_date.data or self.start_date.data) == self.start_date.data
+        if same_day and self.start_time.data and field.data <= self.start_time.data:
+            raise ValidationError("Møtet må slutte etter at det begynner.")
+
+
+class CaseForm(Form):
+    title = text("Tittel", 300, "Skriv sakens tittel.")
+    kind = SelectField("Sakstype", choices=[SelectChoice(k.value, label(k)) for k in CaseKind], default=CaseKind.decision.value,
+                       validate_choice=False)
+    case_handler_id = Choice("Saksbehandler")
+    agenda_note = markdown("Underpunkter i sakslisten", rows=3)
+    background = markdown("Opplysninger til saken")
+    assessment = markdown("Vurdering")
+    proposal = markdown("Forslag til vedtak")
+    exempt = BooleanField("Unntatt offentlighet")
+    exemption_basis = text("Hjemmel", 100)
+    public_title = text("Offentlig tittel", 300)
+    placement = RadioField("Plassering i sakslisten", default=BEFORE_CLOSING, validate_choice=False,
+                           choices=[SelectChoice(BEFORE_CLOSING, "Før Eventuelt"), SelectChoice(LAST, "Sist, under Eventuelt")])
+
+    def __init__(self, session, *args, new: bool = True, **kw):
+        super().__init__(*args, **kw)
+        self.case_handler_id.choices = person_choices(session)
+        if not new:
+            del self.placement
+
+    def validate_kind(self, field):
+        if field.data not in {k.value for k in CaseKind}:
+            raise ValidationError("Velg en sakstype.")
+
+    def validate_exemption_basis(self, field):
+        if self.exempt.data and not field.data:
+            raise ValidationError("Oppgi hjemmel for unntaket, for eksempel Offl. § 14.")
+
+    def validate_placement(self, field):
+        if field.data not in (BEFORE_CLOSING, LAST):
+            raise ValidationError("Velg hvor saken skal stå.")
+
+    def case_values(self) -> dict:
+        """The entered values by Case and AgendaItem field name."""
+        return dict(
+            title=self.title.data, kind=CaseKind(self.kind.data), case_handler_id=self.case_handler_id.data,
+            agenda_note=self.agenda_note.data or "", background=self.background.data or "",
+            assessment=self.assessment.data or "", proposal=self.proposal.data or "",
+            exempt=self.exempt.data, exemption_basis=self.exemption_basis.data if self.exempt.data else "",
+            public_title=self.public_title.data if self.exempt.data else "",
+        )
+
+
+class InviteForm(Form):
+    person_id = Choice("Person", validators=[DataRequired(message="Velg personen som skal innkalles.")])
+    municipality_id = Choice("Representerer kommune")
+
+    def __init__(self, people, municipalities, *args, **kw):
+        super().__init__(*args, **kw)
+        self.person_id.choices = [SelectChoice("", "– velg –")] + [SelectChoice(p.id, p.name) for p in people]
+        self.municipality_id.choices = [NOTHING] + [SelectChoice(m.id, m.name) for m in municipalities]
+
+
+class CancelForm(Form):
+    reason = TextAreaField("Hvorfor avlyses møtet?", [
+        DataRequired(message="Skriv hvorfor møtet avlyses; det står i kalenderen og på møtesiden."),
+        Length(max=500, message="Feltet kan ha høyst 500 tegn."),
+    ], filters=[strip])
+
+
+class AttachmentForm(Form):
+    file = FileField("Fil")
+    title = text("Tittel", 300)
+    exempt = BooleanField("Unntatt offentlighet")
+    exemption_basis = text("Hjemmel", 100)
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Velg en fil å laste opp.")
+
+    def validate_exemption_basis(self, field):
+        if self.exempt.data and not field.data:
+            raise ValidationError("Oppgi hjemmel for unntaket, for eksempel Offl. § 14.")
+
+
+class TemplateForm(Form):
+    file = FileField("Word-mal (.docx)")
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError("Velg en .docx-fil å laste opp.")
+
+
+class ActionForm(Form):
+    """A button that changes something: only the CSRF token."""

@@ -1,0 +1,82 @@
+"""The front page (next meeting, latest decisions, coming meetings) and the layout's context."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask import Blueprint, current_app, g, render_template, url_for
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from boardroom.core.access import is_signed_in
+from boardroom.core.db import get_session
+from boardroom.core.formatting import OSLO
+from boardroom.models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus
+
+bp = Blueprint("main", __name__)
+
+LATEST_DECISIONS = 10
+COMING_MEETINGS = 5
+
+
+@bp.app_context_processor
+def layout_context():
+    """The organisation shown in the header of every page, and the calendar link."""
+    body = g.get("site_body")  # a view that has loaded its body already sets it
+    if body is None:
+        try:
+            body = get_session().exec(select(Body).order_by(Body.id).limit(1)).first()
+        except SQLAlchemyError:  # an error page after a failed query must still render
+            body = None
+    has_feed = "calendar.feed" in current_app.view_functions
+    calendar_url = url_for("calendar.feed") if has_feed else "/calendar.ics"
+    return {"site_body": body, "calendar_url": calendar_url}
+
+
+def start_of_today() -> datetime:
+    """Midnight today in Oslo, as an aware datetime."""
+    return datetime.combine(datetime.now(OSLO).date(), time(), tzinfo=OSLO)
+
+
+def coming_meetings(session, limit: int) -> list[Meeting]:
+    """Meetings that are not cancelled and start today or later, soonest first."""
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(Meeting.status != MeetingStatus.cancelled, Meeting.starts_at >= start_of_today())
+            .order_by(Meeting.starts_at, Meeting.id)
+            .limit(limit)
+        )
+    )
+
+
+def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
+    """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors)."""
+    query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+    if published_only:
+        query = query.where(Meeting.status == MeetingStatus.approved)
+    return list(
+        session.exec(
+            query
+            .where(AgendaItem.status == ItemStatus.treated, AgendaItem.decision != "")
+            .order_by(Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
+            .limit(limit)
+            .options(
+                selectinload(AgendaItem.case),
+                selectinload(AgendaItem.meeting).selectinload(Meeting.body),
+            )
+        )
+    )
+
+
+@bp.get("/")
+def index():
+    session = get_session()
+    meetings = coming_meetings(session, COMING_MEETINGS + 1)
+    return render_template(
+        "main/index.html",
+        next_meeting=meetings[0] if meetings else None,
+        coming=meetings[1:],
+        decisions=latest_decisions(session, LATEST_DECISIONS, published_only=not is_signed_in()),
+    )

@@ -1,0 +1,129 @@
+"""Minutes assembly: a meeting with everything its page, JSON and protokoll.docx show.
+
+``load_meeting`` fetches a meeting and all it needs in a fixed number of queries, however
+many cases it has. ``assemble`` turns it into the lists the minutes print (Styremedlemmer,
+Innkalt, Til stede, Ikke til stede), so the page and the document say the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import joinedload, selectinload
+from sqlmodel import Session, select
+
+from boardroom.core.formatting import local
+from boardroom.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Membership,
+    MembershipRole,
+    VoteEvent,
+)
+from boardroom.meetings.numbering import format_number
+from boardroom.participation.status import join_names
+
+BOARD_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member)
+
+
+def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
+    """The meeting with body, people, attendance, cases, votes and attachments loaded."""
+    return session.exec(
+        select(Meeting)
+        .where(Meeting.id == meeting_id)
+        .options(
+            # many-to-one rows join into their parent's query; lists come in one query each
+            joinedload(Meeting.body),
+            joinedload(Meeting.chair),
+            joinedload(Meeting.co_signer),
+            selectinload(Meeting.attachments),
+            selectinload(Meeting.attendances).options(
+                joinedload(Attendance.person),
+                joinedload(Attendance.municipality),
+                joinedload(Attendance.substitute_for),
+            ),
+            selectinload(Meeting.items).options(
+                joinedload(AgendaItem.case),
+                joinedload(AgendaItem.case_handler),
+                selectinload(AgendaItem.attachments),
+                joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
+                selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes),
+            ),
+        )
+    ).first()
+
+
+def board_members(session: Session, body_id: int, day: date) -> list[Membership]:
+    """The body's voting members (chair, deputy chair, members) on a day."""
+    seats = session.exec(
+        select(Membership)
+        .where(Membership.body_id == body_id, Membership.role.in_(BOARD_ROLES))
+        .options(joinedload(Membership.person), joinedload(Membership.municipality))
+    ).all()
+    seats = [s for s in seats if (s.start is None or s.start <= day) and (s.end is None or day <= s.end)]
+    return sorted(seats, key=lambda s: s.id)  # the order the secretary entered them
+
+
+def item_number(item: AgendaItem) -> str:
+    return format_number(item.meeting.body.case_number_format, item.number_year, item.number_seq)
+
+
+def person_with_affiliation(att: Attendance) -> str:
+    """'Rachel Berg (Alstahaug)', 'Hilde Rafaelsen (DH)'"""
+    where = att.municipality.name if att.municipality else att.person.affiliation
+    return f"{att.person.name} ({where})" if where else att.person.name
+
+
+@dataclass
+class MinutesView:
+    meeting: Meeting
+    members: list[Membership]
+    invited_text: str
+    present: list[str]
+    absent_text: str
+
+    @property
+    def members_text(self) -> str:
+        return ", ".join(
+            f"{s.person.name} ({s.municipality.name})" if s.municipality else s.person.name for s in self.members
+        )
+
+    @property
+    def present_text(self) -> str:
+        return ", ".join(self.present)
+
+
+def assemble(session: Session, meeting: Meeting) -> MinutesView:
+    """The attendance lists as the minutes print them."""
+    day = local(meeting.starts_at).date()
+    members = board_members(session, meeting.body_id, day)
+    member_ids = {s.person_id for s in members}
+    invited = [a for a in meeting.attendances if a.invited]
+    invited_ids = {a.person_id for a in invited}
+    others = [a for a in invited if a.person_id not in member_ids and a.substitute_for_id is None]
+
+    if members and member_ids <= invited_ids:
+        parts = ["Alle styremedlemmer"]
+    else:
+        parts = [person_with_affiliation(a) for a in invited if a.person_id in member_ids]
+    for a in others:
+        role = ", ".join(x for x in (a.person.title, a.person.affiliation) if x)
+        parts.append(f"{a.person.name} ({role})" if role else a.person.name)
+    invited_text = ", ".join(parts)
+
+    present_atts = [a for a in meeting.attendances if a.status == AttendanceStatus.present]
+    present = [person_with_affiliation(a) for a in present_atts]
+
+    # a municipality is absent when none of its representatives (member or deputy) came
+    represented = {a.municipality_id for a in present_atts if a.municipality_id}
+    absent = [
+        s.municipality.name
+        for s in members
+        if s.municipality and s.municipality_id not in represented
+        and any(a.person_id == s.person_id and a.status in (AttendanceStatus.absent, AttendanceStatus.absent_notice)
+                for a in meeting.attendances)
+    ]
+    return MinutesView(meeting, members, invited_text, present, join_names(absent))

@@ -1,0 +1,115 @@
+"""Members: the member municipalities, their population, board seats and participation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from boardroom.projects import portfolio
+from boardroom.core.access import is_signed_in, login_required
+from boardroom.core.db import get_session
+from boardroom.core.formatting import OSLO
+from boardroom.meetings.minutes import BOARD_ROLES
+from boardroom.models import Membership, Municipality
+from boardroom.projects.routes import cached_daily
+
+bp = Blueprint("members", __name__)
+
+
+def latest_population(municipality: Municipality):
+    """The newest PopulationFigure of a municipality (None when there is none)."""
+    return max(municipality.populations, key=lambda p: p.as_of, default=None)
+
+
+def current_seats(session, municipality_id: int | None = None) -> list[Membership]:
+    """Memberships valid today, with their person (and municipality), optionally for one municipality."""
+    today = datetime.now(OSLO).date()
+    query = (
+        select(Membership)
+        .where(Membership.municipality_id.is_not(None))
+        .options(selectinload(Membership.person))
+        .order_by(Membership.id)
+    )
+    if municipality_id is not None:
+        query = query.where(Membership.municipality_id == municipality_id)
+    seats = session.exec(query).all()
+    return [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
+
+
+@bp.get("/municipalities")
+def index():
+    session = get_session()
+    municipalities = session.exec(
+        select(Municipality).options(selectinload(Municipality.populations)).order_by(Municipality.number)
+    ).all()
+    representatives: dict[int, list[Membership]] = {}
+    for seat in current_seats(session):
+        if seat.role in BOARD_ROLES:
+            representatives.setdefault(seat.municipality_id, []).append(seat)
+    rows = [(m, latest_population(m), representatives.get(m.id, [])) for m in municipalities]
+    dates = {p.as_of for _, p, _ in rows if p}
+    return render_template(
+        "members/index.html",
+        rows=rows,
+        common_date=dates.pop() if len(dates) == 1 else None,
+        total=sum(p.population for _, p, _ in rows if p),
+    )
+
+
+def get_municipality_or_404(session, kommunenummer: str) -> Municipality:
+    found = session.exec(
+        select(Municipality)
+        .where(Municipality.number == kommunenummer)
+        .options(selectinload(Municipality.populations))
+    ).first()
+    if found is None:
+        abort(404, "Kommunen finnes ikke.")
+    return found
+
+
+@bp.get("/municipalities/<kommunenummer>")
+@cached_daily
+def municipality(kommunenummer: str):
+    """One municipality: answers, cost shares per year, votes, follow-ups, benefits.
+
+    Visitors see what is published (votes and follow-ups of approved minutes); signed-in
+    accounts see everything. Cached until the data or the date (overdue follow-ups) changes.
+    """
+    session = get_session()
+    found = get_municipality_or_404(session, kommunenummer)
+    view = portfolio.municipality_view(
+        session, found, public=not is_signed_in(), year=request.args.get("år", type=int),
+        person_ids=portfolio.representatives(session, found.id),
+    )
+    return render_template(
+        "members/municipality.html",
+        municipality=found,
+        population=latest_population(found),
+        seats=current_seats(session, found.id),
+        groups=view.groups,
+        view=view,
+    )
+
+
+@bp.get("/min-kommune")
+@login_required
+def mine():
+    """The signed-in board member's municipality (the one their seat represents)."""
+    session = get_session()
+    user_person = current_user.person_id
+    seats = session.exec(
+        select(Membership).where(Membership.person_id == user_person, Membership.municipality_id.is_not(None))
+        .order_by(Membership.id)
+    ).all() if user_person else []
+    today = datetime.now(OSLO).date()
+    current = [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
+    chosen = (current or seats or [None])[0]
+    if chosen is None:
+        abort(404, "Kontoen din er ikke knyttet til en medlemskommune. Be sekretæren knytte kontoen til "
+                   "personen som har setet i styret.")
+    town = session.get(Municipality, chosen.municipality_id)
+    return redirect(url_for(".municipality", kommunenummer=town.number))

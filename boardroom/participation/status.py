@@ -1,0 +1,107 @@
+"""Participation of member municipalities in project decisions, derived from answers.
+
+Each ``Participation`` row is one answer; a municipality's current state is its latest
+answer (by date, then by entry order). Counts such as "18/19" are computed against the
+municipalities that were members on the decision's date, never typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from boardroom.core.formatting import nb_sort_key
+from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
+
+
+def join_names(names: list[str]) -> str:
+    """'Dønna, Træna og Sømna'"""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " og " + names[-1]
+
+
+def members_on(municipalities: list[Municipality], day: date) -> list[Municipality]:
+    return [m for m in municipalities if m.is_member_on(day)]
+
+
+def current_answers(decision: ProjectDecision, answers=None) -> dict[int, Participation]:
+    """Latest answer per municipality id (of ``answers`` when given: rows loaded without the ORM)."""
+    latest: dict[int, Participation] = {}
+    for answer in sorted(decision.answers if answers is None else answers, key=lambda a: (a.answered_on, a.id or 0)):
+        latest[answer.municipality_id] = answer
+    return latest
+
+
+@dataclass
+class DecisionStatus:
+    decision: ProjectDecision
+    members: list[Municipality]
+    answers: dict[int, Participation]
+    joined: list[Municipality] = field(default_factory=list)
+    declined: list[Municipality] = field(default_factory=list)
+    pending: list[Municipality] = field(default_factory=list)
+
+    @property
+    def count(self) -> str:
+        """'18/19'"""
+        return f"{len(self.joined)}/{len(self.members)}"
+
+    @property
+    def summary(self) -> str:
+        """The reference's Kommunestatus: 'Alle unntatt: Bindal (18/19)', names alphabetical."""
+        total = len(self.members)
+        joined = {m.id for m in self.joined}  # by id: model equality compares every field
+        others = sorted((m.name for m in self.members if m.id not in joined), key=nb_sort_key)
+        if len(self.joined) == total:
+            text = "Alle kommuner"
+        elif len(self.joined) * 2 >= total:
+            text = "Alle unntatt: " + join_names(others)
+        else:
+            text = "Kun: " + join_names(sorted((m.name for m in self.joined), key=nb_sort_key))
+        return f"{text} ({self.count})"
+
+    @property
+    def remarks(self) -> list[tuple[Municipality, Participation]]:
+        return [(m, self.answers[m.id]) for m in self.members if m.id in self.answers and self.answers[m.id].remark]
+
+    def answer_for(self, municipality: Municipality) -> Participation | None:
+        return self.answers.get(municipality.id)
+
+
+def decision_status(decision: ProjectDecision, municipalities: list[Municipality], answers=None) -> DecisionStatus:
+    """Current participation of every member on the decision's date (from ``answers`` when given)."""
+    members = members_on(municipalities, decision.decided_on)
+    answers = current_answers(decision, answers)
+    status = DecisionStatus(decision, members, answers)
+    for m in members:
+        answer = answers.get(m.id)
+        if answer is None or answer.answer == ParticipationAnswer.pending:
+            status.pending.append(m)
+        elif answer.answer == ParticipationAnswer.joins:
+            status.joined.append(m)
+        else:
+            status.declined.append(m)
+    return status
+
+
+def all_municipalities(session: Session) -> list[Municipality]:
+    return list(session.exec(select(Municipality).order_by(Municipality.number)))
+
+
+def overview(session: Session, body_id: int | None = None) -> tuple[list[Municipality], list[DecisionStatus]]:
+    """Every project decision with its current participation, in a fixed number of queries."""
+    municipalities = all_municipalities(session)
+    query = (
+        select(ProjectDecision)
+        .join(Project)
+        .options(selectinload(ProjectDecision.answers), selectinload(ProjectDecision.project))
+        .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
+    )
+    if body_id is not None:
+        query = query.where(Project.body_id == body_id)
+    decisions = session.exec(query).all()
+    return municipalities, [decision_status(d, municipalities) for d in decisions]

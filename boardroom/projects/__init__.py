@@ -1,0 +1,2 @@
+"""Projects: status reports, grants and benefits (gevinster), with their pages and forms.
+"""

@@ -1,0 +1,3 @@
+"""The secretary's registers: bodies, standard cases, municipalities with population,
+persons and their seats.
+"""

@@ -1,0 +1,193 @@
+"""Forms of the registers: bodies, standard cases, municipalities, population figures,
+persons and memberships. Messages are Norwegian; rules that need the database ask
+``boardroom.registers``."""
+
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField, DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
+)
+
+from boardroom.registers import registers
+from boardroom.core.db import get_session
+from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.forms import Form, NotBefore
+from boardroom.core.labels import label
+from boardroom.models import CaseKind, MembershipRole, StandardCasePlace
+from boardroom.meetings.numbering import NumberFormatError
+
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+PLACES = [SelectChoice(StandardCasePlace.opening.value, "Først i sakslisten"),
+          SelectChoice(StandardCasePlace.closing.value, "Sist i sakslisten")]
+NONE_CHOSEN = SelectChoice("", "– ingen –")
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def row_id(value):
+    """A select's id: '' (nothing chosen) becomes None; a value that is no number stays as it is,
+    so that the field says "Ikke et gyldig valg"."""
+    if value in (None, "", "None"):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def enum_member(enum_cls):
+    """Coerce a select's value to ``enum_cls`` (unknown values stay, and are refused as no choice)."""
+
+    def coerce(value):
+        try:
+            return enum_cls(value)
+        except ValueError:
+            return value
+
+    return coerce
+
+
+def enum_choices(enum_cls) -> list[SelectChoice]:
+    return [SelectChoice(member.value, label(member)) for member in enum_cls]
+
+
+def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
+    """A trimmed text field, required when ``required`` (the message) is given."""
+    checks = [DataRequired(message=required)] if required else [Optional()]
+    checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
+    return StringField(name, checks, filters=[strip], **kw)
+
+
+class RegisterForm(Form):
+    def __init__(self, *args, current=None, **kw):
+        """``current`` is the row being edited (None for a new one); it fills the fields."""
+        super().__init__(*args, obj=current, **kw)
+        self.current = current
+
+    def values(self) -> dict:
+        """The entered values by model field name."""
+        return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
+
+    def is_other(self, row) -> bool:
+        """``row`` exists and is not the row being edited."""
+        return row is not None and (self.current is None or row.id != self.current.id)
+
+
+class BodyForm(RegisterForm):
+    name = text("Navn", 200, "Oppgi navnet på organet.")
+    organisation = text("Organisasjon", 200)
+    short_name = text("Kortnavn", 50)
+    case_number_format = text("Saksnummerformat", 50, "Oppgi et saksnummerformat, for eksempel {seq:02d}-{yy}.",
+                              default="{seq:02d}-{yy}")
+    default_place = text("Vanlig møtested", 200)
+
+    def validate_case_number_format(self, field):
+        try:
+            registers.check_case_number_format(field.data)
+        except NumberFormatError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class StandardCaseForm(RegisterForm):
+    place = SelectField("Plassering", choices=PLACES, coerce=enum_member(StandardCasePlace))
+    title = text("Tittel", 300, "Oppgi tittelen på saken.")
+    kind = SelectField("Sakstype", choices=enum_choices(CaseKind), coerce=enum_member(CaseKind))
+    proposal = TextAreaField("Forslag til vedtak", filters=[strip])
+
+
+class MunicipalityForm(RegisterForm):
+    number = StringField("Kommunenummer", [
+        DataRequired(message="Oppgi kommunenummeret."),
+        Regexp(r"^[0-9]{4}$", message="Kommunenummeret må være fire siffer."),
+    ], filters=[strip])
+    name = text("Navn", 100, "Oppgi navnet på kommunen.")
+    region = text("Region (klynge)", 100)
+    member_from = DateField("Medlem fra", [Optional()])
+    member_to = DateField("Medlem til", [
+        Optional(), NotBefore("member_from", "Medlemskapet kan ikke slutte før det begynte."),
+    ])
+
+    def validate_number(self, field):
+        if self.is_other(registers.municipality_by_number(get_session(), field.data)):
+            raise ValidationError(f"Det finnes allerede en kommune med nummer {field.data}.")
+
+
+class PopulationForm(RegisterForm):
+    as_of = DateField("Dato", [InputRequired(message="Oppgi datoen folketallet gjelder.")])
+    population = IntegerField("Folketall", [
+        InputRequired(message="Oppgi folketallet."),
+        NumberRange(min=0, message="Folketallet kan ikke være negativt."),
+    ])
+    source = text("Kilde", 200)
+
+    def __init__(self, *args, municipality_id: int, **kw):
+        super().__init__(*args, **kw)
+        self.municipality_id = municipality_id
+
+    def validate_as_of(self, field):
+        if self.is_other(registers.population_on(get_session(), self.municipality_id, field.data)):
+            raise ValidationError(f"Det finnes allerede et folketall for {nb_date(field.data)}.")
+
+
+class PersonForm(RegisterForm):
+    name = text("Navn", 200, "Oppgi navnet på personen.")
+    email = EmailField("E-post", [
+        Optional(),
+        Regexp(EMAIL, message="Oppgi en gyldig e-postadresse, for eksempel navn@kommune.no."),
+        Length(max=200, message="Feltet kan ha høyst 200 tegn."),
+    ], filters=[strip])
+    title = text("Stilling", 200)
+    affiliation = text("Tilhørighet", 200)
+
+
+class MembershipForm(RegisterForm):
+    body_id = SelectField("Organ", coerce=row_id)
+    role = SelectField("Rolle", choices=enum_choices(MembershipRole), coerce=enum_member(MembershipRole))
+    municipality_id = SelectField("Representerer kommune", coerce=row_id)
+    voting = BooleanField("Har stemmerett", default=True)
+    start = DateField("Fra", [Optional()])
+    end = DateField("Til", [Optional(), NotBefore("start", "Sluttdatoen kan ikke være før startdatoen.")])
+    deputy_for_id = SelectField("Varamedlem for", coerce=row_id)
+
+    def __init__(self, *args, bodies, municipalities, seats, **kw):
+        """Choices: the bodies, the municipalities and the member seats a deputy may stand in for."""
+        super().__init__(*args, **kw)
+        several = len(bodies) > 1
+        names = {b.id: b.name for b in bodies}
+        self.body_id.choices = [SelectChoice(b.id, b.name) for b in bodies]
+        self.municipality_id.choices = [NONE_CHOSEN] + [
+            SelectChoice(m.id, m.name) for m in sorted(municipalities, key=lambda m: nb_sort_key(m.name))
+        ]
+        self.seats = {s.id: s for s in seats if self.current is None or s.id != self.current.id}
+        self.deputy_for_id.choices = [NONE_CHOSEN] + [
+            SelectChoice(s.id, seat_label(s), optgroup=names.get(s.body_id) if several else None)
+            for s in self.seats.values()
+        ]
+
+    def validate_deputy_for_id(self, field):
+        seat = self.seats.get(field.data)
+        if seat is None:
+            return
+        if self.role.data != MembershipRole.deputy:
+            raise ValidationError("Bare et varamedlem kan stå for et annet verv. Velg rollen Varamedlem.")
+        if seat.body_id != self.body_id.data:
+            raise ValidationError("Velg et verv i det samme organet.")
+
+
+def seat_label(seat) -> str:
+    """'Robert Pettersen, Styreleder – Rana'."""
+    where = f" – {seat.municipality.name}" if seat.municipality else ""
+    return f"{seat.person.name}, {label(seat.role)}{where}"
+
+
+class MoveForm(Form):
+    direction = StringField(validators=[AnyOf(["up", "down"], message="Ugyldig retning.")])
+
+
+class ConfirmForm(Form):
+    """A confirmation step (the CSRF token is all it carries)."""
