@@ -29,7 +29,7 @@ from sqlmodel import Session, select  # noqa: E402
 
 import boardroom.models as m  # noqa: E402
 from boardroom import create_app  # noqa: E402
-from boardroom.decisions.decisions import voting_seats  # noqa: E402
+from boardroom.decisions.votes import voting_seats  # noqa: E402
 
 SECRETARY = ("sekretaer@digitalehelgeland.example", "sekretaer-demo")
 

@@ -58,22 +58,28 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.api import routes as api
     from boardroom.auth import routes as auth
     from boardroom.calendar import routes as calendar
-    from boardroom.core import audit, cache, errors, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.core import audit, cache, error_pages, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.costs import routes as costs
     from boardroom.decisions import routes as decisions
+    from boardroom.followups import routes as followups
     from boardroom.meetings import agenda_routes as agenda, home_routes as main, routes as meetings
     from boardroom.members import routes as members
+    from boardroom.participation import routes as participation
     from boardroom.projects import routes as projects
     from boardroom.registers import routes as registers
 
     cache.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
-    errors.init_app(app)
+    error_pages.init_app(app)
     auth.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(meetings.bp)
     app.register_blueprint(projects.bp)
+    app.register_blueprint(participation.bp)
+    app.register_blueprint(costs.bp)
+    app.register_blueprint(followups.bp)
     app.register_blueprint(members.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(api.bp)

@@ -7,8 +7,13 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.decisions import decisions as d
-from boardroom.decisions.decisions import AttendanceChange, Invalid
+from boardroom.decisions.attendance import add_attendee, record_attendance
+from boardroom.decisions.approval import approve_minutes, choose_co_signer, correct, mark_held, suggested_co_signer
+from boardroom.decisions.disqualification import declare_disqualified, remove_disqualification
+from boardroom.decisions.deferral import defer
+from boardroom.decisions.votes import record_decision
+from boardroom.decisions.attendance import AttendanceChange
+from boardroom.core.inputs import Invalid
 from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
 from boardroom.meetings.workflow import Locked
 from tests.test_decisions import attendance_data, board, decision_data  # noqa: F401  (board is a fixture)
@@ -27,16 +32,16 @@ def snapshot(session) -> tuple:
 
 def held(board, co_signer="Brit Skjevling"):
     board.attend()
-    d.choose_co_signer(board.session, board.meeting, board.people[co_signer].id)
-    d.mark_held(board.session, board.meeting)
+    choose_co_signer(board.session, board.meeting, board.people[co_signer].id)
+    mark_held(board.session, board.meeting)
     board.session.commit()
 
 
 def approved(board):
     held(board)
-    d.record_decision(board.session, board.items[2], decision="Styret vedtar budsjettet.", discussion="",
+    record_decision(board.session, board.items[2], decision="Styret vedtar budsjettet.", discussion="",
                       majority_rule=R.simple, votes=None)
-    d.approve_minutes(board.session, board.meeting, "sekretaer@example.org")
+    approve_minutes(board.session, board.meeting, "sekretaer@example.org")
     board.session.commit()
 
 
@@ -45,24 +50,24 @@ def approved(board):
 
 def test_co_signer_is_suggested_from_the_case_that_chose_them(board, session):
     board.attend()
-    assert d.suggested_co_signer(board.meeting) is None
+    assert suggested_co_signer(board.meeting) is None
     board.items[1].decision = "Styret valgte Brit Skjevling som person til å undertegne protokoll sammen med møteleder."
-    assert d.suggested_co_signer(board.meeting) == board.people["Brit Skjevling"].id
-    d.choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
-    assert d.suggested_co_signer(board.meeting) == board.people["Rachel Berg"].id  # a choice made stays
+    assert suggested_co_signer(board.meeting) == board.people["Brit Skjevling"].id
+    choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
+    assert suggested_co_signer(board.meeting) == board.people["Rachel Berg"].id  # a choice made stays
     with pytest.raises(Invalid):
-        d.choose_co_signer(session, board.meeting, board.people["Hilde Rafaelsen"].id)  # staff, no seat
+        choose_co_signer(session, board.meeting, board.people["Hilde Rafaelsen"].id)  # staff, no seat
 
 
 def test_approving_the_minutes_records_who_and_when_and_locks_the_meeting(board, session):
     board.attend()
     with pytest.raises(Invalid, match="Velg protokollunderskriver"):
-        d.approve_minutes(session, board.meeting, "sekretaer@example.org")
-    d.choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
+        approve_minutes(session, board.meeting, "sekretaer@example.org")
+    choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
     with pytest.raises(Locked, match="innkalt, kan ikke bli godkjent"):
-        d.approve_minutes(session, board.meeting, "sekretaer@example.org")
-    d.mark_held(session, board.meeting)
-    d.approve_minutes(session, board.meeting, "sekretaer@example.org")
+        approve_minutes(session, board.meeting, "sekretaer@example.org")
+    mark_held(session, board.meeting)
+    approve_minutes(session, board.meeting, "sekretaer@example.org")
     session.commit()
     assert board.meeting.status == m.MeetingStatus.approved
     assert board.meeting.approved_by == "sekretaer@example.org" and board.meeting.approved_at is not None
@@ -73,16 +78,16 @@ def locked_operations(board):
     s, meeting, budget = board.session, board.meeting, board.items[2]
     row = s.exec(select(m.Disqualification)).first()
     return {
-        "attendance": lambda: d.record_attendance(s, meeting, {board.att("Rachel Berg").id: AttendanceChange(A.absent)}),
-        "add_attendee": lambda: d.add_attendee(s, meeting, board.people["Atle Henriksen"].id),
-        "decision": lambda: d.record_decision(s, budget, decision="Nytt", discussion="", majority_rule=R.simple,
+        "attendance": lambda: record_attendance(s, meeting, {board.att("Rachel Berg").id: AttendanceChange(A.absent)}),
+        "add_attendee": lambda: add_attendee(s, meeting, board.people["Atle Henriksen"].id),
+        "decision": lambda: record_decision(s, budget, decision="Nytt", discussion="", majority_rule=R.simple,
                                               votes={board.muni("Rana"): V.against}),
-        "disqualify": lambda: d.declare_disqualified(s, budget, board.people["Frank Nilssen"].id, "Grunn"),
-        "remove_disqualification": lambda: d.remove_disqualification(s, budget, row),
-        "defer": lambda: d.defer(s, budget, board.later),
-        "co_signer": lambda: d.choose_co_signer(s, meeting, board.people["Rachel Berg"].id),
-        "mark_held": lambda: d.mark_held(s, meeting),
-        "approve": lambda: d.approve_minutes(s, meeting, "x@example.org"),
+        "disqualify": lambda: declare_disqualified(s, budget, board.people["Frank Nilssen"].id, "Grunn"),
+        "remove_disqualification": lambda: remove_disqualification(s, budget, row),
+        "defer": lambda: defer(s, budget, board.later),
+        "co_signer": lambda: choose_co_signer(s, meeting, board.people["Rachel Berg"].id),
+        "mark_held": lambda: mark_held(s, meeting),
+        "approve": lambda: approve_minutes(s, meeting, "x@example.org"),
     }
 
 
@@ -92,7 +97,7 @@ def locked_operations(board):
 @pytest.mark.parametrize("state", ["approved", "cancelled"])
 def test_every_operation_is_refused_once_approved_or_cancelled(board, session, operation, state):
     board.attend()
-    d.declare_disqualified(session, board.items[2], board.people["Rachel Berg"].id, "Grunn")
+    declare_disqualified(session, board.items[2], board.people["Rachel Berg"].id, "Grunn")
     session.commit()
     if state == "approved":
         approved(board)
@@ -113,14 +118,14 @@ def test_every_operation_is_refused_once_approved_or_cancelled(board, session, o
 def test_a_correction_is_recorded_applied_and_printed(board, session, client):
     approved(board)
     budget = board.items[2]
-    row = d.correct(session, board.meeting, budget, "decision", "Styret vedtar budsjettet med **endringer**.",
+    row = correct(session, board.meeting, budget, "decision", "Styret vedtar budsjettet med **endringer**.",
                     "Skrivefeil i vedtaket.", "sekretaer@example.org")
     session.commit()
     assert (row.before, row.after, row.reason, row.made_by, row.field) == (
         "Styret vedtar budsjettet.", "Styret vedtar budsjettet med **endringer**.", "Skrivefeil i vedtaket.",
         "sekretaer@example.org", "decision")
     assert budget.decision_html == "<p>Styret vedtar budsjettet med <strong>endringer</strong>.</p>"
-    d.correct(session, board.meeting, None, "place", "Mosjøen", "Møtet ble flyttet.", "sekretaer@example.org")
+    correct(session, board.meeting, None, "place", "Mosjøen", "Møtet ble flyttet.", "sekretaer@example.org")
     session.commit()
     assert board.meeting.place == "Mosjøen"
 
@@ -149,13 +154,13 @@ def test_a_correction_is_recorded_applied_and_printed(board, session, client):
 def test_correction_refusals(board, session, item, field, text, reason, key):
     approved(board)
     with pytest.raises(Invalid) as caught:
-        d.correct(session, board.meeting, board.items[item] if item is not None else None, field, text, reason, "x")
+        correct(session, board.meeting, board.items[item] if item is not None else None, field, text, reason, "x")
     assert list(caught.value.errors) == [key]
 
 
 def test_corrections_only_in_approved_minutes(board, session):
     with pytest.raises(Locked, match="Rettelser føres bare i godkjente protokoller"):
-        d.correct(session, board.meeting, board.items[2], "decision", "Ny", "Fordi", "x")
+        correct(session, board.meeting, board.items[2], "decision", "Ny", "Fordi", "x")
 
 
 # --------------------------------------------------------------------------- routes
@@ -200,7 +205,7 @@ def test_the_secretarys_way_to_approved_minutes(board, client, auth, session):
 
 def test_approval_without_a_co_signer_shows_the_error(board, client, auth, session):
     board.attend()
-    d.mark_held(session, board.meeting)
+    mark_held(session, board.meeting)
     session.commit()
     auth.login("secretary")
     response = auth.post(f"/meetings/{board.meeting.id}/godkjenn", {"confirm": "y"})
@@ -276,7 +281,7 @@ def prepare(board, name):
     if name == "disqualify":
         return f"/cases/{budget.id}/inhabilitet", {"person": str(board.people["Rachel Berg"].id), "reason": "Grunn"}
     if name == "remove_disqualification":
-        row = d.declare_disqualified(s, budget, board.people["Rachel Berg"].id, "Grunn")
+        row = declare_disqualified(s, budget, board.people["Rachel Berg"].id, "Grunn")
         s.commit()
         return f"/cases/{budget.id}/inhabilitet/{row.id}/slett", {}
     if name == "defer":

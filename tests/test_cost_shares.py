@@ -23,7 +23,8 @@ from boardroom.costs.tables import (
     save_cost_key,
     tables_for_items,
 )
-from boardroom.projects.projects import InputError, record_answer
+from boardroom.core.inputs import InputError
+from boardroom.participation.answers import record_answer
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
     DAY, POPULATION_DAY, cost_key, count_queries, demo_item, errors_of, get_text, project_with_decision, section,

@@ -9,8 +9,13 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.decisions import decisions as d
-from boardroom.decisions.decisions import AttendanceChange, Invalid, vote_result
+from boardroom.decisions.attendance import add_attendee, record_attendance
+from boardroom.decisions.disqualification import declare_disqualified
+from boardroom.decisions.votes import default_votes, event_result, municipality_names, record_decision, voting_seats
+from boardroom.decisions.deferral import defer, deferral_targets
+from boardroom.decisions.attendance import AttendanceChange
+from boardroom.core.inputs import Invalid
+from boardroom.decisions.votes import vote_result
 from boardroom.meetings.minutes import assemble
 from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
 from boardroom.meetings.workflow import Locked
@@ -51,13 +56,13 @@ class Board:
         """Everyone listed present except ``absent``/``notice``; ``deputies``: (deputy, member) attending."""
         for deputy, _member in deputies:
             if deputy not in {a.person.name for a in self.meeting.attendances}:
-                d.add_attendee(self.session, self.meeting, self.people[deputy].id)
+                add_attendee(self.session, self.meeting, self.people[deputy].id)
         changes = {}
         for a in self.meeting.attendances:
             status = A.absent if a.person.name in absent else A.absent_notice if a.person.name in notice else A.present
             member = dict(deputies).get(a.person.name)
             changes[a.id] = AttendanceChange(status, self.people[member].id if member else None)
-        d.record_attendance(self.session, self.meeting, changes)
+        record_attendance(self.session, self.meeting, changes)
         self.session.commit()
 
 
@@ -199,7 +204,7 @@ def test_attendance_keeps_the_municipality_an_invitation_named_and_drops_a_subst
     board.attend(notice=["Brit Skjevling"], deputies=[("Atle Henriksen", "Brit Skjevling")])
     assert board.att("Gjest Representant").municipality_id == board.muni("Vega")
     atle = board.att("Atle Henriksen")
-    d.record_attendance(session, board.meeting, {atle.id: AttendanceChange(A.present)})
+    record_attendance(session, board.meeting, {atle.id: AttendanceChange(A.present)})
     assert atle.municipality_id is None and atle.substitute_for_id is None
 
 
@@ -208,10 +213,10 @@ def test_attendance_keeps_the_municipality_an_invitation_named_and_drops_a_subst
     (A.present, A.present, "Brit Skjevling er selv til stede."),
 ])
 def test_attendance_refuses_impossible_substitutions(board, session, deputy_status, member_status, message):
-    atle = d.add_attendee(session, board.meeting, board.people["Atle Henriksen"].id)
+    atle = add_attendee(session, board.meeting, board.people["Atle Henriksen"].id)
     brit = board.att("Brit Skjevling")
     with pytest.raises(Invalid) as caught:
-        d.record_attendance(session, board.meeting, {
+        record_attendance(session, board.meeting, {
             atle.id: AttendanceChange(deputy_status, brit.person_id), brit.id: AttendanceChange(member_status)})
     assert caught.value.errors == {atle.id: message}
 
@@ -219,13 +224,13 @@ def test_attendance_refuses_impossible_substitutions(board, session, deputy_stat
 def test_attendance_refuses_a_member_standing_in_and_two_deputies_for_one_member(board, session):
     rachel, brit = board.att("Rachel Berg"), board.att("Brit Skjevling")
     with pytest.raises(Invalid) as caught:
-        d.record_attendance(session, board.meeting, {rachel.id: AttendanceChange(A.present, brit.person_id),
+        record_attendance(session, board.meeting, {rachel.id: AttendanceChange(A.present, brit.person_id),
                                                      brit.id: AttendanceChange(A.absent)})
     assert "kan ikke møte for et annet medlem" in caught.value.errors[rachel.id]
-    atle = d.add_attendee(session, board.meeting, board.people["Atle Henriksen"].id)
-    anne = d.add_attendee(session, board.meeting, board.people["Anne Vara"].id)
+    atle = add_attendee(session, board.meeting, board.people["Atle Henriksen"].id)
+    anne = add_attendee(session, board.meeting, board.people["Anne Vara"].id)
     with pytest.raises(Invalid) as caught:
-        d.record_attendance(session, board.meeting, {
+        record_attendance(session, board.meeting, {
             brit.id: AttendanceChange(A.absent), atle.id: AttendanceChange(A.present, brit.person_id),
             anne.id: AttendanceChange(A.present, brit.person_id)})
     assert caught.value.errors == {anne.id: "Brit Skjevling har allerede et varamedlem i møtet (Atle Henriksen)."}
@@ -235,7 +240,7 @@ def test_attendance_refuses_a_member_standing_in_and_two_deputies_for_one_member
 
 
 def decide(board, item, votes=None, rule=R.simple, decision="Vedtatt som foreslått."):
-    d.record_decision(board.session, item, decision=decision, discussion="Kort debatt.", majority_rule=rule,
+    record_decision(board.session, item, decision=decision, discussion="Kort debatt.", majority_rule=rule,
                       votes=votes)
     board.session.commit()
 
@@ -243,9 +248,9 @@ def decide(board, item, votes=None, rule=R.simple, decision="Vedtatt som foresl�
 def test_votes_default_from_attendance_and_give_the_result_line(board, session):
     board.attend(absent=["Peter Andre Haaland"])
     budget = board.items[2]
-    seats = d.voting_seats(session, budget)
+    seats = voting_seats(session, budget)
     assert [s.municipality.name for s in seats] == ["Alstahaug", "Brønnøy", "Leirfjord", "Rana", "Vega"]
-    defaults = d.default_votes(budget, seats)
+    defaults = default_votes(budget, seats)
     assert defaults[board.muni("Leirfjord")] == V.absent
     assert {v for k, v in defaults.items() if k != board.muni("Leirfjord")} == {V.for_}
 
@@ -253,7 +258,7 @@ def test_votes_default_from_attendance_and_give_the_result_line(board, session):
     event = budget.vote_events[0]
     assert budget.status == m.ItemStatus.treated and budget.decision_html == "<p>Vedtatt som foreslått.</p>"
     assert {v.municipality_id: v.person_id for v in event.votes}[board.muni("Rana")] == board.people["Robert Pettersen"].id
-    result = d.event_result(event, board.meeting, d.municipality_names(session))
+    result = event_result(event, board.meeting, municipality_names(session))
     assert result.text == "Vedtatt mot 1 stemme (Vega)"
 
     # saving again with no vote removes the recorded one
@@ -282,21 +287,21 @@ def test_a_municipality_without_anyone_present_cannot_vote(board, session):
 def test_disqualified_member_takes_no_part_in_the_vote(board, session):
     board.attend()
     budget = board.items[2]
-    decide(board, budget, d.default_votes(budget, d.voting_seats(session, budget)))
-    d.declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Styremedlem i leverandøren.")
+    decide(board, budget, default_votes(budget, voting_seats(session, budget)))
+    declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Styremedlem i leverandøren.")
     session.commit()
 
     # the vote already recorded becomes 'not present' for her municipality
     votes_now = {v.municipality_id: v.choice for v in budget.vote_events[0].votes}
     assert votes_now[board.muni("Alstahaug")] == V.absent
-    seat = next(s for s in d.voting_seats(session, budget) if s.municipality.name == "Alstahaug")
+    seat = next(s for s in voting_seats(session, budget) if s.municipality.name == "Alstahaug")
     assert seat.voter is None and seat.why_not == "Rachel Berg er inhabil i saken."
     with pytest.raises(Invalid):
         decide(board, budget, {board.muni("Alstahaug"): V.for_})
-    result = d.event_result(budget.vote_events[0], board.meeting, d.municipality_names(session))
+    result = event_result(budget.vote_events[0], board.meeting, municipality_names(session))
     assert (result.n_for, result.text) == (4, "Enstemmig vedtatt")
     # she may still vote in the other cases
-    assert next(s for s in d.voting_seats(session, board.items[0]) if s.municipality.name == "Alstahaug").voter
+    assert next(s for s in voting_seats(session, board.items[0]) if s.municipality.name == "Alstahaug").voter
 
     text = blocks(protokoll(session, board.meeting.id))
     line = "Rachel Berg (Alstahaug) erklærte seg inhabil: Styremedlem i leverandøren, og deltok ikke i behandlingen."
@@ -305,11 +310,11 @@ def test_disqualified_member_takes_no_part_in_the_vote(board, session):
 
 
 def test_a_deputy_present_may_vote_when_the_member_is_disqualified(board, session):
-    d.add_attendee(session, board.meeting, board.people["Anne Vara"].id)
+    add_attendee(session, board.meeting, board.people["Anne Vara"].id)
     board.attend()
     budget = board.items[2]
-    d.declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Inhabil")
-    seat = next(s for s in d.voting_seats(session, budget) if s.municipality.name == "Alstahaug")
+    declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Inhabil")
+    seat = next(s for s in voting_seats(session, budget) if s.municipality.name == "Alstahaug")
     assert seat.voter.person.name == "Anne Vara"
 
 
@@ -317,18 +322,18 @@ def test_disqualification_needs_a_present_person_and_a_reason(board, session):
     board.attend(absent=["Brit Skjevling"])
     budget = board.items[2]
     with pytest.raises(Invalid, match="til stede"):
-        d.declare_disqualified(session, budget, board.people["Brit Skjevling"].id, "Grunn")
+        declare_disqualified(session, budget, board.people["Brit Skjevling"].id, "Grunn")
     with pytest.raises(Invalid, match="begrunnelsen"):
-        d.declare_disqualified(session, budget, board.people["Rachel Berg"].id, "  ")
-    d.declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Grunn")
+        declare_disqualified(session, budget, board.people["Rachel Berg"].id, "  ")
+    declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Grunn")
     with pytest.raises(Invalid, match="allerede"):
-        d.declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Grunn")
+        declare_disqualified(session, budget, board.people["Rachel Berg"].id, "Grunn")
 
 
 def test_majority_rule_is_printed_with_the_result(board, session):
     board.attend()
     budget = board.items[2]
-    decide(board, budget, {**d.default_votes(budget, d.voting_seats(session, budget)),
+    decide(board, budget, {**default_votes(budget, voting_seats(session, budget)),
                            board.muni("Vega"): V.against, board.muni("Leirfjord"): V.against}, rule=R.two_thirds)
     assert budget.vote_events[0].requirement == R.two_thirds
     text = blocks(protokoll(session, board.meeting.id))
@@ -341,8 +346,8 @@ def test_majority_rule_is_printed_with_the_result(board, session):
 
 def test_deferral_is_one_case_treated_twice(board, session, client, auth):
     budget = board.items[2]
-    assert d.deferral_targets(session, budget) == [board.later]
-    later = d.defer(session, budget, board.later)
+    assert deferral_targets(session, budget) == [board.later]
+    later = defer(session, budget, board.later)
     session.commit()
 
     assert budget.status == m.ItemStatus.deferred and later.status == m.ItemStatus.draft
@@ -371,7 +376,7 @@ def test_deferral_is_one_case_treated_twice(board, session, client, auth):
 def test_deferral_to_a_called_meeting_takes_the_next_free_number(board, session):
     board.later.status = m.MeetingStatus.called
     session.commit()
-    later = d.defer(session, board.items[2], board.later)
+    later = defer(session, board.items[2], board.later)
     assert (later.number_year, later.number_seq) == (2026, 1)
 
 
@@ -379,14 +384,14 @@ def test_deferral_refusals(board, session, make_meeting):
     budget = board.items[2]
     earlier = make_meeting(body=board.body, start=oslo(2025, 6, 1, 10), status=m.MeetingStatus.planned)
     with pytest.raises(Invalid):
-        d.defer(session, budget, earlier)
+        defer(session, budget, earlier)
     board.later.status = m.MeetingStatus.cancelled
     with pytest.raises(Locked):
-        d.defer(session, budget, board.later)
+        defer(session, budget, board.later)
     board.later.status = m.MeetingStatus.planned
-    d.defer(session, budget, board.later)
+    defer(session, budget, board.later)
     with pytest.raises(Locked, match="allerede utsatt"):
-        d.defer(session, budget, board.later)
+        defer(session, budget, board.later)
 
 
 # --------------------------------------------------------------------------- routes: attendance

@@ -109,7 +109,7 @@ def attendance_json(att: Attendance) -> dict:
     }
 
 
-def decision_json(status: DecisionStatus) -> dict:
+def decision_summary_json(status: DecisionStatus) -> dict:
     decision = status.decision
     participation = []
     for town in status.members:
@@ -177,7 +177,7 @@ def projects():
     _, statuses = overview(session)
     by_project: dict[int, list[dict]] = {}
     for status in statuses:
-        by_project.setdefault(status.decision.project_id, []).append(decision_json(status))
+        by_project.setdefault(status.decision.project_id, []).append(decision_summary_json(status))
     rows = session.exec(select(Project).order_by(Project.position, Project.name, Project.id))
     return [
         {
@@ -202,27 +202,37 @@ def projects():
 # --------------------------------------------------------------------------- participation, costs, projects,
 # benefits, follow-ups and one municipality (built by boardroom.portfolio and boardroom.projects_json)
 
-from boardroom.projects import portfolio, serialisers as projects_json  # noqa: E402
+from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
+from boardroom.followups.followups import visible_follow_ups  # noqa: E402
+from boardroom.meetings.lookup import published  # noqa: E402
+from boardroom.members.pages import municipality_view, representatives  # noqa: E402
+from boardroom.participation.matrix import decision_view  # noqa: E402
+from boardroom.projects.pages import load_project, project_view  # noqa: E402
+from boardroom.costs.serialisers import cost_json  # noqa: E402
+from boardroom.followups.serialisers import follow_up_json  # noqa: E402
+from boardroom.members.serialisers import municipality_json  # noqa: E402
+from boardroom.participation.serialisers import decision_json, participation_json  # noqa: E402
+from boardroom.projects.serialisers import benefits_json, project_json  # noqa: E402
 from boardroom.core.access import is_signed_in as _signed_in  # noqa: E402
-from boardroom.projects.routes import cached_daily  # noqa: E402
+from boardroom.core.cache import cached_daily  # noqa: E402
 
 
 @bp.get("/participation")
 @cached
 def participation():
     """Every project decision: each member's current answer, the count, and the history of answers."""
-    return projects_json.participation_json(get_session())
+    return participation_json(get_session())
 
 
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
-    from boardroom.projects.routes import decision_or_404
+    from boardroom.participation.routes import decision_or_404
 
     session = get_session()
     found = decision_or_404(session, decision_id)
-    view = portfolio.decision_view(session, found)
-    return projects_json.decision_json(view.status, view)
+    view = decision_view(session, found)
+    return decision_json(view.status, view)
 
 
 @bp.get("/costs")
@@ -230,8 +240,8 @@ def decision(decision_id: int):
 def costs():
     """Every cost with its key and its shares as they stand today."""
     public = not _signed_in()
-    rows, _ = portfolio.cost_list(get_session(), public)
-    return [projects_json.cost_json(cost, [table], public) for cost, table in rows]
+    rows, _ = cost_list(get_session(), public)
+    return [cost_json(cost, [table], public) for cost, table in rows]
 
 
 @bp.get("/costs/<int:cost_id>")
@@ -240,38 +250,38 @@ def cost(cost_id: int):
     """One cost: today's shares and every earlier version (before each change of participants)."""
     session = get_session()
     public = not _signed_in()
-    found = portfolio.load_cost(session, cost_id)
-    if found is None or (public and not portfolio.published(found.agenda_item)):
+    found = load_cost(session, cost_id)
+    if found is None or (public and not published(found.agenda_item)):
         abort(404, "Kostnaden finnes ikke.")
-    return projects_json.cost_json(found, portfolio.cost_versions(session, found), public)
+    return cost_json(found, cost_versions(session, found), public)
 
 
 @bp.get("/projects/<int:project_id>")
 @cached
 def project(project_id: int):
     session = get_session()
-    found = portfolio.load_project(session, project_id)
+    found = load_project(session, project_id)
     if found is None:
         abort(404, "Prosjektet finnes ikke.")
     public = not _signed_in()
-    return projects_json.project_json(portfolio.project_view(session, found, public), public)
+    return project_json(project_view(session, found, public), public)
 
 
 @bp.get("/benefits")
 @cached
 def benefits():
-    return projects_json.benefits_json(get_session())
+    return benefits_json(get_session())
 
 
 @bp.get("/follow-ups")
 @cached_daily
 def follow_ups():
     """Every follow-up action the viewer may see (cached for the day: 'overdue' changes with the date)."""
-    from boardroom.projects.projects import follow_up_rows
+    from boardroom.followups.followups import follow_up_rows
 
     public = not _signed_in()
-    rows = portfolio.visible_follow_ups(follow_up_rows(get_session()), public)
-    return [projects_json.follow_up_json(r, public) for r in rows]
+    rows = visible_follow_ups(follow_up_rows(get_session()), public)
+    return [follow_up_json(r, public) for r in rows]
 
 
 @bp.get("/municipalities/<kommunenummer>")
@@ -283,7 +293,7 @@ def municipality(kommunenummer: str):
     session = get_session()
     found = get_municipality_or_404(session, kommunenummer)
     public = not _signed_in()
-    view = portfolio.municipality_view(session, found, public, person_ids=portfolio.representatives(session, found.id),
+    view = municipality_view(session, found, public, person_ids=representatives(session, found.id),
                                        every_year=True)
-    return projects_json.municipality_json(found, latest_population(found), current_seats(session, found.id), view,
+    return municipality_json(found, latest_population(found), current_seats(session, found.id), view,
                                            public)

@@ -13,20 +13,28 @@ whole of the logic here.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 from collections import OrderedDict
+from datetime import datetime
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, make_response, request, session
+from flask import (
+    current_app,
+    make_response,
+    request,
+    session,
+)
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
-from flask_login import current_user
-
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.models import Revision, utcnow
+from boardroom.core.inputs import today
+from boardroom.models import (
+    Revision,
+    utcnow,
+)
 
 REVISION = Revision.__table__
 
@@ -106,5 +114,16 @@ def cached(view):
             cache.put(key, entry)
         body, headers = entry
         return current_app.response_class(body, headers=headers).make_conditional(request)
+
+    return wrapper
+
+
+def cached_daily(view):
+    """``boardroom.cache.cached`` with today's date in the key, for pages that mark overdue follow-ups."""
+    inner = cached(lambda day, **kwargs: view(**kwargs))
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        return inner(day=today().isoformat(), **kwargs)
 
     return wrapper

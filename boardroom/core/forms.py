@@ -3,8 +3,15 @@
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, TimeField
-from wtforms.validators import ValidationError
+from wtforms import (
+    DateField,
+    TimeField,
+)
+from wtforms.validators import (
+    ValidationError,
+)
+
+from boardroom.core.inputs import InputError
 
 
 class Form(FlaskForm):
@@ -65,3 +72,21 @@ class Time(_TypedField, TimeField):
 
     def convert(self, parsed: datetime):
         return parsed.time()
+
+
+class EditForm(Form):
+    """A form that may fill itself from the row it edits; ``HINTS`` are shown under the labels."""
+
+    HINTS: dict[str, str] = {}
+
+    def add_error(self, error: InputError) -> None:
+        """Put a domain error next to its field (or on the form when it names none)."""
+        target = self._fields.get(error.field or "")
+        if target is None:
+            self.form_errors.append(str(error))
+        else:
+            target.errors = [*target.errors, str(error)]
+
+    @property
+    def visible_fields(self):
+        return [f for f in self if f.name != "csrf_token"]

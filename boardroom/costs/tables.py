@@ -33,7 +33,8 @@ from boardroom.models import (
     ProjectDecision,
 )
 from boardroom.participation.status import join_names
-from boardroom.projects.projects import InputError, latest_decision, load_answers, participant_ids, today
+from boardroom.core.inputs import InputError, today
+from boardroom.participation.answers import latest_decision, load_answers, participant_ids
 
 COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
 

@@ -13,7 +13,9 @@ from flask_login import current_user
 from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from boardroom.decisions import decisions as d
+from boardroom.decisions import approval, deferral, disqualification, history, votes
+from boardroom.decisions import attendance as presence
+from boardroom.core.inputs import Invalid
 from boardroom.core.access import editor_required
 from boardroom.auth.accounts import signature
 from boardroom.core.db import get_session
@@ -109,20 +111,20 @@ def attendance_form(meeting, seats, deputies: dict[int, int]):
 
 def attendance_forms(session, meeting):
     """The attendance form and the form that adds someone who came without being invited."""
-    seats = board_members(session, meeting.body_id, d.meeting_day(meeting))
-    form = attendance_form(meeting, seats, d.deputy_defaults(session, meeting))
+    seats = board_members(session, meeting.body_id, presence.meeting_day(meeting))
+    form = attendance_form(meeting, seats, presence.deputy_defaults(session, meeting))
     add_form = AddAttendeeForm(prefix="add")
     add_form.person.choices = [SelectChoice("", "Velg person")] + [
         SelectChoice(str(s.person_id), f"{s.person.name} ({label(s.role).lower()}"
                            f"{', ' + s.municipality.name if s.municipality else ''})")
-        for s in d.addable_people(session, meeting)]
+        for s in presence.addable_people(session, meeting)]
     return form, add_form
 
 
 def seat_texts(session, meeting) -> dict[int, tuple[str, bool]]:
     """Person id → (whom their seat represents, whether they may attend for a member: deputies)."""
     texts = {}
-    for seat in d.memberships_on(session, meeting.body_id, d.meeting_day(meeting)):
+    for seat in presence.memberships_on(session, meeting.body_id, presence.meeting_day(meeting)):
         where = seat.municipality.name if seat.municipality else seat.person.affiliation
         board = seat.role in BOARD_ROLES
         text = where if board or not where else f"{where} ({label(seat.role).lower()})"
@@ -139,12 +141,12 @@ def attendance(meeting_id: int):
     form, add_form = attendance_forms(session, meeting)
     context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting))
     if form.validate_on_submit():
-        changes = {a.id: d.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
+        changes = {a.id: presence.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
                                             int(form[f"substitute_{a.id}"].data or 0) or None)
                    for a in meeting.attendances}
         try:
-            d.record_attendance(session, meeting, changes)
-        except d.Invalid as exc:
+            presence.record_attendance(session, meeting, changes)
+        except Invalid as exc:
             show_errors(form, exc.errors, {key: f"substitute_{key}" for key in exc.errors})
             return form_page("decisions/attendance.html", form, **context)
         flash("Oppmøtet er registrert.", "info")
@@ -159,7 +161,7 @@ def add_attendee(meeting_id: int):
     meeting = editable_meeting(meeting_id)
     form, add_form = attendance_forms(session, meeting)
     if add_form.validate_on_submit():
-        attendee = d.add_attendee(session, meeting, int(add_form.person.data))
+        attendee = presence.add_attendee(session, meeting, int(add_form.person.data))
         flash(f"{attendee.person.name} er lagt til som til stede. Velg hvem hun eller han eventuelt møter for.",
               "info")
         return redirect(url_for(".attendance", meeting_id=meeting.id))
@@ -194,18 +196,18 @@ def decision_form(item, seats, defaults):
 def decide(agenda_item_id: int):
     session = get_session()
     item = editable_item(agenda_item_id)
-    seats = d.voting_seats(session, item)
-    form = decision_form(item, seats, d.default_votes(item, seats))
+    seats = votes.voting_seats(session, item)
+    form = decision_form(item, seats, votes.default_votes(item, seats))
     context = dict(item=item, meeting=item.meeting, seats=seats,
-                   disqualified=d.load_disqualifications(session, [item.id]).get(item.id, []))
+                   disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []))
     if form.validate_on_submit():
-        votes = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
-                 if form.voted.data else None)
+        choices = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
+                   if form.voted.data else None)
         try:
-            d.record_decision(session, item, decision=form.decision.data.strip(),
-                              discussion=(form.discussion.data or "").strip(),
-                              majority_rule=MajorityRule(form.majority_rule.data), votes=votes)
-        except d.Invalid as exc:
+            votes.record_decision(session, item, decision=form.decision.data.strip(),
+                                 discussion=(form.discussion.data or "").strip(),
+                                 majority_rule=MajorityRule(form.majority_rule.data), votes=choices)
+        except Invalid as exc:
             show_errors(form, exc.errors, {key: f"vote_{key}" for key in exc.errors})
             return form_page("decisions/decide.html", form, **context)
         flash("Vedtaket er lagret.", "info")
@@ -232,16 +234,16 @@ class ConfirmForm(Form):
 def disqualify(agenda_item_id: int):
     session = get_session()
     item = editable_item(agenda_item_id)
-    rows = d.load_disqualifications(session, [item.id]).get(item.id, [])
+    rows = disqualification.load_disqualifications(session, [item.id]).get(item.id, [])
     form = DisqualificationForm()
     form.person.choices = [SelectChoice("", "Velg person")] + [
         SelectChoice(str(a.person_id), person_with_affiliation(a))
-        for a in d.disqualification_candidates(item, {r.person_id for r, _ in rows})]
+        for a in disqualification.disqualification_candidates(item, {r.person_id for r, _ in rows})]
     context = dict(item=item, meeting=item.meeting, rows=rows, remove_form=ConfirmForm())
     if form.validate_on_submit():
         try:
-            d.declare_disqualified(session, item, int(form.person.data), form.reason.data)
-        except d.Invalid as exc:
+            disqualification.declare_disqualified(session, item, int(form.person.data), form.reason.data)
+        except Invalid as exc:
             show_errors(form, exc.errors)
             return form_page("decisions/disqualify.html", form, **context)
         flash("Inhabiliteten er registrert. Personen tar ikke del i voteringen i saken.", "info")
@@ -257,7 +259,7 @@ def remove_disqualification(agenda_item_id: int, disqualification_id: int):
     row = session.get(Disqualification, disqualification_id)
     if row is None or row.agenda_item_id != item.id:
         abort(404, "Inhabiliteten finnes ikke.")
-    d.remove_disqualification(session, item, row)
+    disqualification.remove_disqualification(session, item, row)
     flash("Inhabiliteten er fjernet.", "info")
     return redirect(url_for(".disqualify", agenda_item_id=item.id))
 
@@ -274,14 +276,14 @@ class DeferForm(Form):
 def defer(agenda_item_id: int):
     session = get_session()
     item = editable_item(agenda_item_id)
-    targets = d.deferral_targets(session, item)
+    targets = deferral.deferral_targets(session, item)
     form = DeferForm()
     form.meeting.choices = [SelectChoice("", "Velg møte")] + [
         SelectChoice(str(m.id), f"{m.title} {nb_date(m.starts_at)} ({label(m.status).lower()})") for m in targets]
     context = dict(item=item, meeting=item.meeting, targets=targets)
     if form.validate_on_submit():
         target = next(m for m in targets if str(m.id) == form.meeting.data)
-        later = d.defer(session, item, target)
+        later = deferral.defer(session, item, target)
         flash(f"Saken er utsatt til møtet {nb_date(target.starts_at)}.", "info")
         return redirect(url_for("meetings.case", agenda_item_id=later.id))
     return form_page("decisions/defer.html", form, **context)
@@ -300,12 +302,12 @@ class CoSignerForm(Form):
 def co_signer(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
-    form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=str(d.suggested_co_signer(meeting) or ""))
+    form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=str(approval.suggested_co_signer(meeting) or ""))
     form.person.choices = [SelectChoice("", "Velg person")] + [
-        SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in d.co_signer_candidates(meeting)]
+        SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in approval.co_signer_candidates(meeting)]
     context = dict(meeting=meeting)
     if form.validate_on_submit():
-        d.choose_co_signer(session, meeting, int(form.person.data))
+        approval.choose_co_signer(session, meeting, int(form.person.data))
         flash("Protokollunderskriver er valgt.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return form_page("decisions/co_signer.html", form, **context)
@@ -315,7 +317,7 @@ def co_signer(meeting_id: int):
 @editor_required
 def mark_held(meeting_id: int):
     meeting = editable_meeting(meeting_id)
-    d.mark_held(get_session(), meeting)
+    approval.mark_held(get_session(), meeting)
     flash("Møtet er markert som gjennomført. Protokollen kan nå godkjennes.", "info")
     return redirect(url_for(".approve", meeting_id=meeting.id))
 
@@ -335,8 +337,8 @@ def approve(meeting_id: int):
         i for i in meeting.items if i.status == ItemStatus.draft])
     if form.validate_on_submit():
         try:
-            d.approve_minutes(session, meeting, signature(session, current_user))
-        except d.Invalid as exc:
+            approval.approve_minutes(session, meeting, signature(session, current_user))
+        except Invalid as exc:
             show_errors(form, exc.errors, {"co_signer": "confirm"})
             return form_page("decisions/approve.html", form, **context)
         flash("Protokollen er godkjent og låst.", "info")
@@ -360,21 +362,21 @@ def correct(meeting_id: int):
     session = get_session()
     meeting = get_meeting_or_404(session, meeting_id)
     g.site_body = meeting.body
-    d.ensure_correctable(meeting)
+    approval.ensure_correctable(meeting)
     form = CorrectionForm()
     form.item.choices = [SelectChoice("", "Møtet")] + [
         SelectChoice(str(i.id), f"Sak {item_number(i)} {i.case.title}" if item_number(i) else i.case.title)
         for i in meeting.items]
     form.field.choices = [SelectChoice("", "Velg felt")] + [
-        SelectChoice(key, name, optgroup="I saken") for key, name in d.ITEM_FIELDS.items()] + [
-        SelectChoice(key, name, optgroup="I møtet") for key, name in d.MEETING_FIELDS.items()]
+        SelectChoice(key, name, optgroup="I saken") for key, name in approval.ITEM_FIELDS.items()] + [
+        SelectChoice(key, name, optgroup="I møtet") for key, name in approval.MEETING_FIELDS.items()]
     context = dict(meeting=meeting)
     if form.validate_on_submit():
         item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
         try:
-            d.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data,
+            approval.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data,
                       signature(session, current_user))
-        except d.Invalid as exc:
+        except Invalid as exc:
             show_errors(form, exc.errors)
             return form_page("decisions/correct.html", form, **context)
         flash("Rettelsen er ført i protokollen.", "info")
@@ -393,26 +395,26 @@ def _per_request(key: str, build):
 
 
 @bp.app_template_global()
-def vote_result(event, item) -> d.VoteResult:
+def vote_result(event, item) -> votes.VoteResult:
     """The computed result of a recorded vote (municipality names loaded once per request)."""
-    names = _per_request("names", lambda: d.municipality_names(get_session()))
-    return d.event_result(event, item.meeting, names)
+    names = _per_request("names", lambda: votes.municipality_names(get_session()))
+    return votes.event_result(event, item.meeting, names)
 
 
 @bp.app_template_global()
 def disqualifications(item) -> list[str]:
     """'… erklærte seg inhabil …' lines of a case (one query per meeting and request)."""
     meeting = item.meeting
-    texts = _per_request(f"dq-{meeting.id}", lambda: d.disqualification_texts(get_session(), meeting))
+    texts = _per_request(f"dq-{meeting.id}", lambda: disqualification.disqualification_texts(get_session(), meeting))
     return texts.get(item.id, [])
 
 
 @bp.app_template_global()
-def case_history(item) -> list[d.HistoryRow]:
-    return d.case_history(get_session(), item)
+def case_history(item) -> list[history.HistoryRow]:
+    return history.case_history(get_session(), item)
 
 
 @bp.app_template_global()
 def corrections(meeting) -> list[tuple[str, object]]:
     """(subject, correction) of a meeting's approved minutes, oldest first."""
-    return [(d.correction_subject(c, meeting), c) for c in d.load_corrections(get_session(), meeting)]
+    return [(approval.correction_subject(c, meeting), c) for c in approval.load_corrections(get_session(), meeting)]

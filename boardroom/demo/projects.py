@@ -20,7 +20,7 @@ from decimal import Decimal
 from sqlmodel import select
 
 from boardroom.models import AgendaItem, Benefit, CostKey, FollowUp, Municipality, Person, Project
-from boardroom.projects.projects import import_benefits
+from boardroom.projects.benefits import import_benefits
 
 # (key name, flat %, per-inhabitant %, project)
 COST_KEYS = [

@@ -22,13 +22,10 @@ from boardroom.documents.parts import (
     new_document,
 )
 from boardroom.documents.parts import write_agenda as _write_agenda, write_attachments as _write_attachments
-from boardroom.decisions.decisions import (
-    MinutesExtras,
-    correction_subject,
-    deferral_note,
-    event_result,
-    minutes_extras,
-)
+from boardroom.decisions.record import MinutesExtras, minutes_extras
+from boardroom.decisions.approval import correction_subject
+from boardroom.decisions.deferral import deferral_note
+from boardroom.decisions.votes import event_result
 from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
 from boardroom.meetings.minutes import MinutesView, assemble, item_number
 from boardroom.models import AgendaItem, ItemStatus, Meeting

@@ -9,13 +9,13 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.projects import portfolio
+from boardroom.members.pages import municipality_view, representatives
 from boardroom.core.access import is_signed_in, login_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.models import Membership, Municipality
-from boardroom.projects.routes import cached_daily
+from boardroom.core.cache import cached_daily
 
 bp = Blueprint("members", __name__)
 
@@ -81,9 +81,9 @@ def municipality(kommunenummer: str):
     """
     session = get_session()
     found = get_municipality_or_404(session, kommunenummer)
-    view = portfolio.municipality_view(
+    view = municipality_view(
         session, found, public=not is_signed_in(), year=request.args.get("år", type=int),
-        person_ids=portfolio.representatives(session, found.id),
+        person_ids=representatives(session, found.id),
     )
     return render_template(
         "members/municipality.html",

@@ -1,0 +1,93 @@
+"""Helpers every view shares: load a row or answer 404, the form page (200, or 400 with the
+errors), a flash and redirect after saving, a CSV download Excel reads, and the choices of the
+forms' select lists.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+)
+from sqlmodel import select
+from wtforms.fields.choices import SelectChoice
+
+from boardroom.core.fields import NONE_CHOSEN
+from boardroom.core.formatting import nb_sort_key
+from boardroom.models import (
+    Body,
+    Membership,
+    Municipality,
+    Person,
+    Project,
+)
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+
+
+def csv_response(rows: list[list[str]], filename: str) -> Response:
+    """Semicolon-separated UTF-8 with a byte-order mark, so Excel reads æ, ø and å."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return csv_text_response(out.getvalue(), filename)
+
+
+def csv_text_response(text: str, filename: str) -> Response:
+    return Response("\ufeff" + text, mimetype=None, content_type=CSV_MIMETYPE,
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+def render_form(form, title: str, cancel: str, template: str = "projects/form.html", **context):
+    """The form page: 200 on GET, 400 when a posted form has errors (what was typed is kept)."""
+    status = 400 if request.method == "POST" else 200
+    return render_template(template, form=form, title=title, cancel=cancel, **context), status
+
+
+def saved(message: str, target: str):
+    flash(message, "info")
+    return redirect(target)
+
+
+def first_body(session) -> Body:
+    body = session.exec(select(Body).order_by(Body.id).limit(1)).first()
+    if body is None:
+        abort(400, "Det finnes ikke noe styre ennå. Opprett styret først.")
+    return body
+
+
+def get_or_404(session, model, row_id: int, message: str):
+    row = session.get(model, row_id)
+    if row is None:
+        abort(404, message)
+    return row
+
+
+def municipality_choices(session, blank: bool = False) -> list[SelectChoice]:
+    towns = sorted(session.exec(select(Municipality)), key=lambda m: nb_sort_key(m.name))
+    return ([NONE_CHOSEN] if blank else []) + [SelectChoice(m.id, m.name) for m in towns]
+
+
+def project_choices(session) -> list[SelectChoice]:
+    projects = session.exec(select(Project).order_by(Project.position, Project.name))
+    return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in projects]
+
+
+def person_choices(session) -> list[SelectChoice]:
+    """The people who hold a seat (board, staff, observers), by name."""
+    people = session.exec(select(Person).where(Person.id.in_(select(Membership.person_id)))).all()
+    return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in sorted(people, key=lambda p: nb_sort_key(p.name))]
+
+
+def enum_arg(enum_cls, name: str):
+    value = request.args.get(name, "")
+    try:
+        return enum_cls(value) if value else None
+    except ValueError:
+        abort(400, f"Ukjent verdi «{value}» for {name}.")

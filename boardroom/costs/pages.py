@@ -1,0 +1,40 @@
+"""What the cost pages and their JSON show: the costs with their share tables, one cost and its
+earlier versions.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from boardroom.core.formatting import local
+from boardroom.costs.tables import (
+    CostContext,
+    ShareTable,
+    load_costs,
+)
+from boardroom.meetings.lookup import published
+from boardroom.models import (
+    Cost,
+    CostKey,
+    Project,
+)
+
+
+def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTable]], list[tuple[CostKey, Project | None]]]:
+    """Every cost with its shares today, and every key with the project it belongs to."""
+    costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
+    context = CostContext(session, costs)
+    keys = session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)
+                        .order_by(CostKey.name, CostKey.id)).all()
+    return [(c, context.table(c, c.cost_key)) for c in costs], list(keys)
+
+
+def cost_versions(session: Session, cost: Cost) -> list[ShareTable]:
+    """The cost's shares now and before each change of its participants (newest first)."""
+    context = CostContext(session, [cost])
+    since = local(cost.agenda_item.meeting.starts_at).date() if cost.agenda_item else cost.created_at.date()
+    return context.versions(cost, cost.cost_key, since)
+
+
+def load_cost(session: Session, cost_id: int) -> Cost | None:
+    return next(iter(load_costs(session, Cost.id == cost_id)), None)

@@ -1,0 +1,245 @@
+"""Decisions and votes: the result line ("Vedtatt mot 2 stemmer (Leirfjord, Rana)") computed
+against the case's majority rule, the seats that vote on a case, and recording a decision with
+its votes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from boardroom.core.formatting import nb_sort_key
+from boardroom.core.inputs import Invalid
+from boardroom.decisions.attendance import meeting_day, memberships_on
+from boardroom.meetings.minutes import (
+    BOARD_ROLES,
+)
+from boardroom.meetings.workflow import ensure_editable
+from boardroom.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Disqualification,
+    ItemStatus,
+    MajorityRule,
+    Meeting,
+    MembershipRole,
+    Municipality,
+    Person,
+    Vote,
+    VoteChoice,
+    VoteEvent,
+)
+from boardroom.participation.status import join_names
+
+RULE_WORDS = {MajorityRule.two_thirds: "to tredjedels flertall", MajorityRule.unanimous: "enstemmighet"}
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    n_for: int
+    n_against: int
+    n_abstain: int
+    against: tuple[str, ...]
+    abstained: tuple[str, ...]
+    rule: MajorityRule
+    passed: bool
+    rule_met: bool
+    text: str
+
+    @property
+    def names(self) -> str:
+        """'Mot: Leirfjord og Rana. Avstod: Vega.' – when the result line does not already name them."""
+        if self.passed and not self.n_abstain:
+            return ""
+        parts = [f"{word}: {join_names(list(names))}." for word, names in (("Mot", self.against),
+                                                                           ("Avstod", self.abstained)) if names]
+        return " ".join(parts)
+
+
+def _votes(n: int) -> str:
+    return f"{n} stemme" if n == 1 else f"{n} stemmer"
+
+
+def vote_result(votes: Iterable[tuple[str, VoteChoice]], rule: MajorityRule = MajorityRule.simple,
+                chair_choice: VoteChoice | None = None) -> VoteResult:
+    """The result line of a vote, from (municipality name, choice) pairs.
+
+    Abstentions and absent municipalities are not votes cast. Simple majority: more for than
+    against; on a tie the chair's vote decides (kommuneloven § 11-9). Two-thirds: at least
+    two thirds of the votes cast are for. Unanimity: everyone who took part voted for.
+    """
+    votes = list(votes)
+    chosen = {c: sorted((n for n, v in votes if v == c), key=nb_sort_key)
+              for c in (VoteChoice.for_, VoteChoice.against, VoteChoice.abstain)}
+    n_for, n_against, n_abstain = (len(chosen[c]) for c in (VoteChoice.for_, VoteChoice.against, VoteChoice.abstain))
+    against, abstained = tuple(chosen[VoteChoice.against]), tuple(chosen[VoteChoice.abstain])
+
+    tie_broken = n_for == n_against > 0 and chair_choice == VoteChoice.for_
+    majority = n_for > n_against or tie_broken
+    rule_met = {
+        MajorityRule.simple: majority,
+        MajorityRule.two_thirds: n_for > 0 and 3 * n_for >= 2 * (n_for + n_against),
+        MajorityRule.unanimous: n_for > 0 and not n_against and not n_abstain,
+    }[rule]
+    passed = majority and rule_met
+    abstain = f", {n_abstain} avstod" if n_abstain else ""
+
+    if not (n_for or n_against or n_abstain):
+        text = "Ingen stemmer avgitt"
+    elif passed and not n_against and not n_abstain:
+        text = "Enstemmig vedtatt"
+    elif tie_broken and passed:
+        text = f"Vedtatt med {n_for} mot {_votes(n_against)}, møteleders stemme var avgjørende{abstain}"
+    elif passed and not n_abstain:
+        text = f"Vedtatt mot {_votes(n_against)} ({', '.join(against)})"
+    elif passed:
+        text = f"Vedtatt med {n_for} mot {_votes(n_against)}{abstain}" if n_against else \
+            f"Vedtatt med {_votes(n_for)}{abstain}"
+    else:
+        text = f"Ikke vedtatt: {n_for} for, {n_against} mot{abstain}"
+    if rule in RULE_WORDS and (n_for or n_against or n_abstain):
+        text += f". Kravet om {RULE_WORDS[rule]} er {'oppfylt' if rule_met else 'ikke oppfylt'}"
+    return VoteResult(n_for, n_against, n_abstain, against, abstained, rule, passed, rule_met, text)
+
+
+def chair_vote(meeting: Meeting, event: VoteEvent) -> VoteChoice | None:
+    """How the chair's municipality voted (the casting vote on a tie), if the chair is present and votes."""
+    seat = next((a.municipality_id for a in meeting.attendances
+                 if a.person_id == meeting.chair_id and a.status == AttendanceStatus.present), None)
+    return next((v.choice for v in event.votes if seat is not None and v.municipality_id == seat), None)
+
+
+def event_result(event: VoteEvent, meeting: Meeting, names: dict[int, str]) -> VoteResult:
+    """The result of a recorded vote; ``names`` maps municipality ids to names."""
+    pairs = [(names.get(v.municipality_id, ""), v.choice) for v in event.votes]
+    return vote_result(pairs, event.requirement, chair_vote(meeting, event))
+
+
+def municipality_names(session: Session) -> dict[int, str]:
+    return dict(session.exec(select(Municipality.id, Municipality.name)).all())
+
+
+def disqualified_ids(session: Session, item: AgendaItem) -> set[int]:
+    return set(session.exec(select(Disqualification.person_id).where(Disqualification.agenda_item_id == item.id)))
+
+
+@dataclass
+class VotingSeat:
+    """A municipality with a seat on the board, and who (if anyone) may vote for it in this case."""
+
+    municipality: Municipality
+    member: Person
+    voter: Attendance | None
+    why_not: str = ""
+
+
+def voting_seats(session: Session, item: AgendaItem) -> list[VotingSeat]:
+    """The represented municipalities in the board's order, with their eligible voter in this case.
+
+    The voter is whoever is present for the municipality (the member, or a deputy attending for
+    them) and has not declared themselves disqualified; when the member present is disqualified,
+    a deputy of that seat who is present may vote instead.
+    """
+    meeting = item.meeting
+    excluded = disqualified_ids(session, item)
+    all_seats = memberships_on(session, meeting.body_id, meeting_day(meeting))
+    board = [s for s in all_seats if s.role in BOARD_ROLES]
+    by_id = {s.id: s for s in all_seats}
+    deputies: dict[int, set[int]] = {}  # municipality id → person ids of its deputies
+    for s in all_seats:
+        municipality_id = s.municipality_id or (by_id[s.deputy_for_id].municipality_id
+                                                if s.deputy_for_id in by_id else None)
+        if s.role == MembershipRole.deputy and municipality_id:
+            deputies.setdefault(municipality_id, set()).add(s.person_id)
+    present = [a for a in meeting.attendances if a.status == AttendanceStatus.present]
+    result, seen = [], set()
+    for seat in board:
+        municipality_id = seat.municipality_id
+        if seat.municipality is None or municipality_id in seen:
+            continue
+        seen.add(municipality_id)
+        attending = [a for a in present if a.municipality_id == municipality_id]
+        voters = [a for a in attending if a.person_id not in excluded]
+        if attending and not voters:  # the member is disqualified: a deputy who is present may vote
+            voters = [a for a in present if a.person_id in deputies.get(municipality_id, set())
+                      and a.person_id not in excluded and a.substitute_for_id is None]
+        if voters:
+            why = ""
+        elif attending:
+            why = f"{join_names([a.person.name for a in attending])} er inhabil i saken."
+        else:
+            why = f"Ingen fra {seat.municipality.name} er til stede."
+        result.append(VotingSeat(seat.municipality, seat.person, voters[0] if voters else None, why))
+    return result
+
+
+def default_votes(item: AgendaItem, seats: list[VotingSeat]) -> dict[int, VoteChoice]:
+    """The recorded votes, or: for from every municipality with a voter present, else not present."""
+    event = item.vote_events[0] if item.vote_events else None
+    recorded = {v.municipality_id: v.choice for v in event.votes} if event else {}
+    return {s.municipality.id: recorded.get(s.municipality.id) or (VoteChoice.for_ if s.voter else VoteChoice.absent)
+            for s in seats}
+
+
+def record_decision(session: Session, item: AgendaItem, *, decision: str, discussion: str,
+                    majority_rule: MajorityRule, votes: dict[int, VoteChoice] | None) -> None:
+    """Save the decision text, the discussion notes and (when given) the vote per municipality.
+
+    ``votes=None`` means the case was not voted on: a vote recorded earlier is removed.
+    A municipality whose representative is absent or disqualified can only be 'not present'.
+    """
+    ensure_editable(item.meeting)
+    if votes is not None:
+        seats = {s.municipality.id: s for s in voting_seats(session, item)}
+        errors = {}
+        for municipality_id, choice in votes.items():
+            seat = seats.get(municipality_id)
+            if seat is None:
+                errors[municipality_id] = "Kommunen har ikke sete i styret."
+            elif choice != VoteChoice.absent and seat.voter is None:
+                errors[municipality_id] = f"{seat.why_not} Kommunen kan ikke stemme i saken."
+        if errors:
+            raise Invalid(errors)
+
+    item.decision, item.discussion, item.majority_rule = decision, discussion, majority_rule
+    if item.status == ItemStatus.draft:
+        item.status = ItemStatus.treated
+    if votes is None:
+        for event in list(item.vote_events):
+            _delete_event(session, item, event)
+    else:
+        _save_votes(session, item, seats, votes)
+    session.flush()
+
+
+def _delete_event(session: Session, item: AgendaItem, event: VoteEvent) -> None:
+    for vote in list(event.votes):
+        vote.event  # noqa: B018 – loaded, so the audit log knows the case
+        session.delete(vote)
+    item.vote_events.remove(event)
+    session.delete(event)
+
+
+def _save_votes(session: Session, item: AgendaItem, seats: dict[int, VotingSeat],
+                votes: dict[int, VoteChoice]) -> None:
+    if item.vote_events:
+        event = item.vote_events[0]
+    else:
+        event = VoteEvent(agenda_item_id=item.id)
+        session.add(event)
+        item.vote_events.append(event)
+        session.flush()
+    event.requirement = item.majority_rule
+    existing = {v.municipality_id: v for v in event.votes}
+    for municipality_id, choice in votes.items():
+        voter = seats[municipality_id].voter
+        person_id = voter.person_id if voter and choice != VoteChoice.absent else None
+        vote = existing.get(municipality_id)
+        if vote is None:
+            session.add(Vote(event=event, municipality_id=municipality_id, choice=choice, person_id=person_id))
+        else:
+            vote.event  # noqa: B018 – loaded, so the audit log knows the case
+            vote.choice, vote.person_id = choice, person_id

@@ -1,0 +1,148 @@
+"""Routes for follow-up actions: the list, new and changed actions, and the follow-up case on
+the next meeting's agenda.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    render_template,
+    request,
+    url_for,
+)
+from sqlmodel import select
+
+from boardroom.core.access import editor_required, is_signed_in
+from boardroom.core.cache import cached_daily
+from boardroom.core.db import get_session
+from boardroom.core.inputs import InputError
+from boardroom.core.views import (
+    enum_arg,
+    get_or_404,
+    municipality_choices,
+    person_choices,
+    render_form,
+    saved,
+)
+from boardroom.followups.followups import (
+    FOLLOW_UP_CASE_TITLE,
+    add_follow_up_case,
+    create_follow_up,
+    follow_up_rows,
+    open_follow_ups_for,
+    update_follow_up,
+    visible_follow_ups,
+)
+from boardroom.followups.forms import FollowUpEditForm, FollowUpForm
+from boardroom.meetings.lookup import case_or_error, item_options
+from boardroom.meetings.minutes import item_number
+from boardroom.models import (
+    AgendaItem,
+    FollowUp,
+    FollowUpStatus,
+)
+
+bp = Blueprint("followups", __name__)
+
+
+@bp.get("/follow-ups")
+@cached_daily
+def follow_ups():
+    """Every action (cached for the day: 'overdue' changes with the date)."""
+    wanted = request.args.get("status", "")
+    rows = visible_follow_ups(follow_up_rows(get_session()), public=not is_signed_in())
+    if wanted == "alle":
+        shown = rows
+    elif wanted:
+        status = enum_arg(FollowUpStatus, "status")
+        shown = [r for r in rows if r.follow_up.status == status]
+    else:
+        shown = [r for r in rows if r.follow_up.status != FollowUpStatus.done]
+    return render_template("projects/follow_ups.html", rows=shown, status=wanted, statuses=list(FollowUpStatus),
+                           overdue=sum(r.overdue for r in rows))
+
+
+def fill_follow_up_form(session, form: FollowUpForm) -> None:
+    form.responsible_person.choices = person_choices(session)
+    form.responsible_municipality.choices = municipality_choices(session, blank=True)
+
+
+def get_item_or_404(session, item_id: int) -> AgendaItem:
+    item = session.exec(select(AgendaItem).where(AgendaItem.id == item_id)
+                        .options(*item_options())).first()
+    if item is None:
+        abort(404, "Saken finnes ikke.")
+    return item
+
+
+@bp.route("/cases/<int:agenda_item_id>/follow-ups/new", methods=["GET", "POST"])
+@editor_required
+def new_follow_up(agenda_item_id: int):
+    session = get_session()
+    item = get_item_or_404(session, agenda_item_id)
+    form = FollowUpForm()
+    fill_follow_up_form(session, form)
+    if form.validate_on_submit():
+        try:
+            create_follow_up(session, item, form.text.data, person_id=form.responsible_person.data,
+                             municipality_id=form.responsible_municipality.data, due_date=form.due_date.data,
+                             status=form.status.data)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved("Oppfølgingspunktet er registrert.", url_for(".follow_ups"))
+    return render_form(form, f"Nytt oppfølgingspunkt fra sak {item_number(item)}",
+                       url_for("meetings.case", agenda_item_id=item.id))
+
+
+@bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
+@editor_required
+def edit_follow_up(follow_up_id: int):
+    session = get_session()
+    found = get_or_404(session, FollowUp, follow_up_id, "Oppfølgingspunktet finnes ikke.")
+    item = get_item_or_404(session, found.agenda_item_id)
+    form = FollowUpEditForm(obj=found)
+    fill_follow_up_form(session, form)
+    if not form.is_submitted():
+        form.responsible_person.data = found.responsible_person_id
+        form.responsible_municipality.data = found.responsible_municipality_id
+        closing = session.get(AgendaItem, found.closed_by_item_id) if found.closed_by_item_id else None
+        form.closed_by.data = item_number(closing) if closing else ""
+    if form.validate_on_submit():
+        try:
+            closed_by = case_or_error(session, form.closed_by.data, "closed_by")
+            update_follow_up(session, found, text=form.text.data, person_id=form.responsible_person.data,
+                             municipality_id=form.responsible_municipality.data, due_date=form.due_date.data,
+                             status=form.status.data, closed_by=closed_by)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved("Oppfølgingspunktet er lagret.", url_for(".follow_ups"))
+    return render_form(form, f"Rediger oppfølgingspunkt fra sak {item_number(item)}", url_for(".follow_ups"))
+
+
+@bp.route("/meetings/<int:meeting_id>/follow-up-case", methods=["GET", "POST"])
+@editor_required
+def follow_up_case(meeting_id: int):
+    """Put the open actions on the meeting's agenda as an information case (after a confirmation)."""
+    from boardroom.core.forms import Form
+    from boardroom.meetings.minutes import load_meeting
+
+    session = get_session()
+    meeting = load_meeting(session, meeting_id)
+    if meeting is None:
+        abort(404, "Møtet finnes ikke.")
+    form = Form()
+    rows = open_follow_ups_for(session, meeting)
+    if form.validate_on_submit():
+        try:
+            item = add_follow_up_case(session, meeting)
+        except InputError as error:
+            form.form_errors.append(str(error))
+        else:
+            return saved(f"«{FOLLOW_UP_CASE_TITLE}» er lagt til på sakslisten.",
+                         url_for("meetings.case", agenda_item_id=item.id))
+    status = 400 if request.method == "POST" else 200
+    return render_template("projects/follow_up_case.html", form=form, meeting=meeting, rows=rows,
+                           title=FOLLOW_UP_CASE_TITLE), status

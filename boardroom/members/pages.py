@@ -1,0 +1,183 @@
+"""What a municipality's page and its JSON show: its seats, the decisions it takes part in, its
+votes year by year and its cost shares, in a fixed number of queries. ``public`` means the viewer
+is not signed in: then only published material is included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlmodel import Session, select
+
+from boardroom.core.access import EXEMPT_TITLE
+from boardroom.core.formatting import OSLO, local, nb_sort_key
+from boardroom.costs.tables import (
+    CostContext,
+    key_text,
+    load_costs,
+    sharing_text,
+)
+from boardroom.followups.followups import (
+    FollowUpRow,
+    follow_up_rows,
+    visible_follow_ups,
+)
+from boardroom.meetings.lookup import published
+from boardroom.meetings.numbering import format_number
+from boardroom.models import (
+    AgendaItem,
+    Benefit,
+    Body,
+    Case,
+    Cost,
+    FollowUp,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Municipality,
+    ParticipationAnswer,
+    Project,
+    Vote,
+    VoteChoice,
+    VoteEvent,
+)
+from boardroom.participation.matrix import fast_overview
+from boardroom.projects.benefits import BenefitTotals, totals_by
+
+
+@dataclass
+class VoteRow:
+    """One vote of the municipality, with just what the page shows (800 of them load fast)."""
+
+    item_id: int
+    meeting_id: int
+    number: str
+    title: str
+    starts_at: datetime
+    approved: bool
+    subject: str
+    choice: VoteChoice
+
+    @property
+    def year(self) -> int:
+        return local(self.starts_at).year
+
+
+@dataclass
+class CostShareRow:
+    cost: Cost
+    key: str
+    sharing: str
+    share: object  # boardroom.costs.Share
+    participants: int
+
+
+@dataclass
+class MunicipalityView:
+    municipality: Municipality
+    groups: dict[str, list]
+    history: dict[int, list]  # decision id → this municipality's answers, oldest first, when it changed
+    cost_years: list[tuple[int, list[CostShareRow], Decimal]]
+    votes: list[VoteRow]  # the chosen year's
+    all_votes: list[VoteRow]
+    vote_years: list[int]
+    year: int | None
+    follow_ups: list[FollowUpRow]
+    benefits: list[tuple[Project, BenefitTotals]]
+    benefit_total: BenefitTotals
+
+
+def municipality_view(session: Session, municipality: Municipality, public: bool, year: int | None = None,
+                      person_ids: set[int] | None = None, every_year: bool = False) -> MunicipalityView:
+    """Everything the municipality's page shows; ``person_ids`` are its representatives. Votes are
+    the chosen year's (the newest by default), or all of them with ``every_year``."""
+    municipalities, statuses, answers = fast_overview(session)
+    groups: dict[str, list] = {"joined": [], "declined": [], "pending": []}
+    history: dict[int, list] = {}
+    for status in statuses:
+        if not municipality.is_member_on(status.decision.decided_on):
+            continue
+        given = status.answer_for(municipality)
+        answer = given.answer if given else ParticipationAnswer.pending
+        key = {ParticipationAnswer.joins: "joined", ParticipationAnswer.declines: "declined"}.get(answer, "pending")
+        groups[key].append((status, given))
+        own = sorted((a for a in answers.get(status.decision.id, []) if a.municipality_id == municipality.id),
+                     key=lambda a: (a.answered_on, a.id))
+        if len(own) > 1:
+            history[status.decision.id] = own
+
+    costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
+    context = CostContext(session, costs, municipalities, [s.decision for s in statuses], answers)
+    by_year: dict[int, list[CostShareRow]] = {}
+    key_texts: dict[int, str] = {}
+    for cost in costs:
+        table = context.table(cost, cost.cost_key)
+        share = table.share_of(municipality.id)
+        if share is not None:
+            if cost.cost_key_id not in key_texts:
+                key_texts[cost.cost_key_id] = key_text(cost.cost_key)
+            by_year.setdefault(cost.year, []).append(CostShareRow(
+                cost, key_texts[cost.cost_key_id], sharing_text(cost, cost.project), share, len(table.rows)))
+    cost_years = [(y, rows, sum((r.share.total for r in rows), Decimal(0)))
+                  for y, rows in sorted(by_year.items(), reverse=True)]
+
+    all_votes, vote_years, chosen = municipality_votes(session, municipality, public, year, every_year)
+
+    people = person_ids or set()
+    owned = FollowUp.responsible_municipality_id == municipality.id
+    if people:
+        owned = owned | FollowUp.responsible_person_id.in_(people)
+    follow_ups = visible_follow_ups(follow_up_rows(session, owned), public)
+
+    benefits = list(session.exec(select(Benefit).where(Benefit.municipality_id == municipality.id)))
+    by_project = totals_by(benefits, lambda b: b.project_id)
+    projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_(by_project)))} if by_project else {}
+    return MunicipalityView(
+        municipality=municipality, groups=groups, history=history, cost_years=cost_years,
+        votes=[v for v in all_votes if v.year == chosen], all_votes=all_votes if every_year else [],
+        vote_years=vote_years, year=chosen,
+        follow_ups=follow_ups,
+        benefits=sorted(((projects[pid], t) for pid, t in by_project.items()), key=lambda pt: nb_sort_key(pt[0].name)),
+        benefit_total=totals_by(benefits, lambda b: 0).get(0, BenefitTotals()),
+    )
+
+
+def municipality_votes(session: Session, municipality: Municipality, public: bool, year: int | None,
+                       every_year: bool) -> tuple[list[VoteRow], list[int], int | None]:
+    """The municipality's votes (visitors: of approved minutes only), the years it voted in, and
+    the year shown; one query for the years and one for the votes, however many there are."""
+    query = (
+        select(Vote.choice, VoteEvent.subject, AgendaItem.id, AgendaItem.number_year, AgendaItem.number_seq,
+               Meeting.id, Meeting.starts_at, Meeting.status, Body.case_number_format,
+               Case.title, Case.exempt, Case.public_title)
+        .join(VoteEvent, Vote.vote_event_id == VoteEvent.id)
+        .join(AgendaItem, VoteEvent.agenda_item_id == AgendaItem.id)
+        .join(Case, AgendaItem.case_id == Case.id)
+        .join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .join(Body, Meeting.body_id == Body.id)
+        .where(Vote.municipality_id == municipality.id)
+        .order_by(Meeting.starts_at.desc(), AgendaItem.position, VoteEvent.id)
+    )
+    if public:
+        query = query.where(Meeting.status == MeetingStatus.approved)
+    starts = session.exec(query.with_only_columns(Meeting.starts_at).order_by(None).distinct())
+    years = sorted({local(start).year for (start,) in starts}, reverse=True)
+    chosen = year if year in years else (years[0] if years else None)
+    if not every_year and chosen is not None:
+        query = query.where(Meeting.starts_at >= datetime(chosen, 1, 1, tzinfo=OSLO),
+                            Meeting.starts_at < datetime(chosen + 1, 1, 1, tzinfo=OSLO))
+    rows = [
+        VoteRow(item_id, meeting_id, format_number(fmt, number_year, seq),
+                (public_title or EXEMPT_TITLE) if exempt and public else title,
+                starts_at, status == MeetingStatus.approved, subject, choice)
+        for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title, exempt, public_title)
+        in session.exec(query)
+    ]
+    return rows, years, chosen
+
+
+def representatives(session: Session, municipality_id: int) -> set[int]:
+    """Ids of the people who hold or have held a seat for the municipality."""
+    return set(session.exec(select(Membership.person_id).where(Membership.municipality_id == municipality_id)).all())

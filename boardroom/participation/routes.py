@@ -1,0 +1,135 @@
+"""Routes for participation: the matrix and its CSV, one decision, and the answers of the
+members. Changes need the secretary or the administrator.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    render_template,
+    request,
+    url_for,
+)
+
+from boardroom.core.access import editor_required
+from boardroom.core.cache import cached
+from boardroom.core.db import get_session
+from boardroom.core.formatting import nb_sort_key
+from boardroom.core.inputs import InputError, today
+from boardroom.core.views import (
+    csv_response,
+    enum_arg,
+    municipality_choices,
+    render_form,
+    saved,
+)
+from boardroom.meetings.lookup import case_or_error
+from boardroom.models import (
+    Health,
+    Municipality,
+    ProjectDecision,
+    ProjectPhase,
+)
+from boardroom.participation.answers import (
+    load_decision,
+    record_answer,
+)
+from boardroom.participation.forms import AnswerForm, bulk_answer_form
+from boardroom.participation.matrix import decision_view, matrix, matrix_csv_rows
+
+bp = Blueprint("participation", __name__)
+
+
+def matrix_filters():
+    return dict(region=request.args.get("region", ""), phase=enum_arg(ProjectPhase, "fase"),
+                health=enum_arg(Health, "helse"))
+
+
+@bp.get("/participation")
+@cached
+def participation():
+    data = matrix(get_session(), **matrix_filters())
+    return render_template("projects/participation.html", data=data, rows=data.rows,
+                           municipalities=data.municipalities, phases=list(ProjectPhase), healths=list(Health))
+
+
+@bp.get("/participation.csv")
+@cached
+def participation_csv():
+    data = matrix(get_session(), **matrix_filters())
+    return csv_response(matrix_csv_rows(data), "deltakelse.csv")
+
+
+def decision_or_404(session, decision_id: int):
+    """The project decision with its answers; 404 with a Norwegian message when there is none."""
+    found = load_decision(session, decision_id)
+    if found is None:
+        abort(404, "Vedtaket finnes ikke.")
+    return found
+
+
+@bp.get("/decisions/<int:decision_id>")
+@cached
+def decision(decision_id: int):
+    session = get_session()
+    found = decision_or_404(session, decision_id)
+    return render_template("projects/decision.html", view=decision_view(session, found))
+
+
+def get_decision_or_404(session, decision_id: int) -> ProjectDecision:
+    found = load_decision(session, decision_id)
+    if found is None:
+        abort(404, "Vedtaket finnes ikke.")
+    return found
+
+
+@bp.route("/decisions/<int:decision_id>/answers/new", methods=["GET", "POST"])
+@editor_required
+def new_answer(decision_id: int):
+    session = get_session()
+    found = get_decision_or_404(session, decision_id)
+    form = AnswerForm()
+    form.municipality.choices = municipality_choices(session, blank=True)
+    if not form.is_submitted():
+        form.answered_on.data = today()
+    if form.validate_on_submit():
+        try:
+            source_item = case_or_error(session, form.source_case.data, "source_case")
+            town = session.get(Municipality, form.municipality.data)
+            record_answer(session, found, town, form.answer.data, form.answered_on.data, form.source.data,
+                          source_item, form.remark.data)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved(f"Svaret fra {town.name} er registrert.", url_for(".decision", decision_id=found.id))
+    return render_form(form, f"Registrer svar: {found.title}", url_for(".decision", decision_id=found.id))
+
+
+@bp.route("/decisions/<int:decision_id>/answers", methods=["GET", "POST"])
+@editor_required
+def answers(decision_id: int):
+    """Answers of many municipalities at once: the members on the decision's date."""
+    session = get_session()
+    found = get_decision_or_404(session, decision_id)
+    view = decision_view(session, found)
+    members = sorted(view.status.members, key=lambda m: nb_sort_key(m.name))
+    form = bulk_answer_form(members, request.form if request.method == "POST" else None)
+    if not form.is_submitted():
+        form.answered_on.data = today()
+    if form.validate_on_submit():
+        chosen = [(m, form[f"answer_{m.id}"].data, form[f"remark_{m.id}"].data) for m in members
+                  if form[f"answer_{m.id}"].data is not None]
+        try:
+            if not chosen:
+                raise InputError("Velg et svar for minst én kommune.")
+            source_item = case_or_error(session, form.source_case.data, "source_case")
+            for town, answer, remark in chosen:
+                record_answer(session, found, town, answer, form.answered_on.data, form.source.data, source_item,
+                              remark)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved(f"{len(chosen)} svar er registrert.", url_for(".decision", decision_id=found.id))
+    return render_form(form, f"Registrer svar: {found.title}", url_for(".decision", decision_id=found.id),
+                       template="projects/answers_form.html", view=view, members=members)

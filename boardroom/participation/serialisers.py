@@ -1,0 +1,67 @@
+"""The JSON of participation: answers and decisions with their computed counts.
+"""
+
+from __future__ import annotations
+
+from boardroom.core.labels import label
+from boardroom.core.serialising import case_ref, iso
+from boardroom.models import Participation
+from boardroom.participation.matrix import DecisionView
+from boardroom.participation.status import DecisionStatus
+
+
+def answer_json(answer: Participation, names: dict[int, str], items: dict) -> dict:
+    return {
+        "kommunenummer": None, "municipality": names.get(answer.municipality_id),
+        "answer": answer.answer.value, "answer_label": label(answer.answer),
+        "answered_on": iso(answer.answered_on), "source": answer.source,
+        "source_case": case_ref(items.get(answer.source_item_id)), "remark": answer.remark,
+    }
+
+
+def decision_json(status: DecisionStatus, view: DecisionView | None = None) -> dict:
+    """A decision with each member's current answer, the count, and (with ``view``) the history."""
+    decision = status.decision
+    participation = []
+    for town in status.members:
+        answer = status.answer_for(town)
+        participation.append({
+            "kommunenummer": town.number, "name": town.name,
+            "answer": answer.answer.value if answer else "pending",
+            "answer_label": label(answer.answer) if answer else "Avklares",
+            "remark": answer.remark if answer else "",
+            "answered_on": iso(answer.answered_on) if answer else None,
+            "source": answer.source if answer else "",
+        })
+    result = {
+        "id": decision.id, "project_id": decision.project_id, "title": decision.title,
+        "decided_on": iso(decision.decided_on), "decided_text": decision.decided_text, "remark": decision.remark,
+        "count": status.count, "joined": len(status.joined), "members": len(status.members),
+        "summary": status.summary, "participation": participation,
+    }
+    if view is not None:
+        numbers = {m.id: m.number for m in [*status.members, *view.others]}
+        result["case"] = case_ref(view.items.get(decision.agenda_item_id))
+        result["history"] = [
+            {**answer_json(a, view.names, view.items), "kommunenummer": numbers.get(a.municipality_id)}
+            for a in view.history
+        ]
+    return result
+
+
+def participation_json(session) -> list[dict]:
+    """Every project decision with current answers, count and history, in a fixed number of queries."""
+    from boardroom.meetings.lookup import items_by_id
+    from boardroom.participation.matrix import fast_overview
+
+    municipalities, statuses, answers = fast_overview(session)
+    items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
+                        + [s.decision.agenda_item_id for s in statuses])
+    result = []
+    for status in statuses:
+        member_ids = {m.id for m in status.members}
+        history = sorted(answers.get(status.decision.id, []), key=lambda a: (a.answered_on, a.id), reverse=True)
+        view = DecisionView(status.decision, status, history, items,
+                            [m for m in municipalities if m.id not in member_ids])
+        result.append({**decision_json(status, view), "project": status.decision.project.name})
+    return result
