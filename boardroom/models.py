@@ -8,7 +8,7 @@ identity and exemption; each meeting that treats it has its own agenda position,
 texts, decision and votes. A deferred case is one case treated twice.
 
 Markdown fields are stored as written (``background``) next to their sanitised HTML
-(``background_html``), rendered once when the row is saved (see ``boardroom.text``).
+(``background_html``), rendered once when the row is saved (see ``boardroom.core.text``).
 """
 
 
@@ -713,7 +713,7 @@ class AuditEntry(SQLModel, table=True):
 class Revision(SQLModel, table=True):
     """A single counter raised in the same transaction as every change to the data.
 
-    Generated pages and documents are cached under it (boardroom.cache): when it moves,
+    Generated pages and documents are cached under it (boardroom.core.cache): when it moves,
     every cached copy is stale.
     """
 

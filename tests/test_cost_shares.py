@@ -15,6 +15,7 @@ from flask import render_template_string
 from sqlmodel import func, select
 
 import boardroom.models as m
+from boardroom.meetings.pages import case_page
 from boardroom.costs.tables import (
     CostContext,
     key_text,
@@ -73,8 +74,10 @@ def test_cost_page_prints_the_reference_table(client, demo):
 
 def test_case_page_include_and_protokoll_show_the_table(app, client, demo):
     item = demo_item(demo, 40)
+    page = case_page(demo, item, public=True, readable=True)  # what the case page's view loads
     with app.test_request_context():
-        html = render_template_string('{% include "projects/_case_extras.html" %}', item=item)
+        html = render_template_string('{% include "meetings/_case_extras.html" %}', item=item,
+                                      cost_tables=page.cost_tables, follow_ups=page.follow_ups)
     assert "Fordeling: Refusjon fra kommunene 2026" in text_of(html)
     assert "Sum 83 979 kr 1 931 517,00 kr 4 956 481,97" in text_of(html)
 

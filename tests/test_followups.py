@@ -11,6 +11,7 @@ from flask import render_template_string
 from sqlmodel import func, select
 
 import boardroom.models as m
+from boardroom.meetings.pages import meeting_page
 from boardroom.followups.followups import FOLLOW_UP_CASE_TITLE, follow_up_rows, is_overdue, open_follow_ups_for
 from tests.conftest import oslo
 from tests.portfolio_helpers import demo_item, errors_of, get_text, section, text_of, towns
@@ -39,15 +40,17 @@ def test_open_actions_are_listed_for_the_next_meeting(app, demo, auth):
     assert (row.responsible, row.item.id) == ("Eline Monsen", demo_item(demo, 43).id)
     held = demo_item(demo, 43).meeting
     assert open_follow_ups_for(demo, held) == []  # not from an earlier meeting
-    with app.test_request_context():
-        html = render_template_string('{% include "projects/_follow_ups.html" %}', meeting=next_meeting)
+    with app.test_request_context():  # what the meeting page's view loads for a visitor
+        html = render_template_string('{% include "followups/_meeting_follow_ups.html" %}', meeting=next_meeting,
+                                      follow_ups=meeting_page(demo, next_meeting, public=True).follow_ups)
     text = text_of(html)
     assert text.startswith("Oppfølging av tidligere vedtak Fra sak Oppfølgingspunkt Ansvarlig Frist Status")
     assert "Sak 43-25 16. oktober 2025 Kommuner som ønsker å være med på felles anskaffelse av EPJ legesenter" in text
     assert "Eline Monsen 31. oktober 2025 ⚠ Forfalt Åpen" in text
     assert "Legg på sakslisten" not in text  # visitors get no buttons
     with app.test_request_context():
-        assert render_template_string('{% include "projects/_follow_ups.html" %}', meeting=held).strip() == ""
+        assert render_template_string('{% include "followups/_meeting_follow_ups.html" %}', meeting=held,
+                                      follow_ups=meeting_page(demo, held, public=True).follow_ups).strip() == ""
 
 
 def test_open_actions_become_an_information_case_on_the_next_agenda(client, auth, demo):

@@ -6,134 +6,26 @@ public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint
 from sqlmodel import select
 
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
-from boardroom.core.formatting import local, meeting_when
 from boardroom.core.access import (
-    EXEMPT_TITLE,
     can_see_agenda,
-    can_see_case,
     can_see_minutes,
-    is_signed_in,
-    shown_title,
 )
-from boardroom.calendar.ical import load_meetings, meeting_url
+from boardroom.calendar.ical import load_meetings
 from boardroom.core.labels import label
-from boardroom.meetings.minutes import assemble, item_number, load_meeting
-from boardroom.models import AgendaItem, Attachment, Attendance, Meeting, Project
-from boardroom.participation.status import DecisionStatus, overview
-from boardroom.calendar.routes import base_url
+from boardroom.meetings.minutes import assemble, load_meeting
+from boardroom.models import Project
+from boardroom.participation.status import overview
+from boardroom.core.views import base_url
+from boardroom.core.serialising import iso
+from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
+from boardroom.participation.serialisers import decision_summary_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-TEXT_FIELDS = ("proposal", "decision", "discussion", "background")
-MINUTES_FIELDS = ("decision", "discussion")  # published with the approved minutes
-
-
-def iso(day) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def meeting_summary(meeting: Meeting, site: str) -> dict:
-    url = meeting_url(meeting, site)
-    return {
-        "id": meeting.id,
-        "body": {"id": meeting.body.id, "name": meeting.body.name, "short_name": meeting.body.short_name},
-        "title": meeting.title,
-        "start": local(meeting.starts_at).isoformat(),
-        "end": local(meeting.ends_at).isoformat(),
-        "all_day": meeting.all_day,
-        "when": meeting_when(meeting),
-        "place": meeting.place,
-        "mode": meeting.mode.value,
-        "mode_label": label(meeting.mode),
-        "status": meeting.status.value,
-        "status_label": label(meeting.status),
-        "url": url,
-        "protokoll_url": f"{url}/protokoll.docx",
-        "cases": len(meeting.items),
-    }
-
-
-def attachment_json(attachment: Attachment) -> dict:
-    if attachment.exempt and not is_signed_in():
-        return {"title": EXEMPT_TITLE, "exempt": True, "exemption_basis": attachment.exemption_basis}
-    return {"title": attachment.title, "filename": attachment.filename, "exempt": False}
-
-
-def agenda_item_json(item: AgendaItem, site: str) -> dict:
-    number = {"number": item_number(item), "number_year": item.number_year, "number_seq": item.number_seq}
-    if not can_see_case(item):
-        return {
-            **number,
-            "title": shown_title(item),
-            "public_title": shown_title(item),
-            "exempt": True,
-            "exemption_basis": item.case.exemption_basis,
-        }
-    earlier = item.deferred_from
-    return {
-        "id": item.id,
-        **number,
-        "title": item.case.title,
-        "exempt": item.case.exempt,
-        "exemption_basis": item.case.exemption_basis,
-        "kind": item.kind.value if item.kind else None,
-        "kind_label": label(item.kind),
-        "case_handler": item.case_handler.name if item.case_handler else None,
-        "status": item.status.value,
-        "status_label": label(item.status),
-        **{name: {"markdown": getattr(item, name), "html": getattr(item, f"{name}_html")}
-           for name in TEXT_FIELDS if can_see_minutes(item.meeting) or name not in MINUTES_FIELDS},
-        "deferred_from": (
-            {"id": earlier.id, "number": item_number(earlier), "meeting_id": earlier.meeting_id}
-            if earlier else None
-        ),
-        "attachments": [attachment_json(a) for a in item.attachments],
-        "url": f"{site.rstrip('/')}/cases/{item.id}",
-    }
-
-
-def attendance_json(att: Attendance) -> dict:
-    town = att.municipality
-    return {
-        "name": att.person.name,
-        "municipality": {"number": town.number, "name": town.name} if town else None,
-        "invited": att.invited,
-        "status": att.status.value,
-        "status_label": label(att.status),
-        "substitute_for": att.substitute_for.name if att.substitute_for else None,
-    }
-
-
-def decision_summary_json(status: DecisionStatus) -> dict:
-    decision = status.decision
-    participation = []
-    for town in status.members:
-        answer = status.answer_for(town)
-        participation.append({
-            "kommunenummer": town.number,
-            "name": town.name,
-            # no answer yet counts as "avklares", as in the count
-            **({"answer": answer.answer.value, "answer_label": label(answer.answer)} if answer
-               else {"answer": "pending", "answer_label": "Avklares"}),
-            "remark": answer.remark if answer else "",
-            "answered_on": iso(answer.answered_on) if answer else None,
-            "source": answer.source if answer else "",
-        })
-    return {
-        "id": decision.id,
-        "title": decision.title,
-        "decided_on": iso(decision.decided_on),
-        "decided_text": decision.decided_text,
-        "remark": decision.remark,
-        "count": status.count,
-        "summary": status.summary,
-        "participation": participation,
-    }
 
 
 @bp.get("/meetings")
@@ -147,9 +39,7 @@ def meetings():
 @cached
 def meeting(meeting_id: int):
     session = get_session()
-    found = load_meeting(session, meeting_id)
-    if found is None:
-        abort(404, "Møtet finnes ikke.")
+    found = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     site = base_url()
     minutes = assemble(session, found)
     minutes_visible = can_see_minutes(found)
@@ -200,12 +90,15 @@ def projects():
 
 
 # --------------------------------------------------------------------------- participation, costs, projects,
-# benefits, follow-ups and one municipality (built by boardroom.portfolio and boardroom.projects_json)
+# benefits, follow-ups and one municipality (page data from each area's pages.py, JSON from its serialisers.py)
 
 from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
 from boardroom.followups.followups import visible_follow_ups  # noqa: E402
-from boardroom.meetings.lookup import published  # noqa: E402
-from boardroom.members.pages import municipality_view, representatives  # noqa: E402
+from boardroom.members.pages import (  # noqa: E402
+    current_seats, latest_population, load_municipality, municipality_view, representatives,
+)
+from boardroom.participation.answers import load_decision  # noqa: E402
+from boardroom.core.views import or_404  # noqa: E402
 from boardroom.participation.matrix import decision_view  # noqa: E402
 from boardroom.projects.pages import load_project, project_view  # noqa: E402
 from boardroom.costs.serialisers import cost_json  # noqa: E402
@@ -227,10 +120,9 @@ def participation():
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
-    from boardroom.participation.routes import decision_or_404
 
     session = get_session()
-    found = decision_or_404(session, decision_id)
+    found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
     view = decision_view(session, found)
     return decision_json(view.status, view)
 
@@ -250,9 +142,7 @@ def cost(cost_id: int):
     """One cost: today's shares and every earlier version (before each change of participants)."""
     session = get_session()
     public = not _signed_in()
-    found = load_cost(session, cost_id)
-    if found is None or (public and not published(found.agenda_item)):
-        abort(404, "Kostnaden finnes ikke.")
+    found = or_404(load_cost(session, cost_id, public), "Kostnaden finnes ikke.")
     return cost_json(found, cost_versions(session, found), public)
 
 
@@ -260,9 +150,7 @@ def cost(cost_id: int):
 @cached
 def project(project_id: int):
     session = get_session()
-    found = load_project(session, project_id)
-    if found is None:
-        abort(404, "Prosjektet finnes ikke.")
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     public = not _signed_in()
     return project_json(project_view(session, found, public), public)
 
@@ -288,10 +176,9 @@ def follow_ups():
 @cached_daily
 def municipality(kommunenummer: str):
     """Everything the municipality's page shows: answers, cost shares per cost, votes, follow-ups."""
-    from boardroom.members.routes import current_seats, get_municipality_or_404, latest_population
 
     session = get_session()
-    found = get_municipality_or_404(session, kommunenummer)
+    found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
     public = not _signed_in()
     view = municipality_view(session, found, public, person_ids=representatives(session, found.id),
                                        every_year=True)

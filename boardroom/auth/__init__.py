@@ -1,2 +1,3 @@
-"""Accounts, log-in and log-out.
+"""Accounts and signing in: users with their roles, passwords, log-in and log-out, and the
+name an approval is signed with.
 """

@@ -1,6 +1,5 @@
 """Log-in and log-out."""
 
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user
@@ -9,6 +8,7 @@ from wtforms.validators import DataRequired
 
 from boardroom.auth.accounts import SignedInUser, authenticate
 from boardroom.core.db import get_session
+from boardroom.core.views import safe_next
 from boardroom.core.forms import Form
 from boardroom.models import User
 
@@ -27,13 +27,6 @@ def load_user(user_id: str):
 class LoginForm(Form):
     email = EmailField("E-post", validators=[DataRequired(message="Oppgi e-postadressen din.")])
     password = PasswordField("Passord", validators=[DataRequired(message="Oppgi passordet ditt.")])
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (never another host) may be the place to return to."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

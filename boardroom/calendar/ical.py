@@ -20,7 +20,7 @@ from boardroom.core.formatting import local
 from boardroom.core.access import agenda_published, public_title
 from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus
+from boardroom.models import AgendaItem, Meeting, MeetingStatus
 
 PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"

@@ -1,17 +1,13 @@
 """Calendar: the meeting plan as an iCalendar feed that calendar apps subscribe to."""
 
-from flask import Blueprint, current_app, make_response, request
+from flask import Blueprint, make_response, request
 
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
+from boardroom.core.views import base_url
 from boardroom.calendar.ical import changed_at, load_meetings, make_calendar  # importing ical registers SEQUENCE upkeep
 
 bp = Blueprint("calendar", __name__)
-
-
-def base_url() -> str:
-    """The site's public address: the BASE_URL setting, else the address of this request."""
-    return current_app.config.get("BASE_URL") or request.url_root
 
 
 @bp.get("/calendar.ics")

@@ -119,7 +119,7 @@ def cached(view):
 
 
 def cached_daily(view):
-    """``boardroom.cache.cached`` with today's date in the key, for pages that mark overdue follow-ups."""
+    """``cached`` with today's date in the key, for pages that mark overdue follow-ups."""
     inner = cached(lambda day, **kwargs: view(**kwargs))
 
     @wraps(view)

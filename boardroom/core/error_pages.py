@@ -22,7 +22,7 @@ def handle_http_error(error: HTTPException):
     detail = error.description if error.description != type(error).description else ""
     if request.path.startswith("/api/"):
         return jsonify(error=detail or message, detail=detail, status=code), code
-    return render_template("errors/error.html", code=code, message=message, detail=detail), code
+    return render_template("core/error.html", code=code, message=message, detail=detail), code
 
 
 def handle_csrf_error(error: CSRFError):

@@ -50,9 +50,11 @@ def enum_choices(enum_cls, members=None) -> list[SelectChoice]:
     return [SelectChoice(m.value, label(m)) for m in (members or enum_cls)]
 
 
-def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
-    """A trimmed text field, required when ``required`` (the message) is given."""
-    checks = [DataRequired(message=required)] if required else [Optional()]
+def text(name: str, max_length: int, required: str = "", skip_empty: bool = True, **kw) -> StringField:
+    """A trimmed text field, required when ``required`` (the message) is given. An empty optional
+    field skips the other checks unless ``skip_empty`` is False (then the form's own
+    ``validate_<field>`` still runs, e.g. for a field that another field makes required)."""
+    checks = [DataRequired(message=required)] if required else ([Optional()] if skip_empty else [])
     checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
     return StringField(name, checks, filters=[strip], **kw)
 

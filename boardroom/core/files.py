@@ -49,6 +49,11 @@ def size_text(size: int) -> str:
     return f"{size // (1024 * 1024)} MB" if size >= 1024 * 1024 else f"{max(1, size // 1024)} kB"
 
 
+def max_size_text() -> str:
+    """'20 MB': the largest upload, as the forms say it."""
+    return size_text(max_size())
+
+
 def storage_root() -> Path:
     return Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "files")
 

@@ -6,7 +6,15 @@ from markupsafe import Markup
 
 from boardroom.core import access, formatting
 from boardroom.core.labels import label
-from boardroom.meetings.numbering import format_number
+
+
+def scrollable_tables(html: str) -> Markup:
+    """Sanitised case HTML with each table in a region that scrolls sideways and takes keyboard focus."""
+    return Markup(
+        str(html or "")
+        .replace("<table>", '<div class="table-scroll" role="region" aria-label="Tabell" tabindex="0"><table>')
+        .replace("</table>", "</table></div>")
+    )
 
 
 def init_app(app) -> None:
@@ -17,11 +25,11 @@ def init_app(app) -> None:
         nok=formatting.nok,
         nb_number=formatting.nb_number,
         label=label,
-        # *_html fields were sanitised by nh3 when saved (boardroom.text)
+        # *_html fields were sanitised by nh3 when saved (boardroom.core.text)
         safe_html=lambda html: Markup(html or ""),
+        scrollable_tables=scrollable_tables,
     )
     app.jinja_env.globals.update(
-        format_number=format_number,
         can_edit=access.can_edit,
         is_signed_in=access.is_signed_in,
         can_see_agenda=access.can_see_agenda,

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import csv
 import io
+from urllib.parse import urlsplit
 
 from flask import (
+    current_app,
     Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
+    url_for,
 )
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
+from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
 from boardroom.core.formatting import nb_sort_key
 from boardroom.models import (
@@ -44,10 +48,10 @@ def csv_text_response(text: str, filename: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 
-def render_form(form, title: str, cancel: str, template: str = "projects/form.html", **context):
-    """The form page: 200 on GET, 400 when a posted form has errors (what was typed is kept)."""
-    status = 400 if request.method == "POST" else 200
-    return render_template(template, form=form, title=title, cancel=cancel, **context), status
+def form_page(template: str, form, **context):
+    """The form's page: 200 when it is shown, 400 when it was posted and is shown again, with the
+    errors next to the fields and everything typed kept."""
+    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
 
 
 def saved(message: str, target: str):
@@ -62,11 +66,18 @@ def first_body(session) -> Body:
     return body
 
 
-def get_or_404(session, model, row_id: int, message: str):
-    row = session.get(model, row_id)
+def or_404(row, message: str):
+    """``row``, or a 404 page saying ``message`` (Norwegian) when there is none. Every view that
+    loads something by id or number goes through here."""
     if row is None:
         abort(404, message)
     return row
+
+
+def get_or_404(model, row_id: int, message: str, **belongs_to):
+    """The row with that primary key (and those parent ids), or a 404 page with ``message``."""
+    row = get_session().get(model, row_id)
+    return or_404(None if row is None or any(getattr(row, k) != v for k, v in belongs_to.items()) else row, message)
 
 
 def municipality_choices(session, blank: bool = False) -> list[SelectChoice]:
@@ -91,3 +102,15 @@ def enum_arg(enum_cls, name: str):
         return enum_cls(value) if value else None
     except ValueError:
         abort(400, f"Ukjent verdi «{value}» for {name}.")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (never another host) may be the place to return to."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+def base_url() -> str:
+    """The site's public address: the BASE_URL setting, else the address of this request."""
+    return current_app.config.get("BASE_URL") or request.url_root

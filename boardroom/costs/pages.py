@@ -36,5 +36,8 @@ def cost_versions(session: Session, cost: Cost) -> list[ShareTable]:
     return context.versions(cost, cost.cost_key, since)
 
 
-def load_cost(session: Session, cost_id: int) -> Cost | None:
-    return next(iter(load_costs(session, Cost.id == cost_id)), None)
+def load_cost(session: Session, cost_id: int, public: bool = False) -> Cost | None:
+    """The cost with its key, project and case; None when there is none, or when ``public`` and its
+    case is not published."""
+    found = next(iter(load_costs(session, Cost.id == cost_id)), None)
+    return None if found is None or (public and not published(found.agenda_item)) else found

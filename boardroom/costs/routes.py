@@ -24,19 +24,20 @@ from boardroom.core.views import (
     csv_response,
     first_body,
     project_choices,
-    render_form,
+    form_page,
     saved,
 )
 from boardroom.costs.forms import CostForm, CostKeyForm
 from boardroom.costs.pages import cost_list, cost_versions, load_cost
 from boardroom.costs.tables import key_text, save_cost, save_cost_key
-from boardroom.meetings.lookup import case_or_error, published
+from boardroom.meetings.lookup import case_or_error
 from boardroom.meetings.minutes import item_number
 from boardroom.models import (
-    Cost,
     CostKey,
     CostSharing,
 )
+
+from boardroom.core.views import or_404
 
 bp = Blueprint("costs", __name__)
 
@@ -45,29 +46,22 @@ bp = Blueprint("costs", __name__)
 @cached
 def costs():
     rows, keys = cost_list(get_session(), public=not is_signed_in())
-    return render_template("projects/costs.html", rows=rows, keys=keys)
-
-
-def get_cost_or_404(session, cost_id: int) -> Cost:
-    found = load_cost(session, cost_id)
-    if found is None or (not is_signed_in() and not published(found.agenda_item)):
-        abort(404, "Kostnaden finnes ikke.")
-    return found
+    return render_template("costs/costs.html", rows=rows, keys=keys)
 
 
 @bp.get("/costs/<int:cost_id>")
 @cached
 def cost(cost_id: int):
     session = get_session()
-    found = get_cost_or_404(session, cost_id)
-    return render_template("projects/cost.html", cost=found, versions=cost_versions(session, found))
+    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
+    return render_template("costs/cost.html", cost=found, versions=cost_versions(session, found))
 
 
 @bp.get("/costs/<int:cost_id>.csv")
 @cached
 def cost_csv(cost_id: int):
     session = get_session()
-    found = get_cost_or_404(session, cost_id)
+    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
     table = cost_versions(session, found)[0]
     if table.error:
         abort(409, table.error)
@@ -112,14 +106,14 @@ def new_cost():
             form.add_error(error)
         else:
             return saved("Kostnaden er registrert.", url_for(".cost", cost_id=created.id))
-    return render_form(form, "Ny kostnad", url_for(".costs"))
+    return form_page("_form_page.html", form, title="Ny kostnad", cancel=url_for(".costs"))
 
 
 @bp.route("/costs/<int:cost_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_cost(cost_id: int):
     session = get_session()
-    found = get_cost_or_404(session, cost_id)
+    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
     form = CostForm(obj=found)
     fill_cost_form(session, form)
     if not form.is_submitted():
@@ -133,7 +127,7 @@ def edit_cost(cost_id: int):
             form.add_error(error)
         else:
             return saved("Kostnaden er lagret.", url_for(".cost", cost_id=found.id))
-    return render_form(form, f"Rediger {found.description}", url_for(".cost", cost_id=found.id))
+    return form_page("_form_page.html", form, title=f"Rediger {found.description}", cancel=url_for(".cost", cost_id=found.id))
 
 
 @bp.route("/cost-keys/new", methods=["GET", "POST"])
@@ -154,4 +148,4 @@ def new_cost_key():
             target = (url_for("projects.project", project_id=form.project.data) if form.project.data
                       else url_for(".costs")) + "#nokler"
             return saved("Fordelingsnøkkelen er lagret.", target)
-    return render_form(form, "Ny fordelingsnøkkel", url_for(".costs"))
+    return form_page("_form_page.html", form, title="Ny fordelingsnøkkel", cancel=url_for(".costs"))

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from boardroom.core.serialising import case_ref, iso, money
+from boardroom.core.serialising import iso, money
+from boardroom.meetings.serialisers import case_ref
 from boardroom.costs.tables import ShareTable, key_text, sharing_text
 from boardroom.models import Cost, CostKey
 

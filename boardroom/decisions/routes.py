@@ -2,18 +2,18 @@
 the co-signer, approval of the minutes and corrections; the case's history.
 
 Views load, check access (``editor_required``) and editability, validate the form and call a
-function of ``boardroom.decisions``; an invalid form is shown again with status 400, its errors
+function of ``boardroom.decisions`` (attendance, votes, …); an invalid form is shown again with status 400, its errors
 next to the fields and everything typed kept.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from boardroom.decisions import approval, deferral, disqualification, history, votes
+from boardroom.decisions import approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
 from boardroom.core.inputs import Invalid
 from boardroom.core.access import editor_required
@@ -33,7 +33,9 @@ from boardroom.models import (
     VoteChoice,
 )
 from boardroom.meetings.workflow import ensure_editable
-from boardroom.meetings.routes import get_item_or_404, get_meeting_or_404
+from boardroom.core.views import form_page, get_or_404, or_404
+from boardroom.meetings.minutes import load_meeting
+from boardroom.meetings.pages import load_item
 
 bp = Blueprint("decisions", __name__)
 
@@ -53,14 +55,14 @@ VOTED_KINDS = (CaseKind.decision, CaseKind.election)  # voted on unless the secr
 
 def editable_meeting(meeting_id: int):
     """The fully loaded meeting; 404 when unknown, 409 when its minutes are approved or it is cancelled."""
-    meeting = get_meeting_or_404(get_session(), meeting_id)
+    meeting = or_404(load_meeting(get_session(), meeting_id), "Møtet finnes ikke.")
     ensure_editable(meeting)
     g.site_body = meeting.body
     return meeting
 
 
 def editable_item(item_id: int):
-    item = get_item_or_404(get_session(), item_id)
+    item = or_404(load_item(get_session(), item_id), "Saken finnes ikke.")
     ensure_editable(item.meeting)
     g.site_body = item.meeting.body
     return item
@@ -74,9 +76,7 @@ def show_errors(form, errors: dict, names: dict | None = None) -> None:
         (field.errors if field is not None else form.form_errors).append(message)
 
 
-def form_page(template: str, form, **context):
-    """The form's page: status 400 when it was posted and refused, with the errors and what was typed."""
-    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
+
 
 
 # --------------------------------------------------------------------------- attendance
@@ -198,7 +198,7 @@ def decide(agenda_item_id: int):
     item = editable_item(agenda_item_id)
     seats = votes.voting_seats(session, item)
     form = decision_form(item, seats, votes.default_votes(item, seats))
-    context = dict(item=item, meeting=item.meeting, seats=seats,
+    context = dict(item=item, meeting=item.meeting, seats=seats, record=record.case_extras(session, item),
                    disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []))
     if form.validate_on_submit():
         choices = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
@@ -256,9 +256,7 @@ def disqualify(agenda_item_id: int):
 def remove_disqualification(agenda_item_id: int, disqualification_id: int):
     session = get_session()
     item = editable_item(agenda_item_id)
-    row = session.get(Disqualification, disqualification_id)
-    if row is None or row.agenda_item_id != item.id:
-        abort(404, "Inhabiliteten finnes ikke.")
+    row = get_or_404(Disqualification, disqualification_id, "Inhabiliteten finnes ikke.", agenda_item_id=item.id)
     disqualification.remove_disqualification(session, item, row)
     flash("Inhabiliteten er fjernet.", "info")
     return redirect(url_for(".disqualify", agenda_item_id=item.id))
@@ -360,7 +358,7 @@ class CorrectionForm(Form):
 @editor_required
 def correct(meeting_id: int):
     session = get_session()
-    meeting = get_meeting_or_404(session, meeting_id)
+    meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     g.site_body = meeting.body
     approval.ensure_correctable(meeting)
     form = CorrectionForm()
@@ -382,39 +380,3 @@ def correct(meeting_id: int):
         flash("Rettelsen er ført i protokollen.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id) + "#rettelser")
     return form_page("decisions/correct.html", form, **context)
-
-
-# --------------------------------------------------------------------------- for the pages
-
-
-def _per_request(key: str, build):
-    cache = g.setdefault("decisions_cache", {})
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
-
-
-@bp.app_template_global()
-def vote_result(event, item) -> votes.VoteResult:
-    """The computed result of a recorded vote (municipality names loaded once per request)."""
-    names = _per_request("names", lambda: votes.municipality_names(get_session()))
-    return votes.event_result(event, item.meeting, names)
-
-
-@bp.app_template_global()
-def disqualifications(item) -> list[str]:
-    """'… erklærte seg inhabil …' lines of a case (one query per meeting and request)."""
-    meeting = item.meeting
-    texts = _per_request(f"dq-{meeting.id}", lambda: disqualification.disqualification_texts(get_session(), meeting))
-    return texts.get(item.id, [])
-
-
-@bp.app_template_global()
-def case_history(item) -> list[history.HistoryRow]:
-    return history.case_history(get_session(), item)
-
-
-@bp.app_template_global()
-def corrections(meeting) -> list[tuple[str, object]]:
-    """(subject, correction) of a meeting's approved minutes, oldest first."""
-    return [(approval.correction_subject(c, meeting), c) for c in approval.load_corrections(get_session(), meeting)]

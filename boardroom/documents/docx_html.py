@@ -1,4 +1,4 @@
-"""Sanitised HTML (from ``boardroom.text``) to real Word content in a document or table cell.
+"""Sanitised HTML (from ``boardroom.core.text``) to real Word content in a document or table cell.
 
 Written here rather than installed: htmldocx is abandoned and its forks bring BeautifulSoup
 and CSS handling we do not need, while our input is a short, known list of tags.

@@ -39,7 +39,7 @@ def innkalling_filename(meeting: Meeting) -> str:
 
 
 def build_innkalling(session: Session, meeting: Meeting) -> bytes:
-    """The notice of a meeting loaded by ``boardroom.minutes.load_meeting``, as DOCX bytes."""
+    """The notice of a meeting loaded by ``boardroom.meetings.minutes.load_meeting``, as DOCX bytes."""
     title = f"Innkalling til {meeting.title}"
     doc = new_document(meeting.body, f"{title} {nb_date(meeting.starts_at)}")
     doc.add_paragraph(title, style="Title")

@@ -40,7 +40,7 @@ def protokoll_filename(meeting: Meeting) -> str:
 
 
 def build_protokoll(session: Session, meeting: Meeting) -> bytes:
-    """The minutes of a meeting loaded by ``boardroom.minutes.load_meeting``, as DOCX bytes.
+    """The minutes of a meeting loaded by ``boardroom.meetings.minutes.load_meeting``, as DOCX bytes.
 
     Runs a fixed number of queries (attendance lists, municipality names, disqualifications,
     deferrals, corrections), however many cases the meeting has.
@@ -124,7 +124,7 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
 
 
 def _cost_tables(session: Session, meeting: Meeting) -> dict:
-    """The cost-share tables of the meeting's cases, as decided on the meeting's day (boardroom.cost_shares)."""
+    """The cost-share tables of the meeting's cases, as decided on the meeting's day (boardroom.costs.tables)."""
     from boardroom.costs.tables import tables_for_items
 
     return tables_for_items(session, [item.id for item in meeting.items])

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     render_template,
     request,
     url_for,
 )
-from sqlmodel import select
 
 from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached_daily
@@ -22,7 +20,7 @@ from boardroom.core.views import (
     get_or_404,
     municipality_choices,
     person_choices,
-    render_form,
+    form_page,
     saved,
 )
 from boardroom.followups.followups import (
@@ -35,13 +33,16 @@ from boardroom.followups.followups import (
     visible_follow_ups,
 )
 from boardroom.followups.forms import FollowUpEditForm, FollowUpForm
-from boardroom.meetings.lookup import case_or_error, item_options
+from boardroom.meetings.lookup import case_or_error
 from boardroom.meetings.minutes import item_number
 from boardroom.models import (
     AgendaItem,
     FollowUp,
     FollowUpStatus,
 )
+
+from boardroom.core.views import or_404
+from boardroom.meetings.lookup import items_by_id
 
 bp = Blueprint("followups", __name__)
 
@@ -59,7 +60,7 @@ def follow_ups():
         shown = [r for r in rows if r.follow_up.status == status]
     else:
         shown = [r for r in rows if r.follow_up.status != FollowUpStatus.done]
-    return render_template("projects/follow_ups.html", rows=shown, status=wanted, statuses=list(FollowUpStatus),
+    return render_template("followups/follow_ups.html", rows=shown, status=wanted, statuses=list(FollowUpStatus),
                            overdue=sum(r.overdue for r in rows))
 
 
@@ -68,19 +69,11 @@ def fill_follow_up_form(session, form: FollowUpForm) -> None:
     form.responsible_municipality.choices = municipality_choices(session, blank=True)
 
 
-def get_item_or_404(session, item_id: int) -> AgendaItem:
-    item = session.exec(select(AgendaItem).where(AgendaItem.id == item_id)
-                        .options(*item_options())).first()
-    if item is None:
-        abort(404, "Saken finnes ikke.")
-    return item
-
-
 @bp.route("/cases/<int:agenda_item_id>/follow-ups/new", methods=["GET", "POST"])
 @editor_required
 def new_follow_up(agenda_item_id: int):
     session = get_session()
-    item = get_item_or_404(session, agenda_item_id)
+    item = or_404(items_by_id(session, [agenda_item_id]).get(agenda_item_id), "Saken finnes ikke.")
     form = FollowUpForm()
     fill_follow_up_form(session, form)
     if form.validate_on_submit():
@@ -92,16 +85,15 @@ def new_follow_up(agenda_item_id: int):
             form.add_error(error)
         else:
             return saved("Oppfølgingspunktet er registrert.", url_for(".follow_ups"))
-    return render_form(form, f"Nytt oppfølgingspunkt fra sak {item_number(item)}",
-                       url_for("meetings.case", agenda_item_id=item.id))
+    return form_page("_form_page.html", form, title=f"Nytt oppfølgingspunkt fra sak {item_number(item)}", cancel=url_for("meetings.case", agenda_item_id=item.id))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_follow_up(follow_up_id: int):
     session = get_session()
-    found = get_or_404(session, FollowUp, follow_up_id, "Oppfølgingspunktet finnes ikke.")
-    item = get_item_or_404(session, found.agenda_item_id)
+    found = get_or_404(FollowUp, follow_up_id, "Oppfølgingspunktet finnes ikke.")
+    item = or_404(items_by_id(session, [found.agenda_item_id]).get(found.agenda_item_id), "Saken finnes ikke.")
     form = FollowUpEditForm(obj=found)
     fill_follow_up_form(session, form)
     if not form.is_submitted():
@@ -119,8 +111,7 @@ def edit_follow_up(follow_up_id: int):
             form.add_error(error)
         else:
             return saved("Oppfølgingspunktet er lagret.", url_for(".follow_ups"))
-    return render_form(form, f"Rediger oppfølgingspunkt fra sak {item_number(item)}", url_for(".follow_ups"))
-
+    return form_page("_form_page.html", form, title=f"Rediger oppfølgingspunkt fra sak {item_number(item)}", cancel=url_for(".follow_ups"))
 
 @bp.route("/meetings/<int:meeting_id>/follow-up-case", methods=["GET", "POST"])
 @editor_required
@@ -130,9 +121,7 @@ def follow_up_case(meeting_id: int):
     from boardroom.meetings.minutes import load_meeting
 
     session = get_session()
-    meeting = load_meeting(session, meeting_id)
-    if meeting is None:
-        abort(404, "Møtet finnes ikke.")
+    meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     form = Form()
     rows = open_follow_ups_for(session, meeting)
     if form.validate_on_submit():
@@ -144,5 +133,5 @@ def follow_up_case(meeting_id: int):
             return saved(f"«{FOLLOW_UP_CASE_TITLE}» er lagt til på sakslisten.",
                          url_for("meetings.case", agenda_item_id=item.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("projects/follow_up_case.html", form=form, meeting=meeting, rows=rows,
+    return render_template("followups/follow_up_case.html", form=form, meeting=meeting, rows=rows,
                            title=FOLLOW_UP_CASE_TITLE), status

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from boardroom.core.labels import label
-from boardroom.core.serialising import case_ref, iso
+from boardroom.core.serialising import iso
+from boardroom.meetings.serialisers import case_ref
 from boardroom.followups.followups import FollowUpRow
 
 

@@ -33,6 +33,7 @@ from boardroom.models import (
     StandardCasePlace,
     utcnow,
 )
+from boardroom.meetings.minutes import load_meeting
 from boardroom.meetings.numbering import assign_number
 from boardroom.meetings.workflow import ensure_editable, move_to
 
@@ -311,3 +312,22 @@ def remove_attachment(session: Session, meeting: Meeting, attachment: Attachment
 
 def attachment_meeting(attachment: Attachment) -> Meeting:
     return attachment.meeting if attachment.meeting_id else attachment.agenda_item.meeting
+
+
+def load_item_in_meeting(session: Session, item_id: int) -> AgendaItem | None:
+    """The case with its whole meeting loaded (so its place among the others is known)."""
+    item = session.get(AgendaItem, item_id)
+    if item is not None:
+        load_meeting(session, item.meeting_id)
+    return item
+
+
+def load_attachment(session: Session, attachment_id: int) -> Attachment | None:
+    """The attachment with its file, meeting and case."""
+    return session.exec(
+        select(Attachment).where(Attachment.id == attachment_id).options(
+            joinedload(Attachment.file), joinedload(Attachment.meeting),
+            joinedload(Attachment.agenda_item).joinedload(AgendaItem.case),
+            joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting),
+        )
+    ).first()

@@ -1,7 +1,7 @@
 """The agenda builder: create and edit meetings, the invited list, cases and their order,
 attachments, the notice (innkalling) and the body's Word template.
 
-Views load, check access, validate the form and call a function in ``boardroom.agenda``;
+Views load, check access, validate the form and call a function in ``boardroom.meetings.agenda``;
 the request commits once (boardroom.db). A form that fails validation comes back with
 status 400, every error next to its field and everything typed kept. A change to a meeting
 whose minutes are approved, or that is cancelled, is refused with 409.
@@ -14,7 +14,6 @@ from io import BytesIO
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
-from sqlalchemy.orm import joinedload
 from sqlmodel import select
 
 from boardroom.core import files
@@ -67,62 +66,32 @@ from boardroom.models import (
 )
 from boardroom.meetings.numbering import format_number, next_sequence
 from boardroom.core.text import render_markdown
-from boardroom.meetings.workflow import Locked, ensure_editable
-from boardroom.auth.routes import safe_next
+from boardroom.meetings.workflow import ensure_editable, is_editable
+from boardroom.core.views import form_page, get_or_404, or_404, safe_next
+from boardroom.meetings.agenda import load_attachment, load_item_in_meeting
 
 bp = Blueprint("agenda", __name__)
+bp.add_app_template_global(is_editable, "meeting_editable")
+bp.add_app_template_global(files.max_size_text, "max_upload_size")
 DOCX_MIMETYPE = files.DOCX
 PREVIEWED = (("agenda_note", "Underpunkter i sakslisten"), ("background", "Opplysninger til saken"),
              ("assessment", "Vurdering"), ("proposal", "Forslag til vedtak"))
 INLINE_TYPES = {"application/pdf", "image/png", "image/jpeg"}
 
 
-@bp.app_template_global()
-def meeting_editable(meeting: Meeting) -> bool:
-    """Whether the meeting and its cases may still change (not approved, not cancelled)."""
-    try:
-        ensure_editable(meeting)
-    except Locked:
-        return False
-    return True
-
-
-@bp.app_template_global()
-def max_upload_size() -> str:
-    return files.size_text(files.max_size())
-
-
 # --------------------------------------------------------------------------- loading
 
 
 def meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = load_meeting(get_session(), meeting_id)
-    if meeting is None:
-        abort(404, "Møtet finnes ikke.")
-    return meeting
+    return or_404(load_meeting(get_session(), meeting_id), "Møtet finnes ikke.")
 
 
 def item_or_404(item_id: int) -> AgendaItem:
-    """The case with its whole meeting loaded (so its place among the others is known)."""
-    session = get_session()
-    item = session.get(AgendaItem, item_id)
-    if item is None:
-        abort(404, "Saken finnes ikke.")
-    load_meeting(session, item.meeting_id)
-    return item
+    return or_404(load_item_in_meeting(get_session(), item_id), "Saken finnes ikke.")
 
 
 def attachment_or_404(attachment_id: int) -> Attachment:
-    attachment = get_session().exec(
-        select(Attachment).where(Attachment.id == attachment_id).options(
-            joinedload(Attachment.file), joinedload(Attachment.meeting),
-            joinedload(Attachment.agenda_item).joinedload(AgendaItem.case),
-            joinedload(Attachment.agenda_item).joinedload(AgendaItem.meeting),
-        )
-    ).first()
-    if attachment is None:
-        abort(404, "Vedlegget finnes ikke.")
-    return attachment
+    return or_404(load_attachment(get_session(), attachment_id), "Vedlegget finnes ikke.")
 
 
 def editable_or_409(meeting: Meeting) -> Meeting:
@@ -136,10 +105,7 @@ def to_builder(meeting: Meeting, message: str | None = None):
     return redirect(url_for("agenda.builder", meeting_id=meeting.id))
 
 
-def form_page(template: str, form, **context):
-    """The form page: 400 when a submitted form has errors, else 200."""
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template(template, form=form, **context), status
+
 
 
 # --------------------------------------------------------------------------- meetings
@@ -176,7 +142,7 @@ def new_meeting():
     if form.validate_on_submit():
         meeting = create_meeting(session, session.get(Body, form.body_id.data), **meeting_values(form))
         return to_builder(meeting, "Møtet er opprettet med standardsakene og de innkalte.")
-    return form_page("agenda/meeting_form.html", form, meeting=None, bodies=bodies)
+    return form_page("meetings/meeting_form.html", form, meeting=None, bodies=bodies)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -188,7 +154,7 @@ def edit_meeting(meeting_id: int):
     if form.validate_on_submit():
         update_meeting(session, meeting, **meeting_values(form))
         return to_builder(meeting, "Møtet er lagret.")
-    return form_page("agenda/meeting_form.html", form, meeting=meeting, bodies=[meeting.body])
+    return form_page("meetings/meeting_form.html", form, meeting=meeting, bodies=[meeting.body])
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["GET", "POST"])
@@ -199,7 +165,7 @@ def cancel(meeting_id: int):
     if form.validate_on_submit():
         cancel_meeting(get_session(), meeting, form.reason.data)
         return to_builder(meeting, "Møtet er avlyst. Det står fortsatt i møteplanen, merket som avlyst.")
-    return form_page("agenda/cancel.html", form, meeting=meeting)
+    return form_page("meetings/cancel.html", form, meeting=meeting)
 
 
 # --------------------------------------------------------------------------- the agenda
@@ -209,7 +175,7 @@ def cancel(meeting_id: int):
 @editor_required
 def builder(meeting_id: int):
     meeting = meeting_or_404(meeting_id)
-    return render_template("agenda/builder.html", meeting=meeting)
+    return render_template("meetings/builder.html", meeting=meeting)
 
 
 @bp.route("/meetings/<int:meeting_id>/cases/new", methods=["GET", "POST"])
@@ -219,12 +185,12 @@ def new_case(meeting_id: int):
     meeting = editable_or_409(meeting_or_404(meeting_id))
     form = CaseForm(session, new=True)
     if form.is_submitted() and "preview" in request.form:
-        return render_template("agenda/case_form.html", form=form, meeting=meeting, item=None, preview=previews(form))
+        return render_template("meetings/case_form.html", form=form, meeting=meeting, item=None, preview=previews(form))
     if form.validate_on_submit():
         item = add_case(session, meeting, placement=form.placement.data, **form.case_values())
         number = item_number(item)
         return to_builder(meeting, f"Sak {number} er lagt til." if number else "Saken er lagt til i sakslisten.")
-    return form_page("agenda/case_form.html", form, meeting=meeting, item=None, preview=None)
+    return form_page("meetings/case_form.html", form, meeting=meeting, item=None, preview=None)
 
 
 @bp.route("/cases/<int:agenda_item_id>/edit", methods=["GET", "POST"])
@@ -241,11 +207,11 @@ def edit_case(agenda_item_id: int):
                   "kind": (item.kind or CaseKind.decision).value}
     form = CaseForm(session, new=False, data=values)
     if form.is_submitted() and "preview" in request.form:
-        return render_template("agenda/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
+        return render_template("meetings/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
     if form.validate_on_submit():
         update_case(session, item, **form.case_values())
         return to_builder(meeting, "Saken er lagret.")
-    return form_page("agenda/case_form.html", form, meeting=meeting, item=item, preview=None)
+    return form_page("meetings/case_form.html", form, meeting=meeting, item=item, preview=None)
 
 
 def previews(form: CaseForm) -> list[tuple[str, str]]:
@@ -309,16 +275,15 @@ def invited(meeting_id: int):
         return redirect(url_for("agenda.invited", meeting_id=meeting.id))
     seats = current_memberships(session, meeting.body_id, local(meeting.starts_at).date(), roles=tuple(MembershipRole))
     roles = {seat.person_id: label(seat.role) for seat in reversed(seats)}  # a board seat wins over another
-    return form_page("agenda/invited.html", form, meeting=meeting, roles=roles)
+    return form_page("meetings/invited.html", form, meeting=meeting, roles=roles)
 
 
 @bp.post("/meetings/<int:meeting_id>/invited/<int:attendance_id>/remove")
 @editor_required
 def uninvite_person(meeting_id: int, attendance_id: int):
     meeting = meeting_or_404(meeting_id)
-    attendance = next((a for a in meeting.attendances if a.id == attendance_id), None)
-    if attendance is None:
-        abort(404, "Personen står ikke på listen over innkalte.")
+    attendance = or_404(next((a for a in meeting.attendances if a.id == attendance_id), None),
+                        "Personen står ikke på listen over innkalte.")
     name = attendance.person.name
     uninvite(get_session(), meeting, attendance)
     flash(f"{name} er tatt av listen over innkalte.", "info")
@@ -356,7 +321,7 @@ def send(meeting_id: int):
     unnumbered = [item for item in meeting.items if item.number_seq is None]
     planned = {item.id: format_number(meeting.body.case_number_format, meeting_year(meeting), first + i)
                for i, item in enumerate(unnumbered)}
-    return render_template("agenda/send.html", meeting=meeting, form=form, planned=planned)
+    return render_template("meetings/send.html", meeting=meeting, form=form, planned=planned)
 
 
 @bp.get("/meetings/<int:meeting_id>/innkalling.docx")
@@ -409,7 +374,7 @@ def attachments_page(meeting: Meeting, item: AgendaItem | None):
             flash(f"Vedlegget «{attachment.title}» er lastet opp.", "info")
             return redirect(request.path)
     owner = item if item is not None else meeting
-    return form_page("agenda/attachments.html", form, meeting=meeting, item=item, attachments=owner.attachments)
+    return form_page("meetings/attachments.html", form, meeting=meeting, item=item, attachments=owner.attachments)
 
 
 @bp.post("/attachments/<int:attachment_id>/delete")
@@ -452,9 +417,7 @@ def attachment(attachment_id: int, filename: str):
 @editor_required
 def word_template(body_id: int):
     session = get_session()
-    body = session.get(Body, body_id)
-    if body is None:
-        abort(404, "Organet finnes ikke.")
+    body = get_or_404(Body, body_id, "Organet finnes ikke.")
     form = TemplateForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -466,16 +429,14 @@ def word_template(body_id: int):
             flash("Word-malen er lastet opp. Innkalling og protokoll bruker nå malens stiler, topptekst og bunntekst.",
                   "info")
             return redirect(request.path)
-    return form_page("agenda/word_template.html", form, body=body)
+    return form_page("meetings/word_template.html", form, body=body)
 
 
 @bp.post("/bodies/<int:body_id>/word-template/remove")
 @editor_required
 def remove_template(body_id: int):
     session = get_session()
-    body = session.get(Body, body_id)
-    if body is None:
-        abort(404, "Organet finnes ikke.")
+    body = get_or_404(Body, body_id, "Organet finnes ikke.")
     remove_word_template(session, body)
     flash("Word-malen er fjernet. Dokumentene lages nå med standardoppsettet.", "info")
     return redirect(url_for("agenda.word_template", body_id=body.id))

@@ -1,72 +1,42 @@
 """Forms of the agenda builder: meeting, case, invited person, cancellation, attachment.
 
 Every message is Norwegian. Rules that need several fields (times, exemption) live here;
-rules that need the database or the meeting's state live in ``boardroom.agenda``.
+rules that need the database or the meeting's state live in ``boardroom.meetings.agenda``.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask_wtf.file import FileField
 from sqlmodel import select
 from wtforms import (
-    BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField,
+    BooleanField, RadioField, SelectChoice, SelectField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
+from boardroom.core import fields
+from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
 from boardroom.models import Body, CaseKind, MeetingMode, Person
 
-NOTHING = SelectChoice("", "– ingen –")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-def optional_int(value):
-    """'' (nothing chosen) becomes None; anything else must be a number."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
-    checks = [DataRequired(message=required)] if required else []
-    checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
-    return StringField(name, checks, filters=[strip], **kw)
+# the agenda's forms check their optional fields themselves (validate_<field>) even when empty
+text = partial(fields.text, skip_empty=False)
 
 
 def markdown(name: str, rows: int = 8) -> TextAreaField:
     return TextAreaField(name, [Length(max=100_000, message="Teksten er for lang.")], render_kw={"rows": rows})
 
 
-class Choice(SelectField):
-    """A select list with a Norwegian message for a value that is not in the list."""
-
-    def __init__(self, *args, **kw):
-        kw.setdefault("coerce", optional_int)
-        super().__init__(*args, **kw)
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as exc:
-            raise ValueError("Velg et av alternativene i listen.") from exc
-
-    def pre_validate(self, form):
-        if not any(match for _value, _label, match, *_ in self.iter_choices()):
-            raise ValidationError("Velg et av alternativene i listen.")
-
-
 def person_choices(session) -> list[tuple]:
     people = session.exec(select(Person).order_by(Person.name)).all()
-    return [NOTHING] + [SelectChoice(p.id, f"{p.name} ({p.affiliation})" if p.affiliation else p.name) for p in people]
+    return [NONE_CHOSEN] + [SelectChoice(p.id, f"{p.name} ({p.affiliation})" if p.affiliation else p.name) for p in people]
 
 
 class MeetingForm(Form):
-    body_id = Choice("Organ", validators=[DataRequired(message="Velg organet som skal møtes.")])
+    body_id = Choice("Organ", coerce=optional_int, validators=[DataRequired(message="Velg organet som skal møtes.")])
     title = text("Tittel", 200, "Skriv en tittel, for eksempel Styremøte.", default="Styremøte")
     all_day = BooleanField("Heldagsmøte (bare datoer, uten klokkeslett)")
     start_date = Date("Dato", [InputRequired(message="Oppgi dato for møtet.")])
@@ -75,7 +45,7 @@ class MeetingForm(Form):
     end_time = Time("Til klokken")
     place = text("Sted", 200)
     mode = SelectField("Møteform", choices=[SelectChoice(m.value, label(m)) for m in MeetingMode], default=MeetingMode.physical.value)
-    chair_id = Choice("Møteleder")
+    chair_id = Choice("Møteleder", coerce=optional_int)
     purpose = text("Formål", 500)
 
     def __init__(self, session, *args, fixed_body: Body | None = None, **kw):
@@ -109,7 +79,7 @@ class CaseForm(Form):
     title = text("Tittel", 300, "Skriv sakens tittel.")
     kind = SelectField("Sakstype", choices=[SelectChoice(k.value, label(k)) for k in CaseKind], default=CaseKind.decision.value,
                        validate_choice=False)
-    case_handler_id = Choice("Saksbehandler")
+    case_handler_id = Choice("Saksbehandler", coerce=optional_int)
     agenda_note = markdown("Underpunkter i sakslisten", rows=3)
     background = markdown("Opplysninger til saken")
     assessment = markdown("Vurdering")
@@ -150,13 +120,13 @@ class CaseForm(Form):
 
 
 class InviteForm(Form):
-    person_id = Choice("Person", validators=[DataRequired(message="Velg personen som skal innkalles.")])
-    municipality_id = Choice("Representerer kommune")
+    person_id = Choice("Person", coerce=optional_int, validators=[DataRequired(message="Velg personen som skal innkalles.")])
+    municipality_id = Choice("Representerer kommune", coerce=optional_int)
 
     def __init__(self, people, municipalities, *args, **kw):
         super().__init__(*args, **kw)
         self.person_id.choices = [SelectChoice("", "– velg –")] + [SelectChoice(p.id, p.name) for p in people]
-        self.municipality_id.choices = [NOTHING] + [SelectChoice(m.id, m.name) for m in municipalities]
+        self.municipality_id.choices = [NONE_CHOSEN] + [SelectChoice(m.id, m.name) for m in municipalities]
 
 
 class CancelForm(Form):

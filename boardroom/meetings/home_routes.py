@@ -75,7 +75,7 @@ def index():
     session = get_session()
     meetings = coming_meetings(session, COMING_MEETINGS + 1)
     return render_template(
-        "main/index.html",
+        "meetings/home.html",
         next_meeting=meetings[0] if meetings else None,
         coming=meetings[1:],
         decisions=latest_decisions(session, LATEST_DECISIONS, published_only=not is_signed_in()),

@@ -43,6 +43,15 @@ def ensure_editable(meeting: Meeting) -> None:
         raise Locked("Møtet er avlyst. Gjenopprett det før du gjør endringer.")
 
 
+def is_editable(meeting: Meeting) -> bool:
+    """Whether the meeting and its cases may still change (not approved, not cancelled)."""
+    try:
+        ensure_editable(meeting)
+    except Locked:
+        return False
+    return True
+
+
 def move_to(meeting: Meeting, new_status: MeetingStatus) -> None:
     """Change the meeting's state, or raise Locked when the move is not allowed."""
     if new_status == meeting.status:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.access import EXEMPT_TITLE
@@ -181,3 +182,31 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
 def representatives(session: Session, municipality_id: int) -> set[int]:
     """Ids of the people who hold or have held a seat for the municipality."""
     return set(session.exec(select(Membership.person_id).where(Membership.municipality_id == municipality_id)).all())
+
+
+def latest_population(municipality: Municipality):
+    """The newest PopulationFigure of a municipality (None when there is none)."""
+    return max(municipality.populations, key=lambda p: p.as_of, default=None)
+
+
+def current_seats(session: Session, municipality_id: int | None = None) -> list[Membership]:
+    """Memberships valid today, with their person (and municipality), optionally for one municipality."""
+    today = datetime.now(OSLO).date()
+    query = (
+        select(Membership)
+        .where(Membership.municipality_id.is_not(None))
+        .options(selectinload(Membership.person))
+        .order_by(Membership.id)
+    )
+    if municipality_id is not None:
+        query = query.where(Membership.municipality_id == municipality_id)
+    seats = session.exec(query).all()
+    return [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
+
+
+def load_municipality(session: Session, kommunenummer: str) -> Municipality | None:
+    return session.exec(
+        select(Municipality)
+        .where(Municipality.number == kommunenummer)
+        .options(selectinload(Municipality.populations))
+    ).first()

@@ -17,27 +17,9 @@ from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.models import Membership, Municipality
 from boardroom.core.cache import cached_daily
 
+from boardroom.core.views import or_404
+from boardroom.members.pages import current_seats, latest_population, load_municipality
 bp = Blueprint("members", __name__)
-
-
-def latest_population(municipality: Municipality):
-    """The newest PopulationFigure of a municipality (None when there is none)."""
-    return max(municipality.populations, key=lambda p: p.as_of, default=None)
-
-
-def current_seats(session, municipality_id: int | None = None) -> list[Membership]:
-    """Memberships valid today, with their person (and municipality), optionally for one municipality."""
-    today = datetime.now(OSLO).date()
-    query = (
-        select(Membership)
-        .where(Membership.municipality_id.is_not(None))
-        .options(selectinload(Membership.person))
-        .order_by(Membership.id)
-    )
-    if municipality_id is not None:
-        query = query.where(Membership.municipality_id == municipality_id)
-    seats = session.exec(query).all()
-    return [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
 
 
 @bp.get("/municipalities")
@@ -60,17 +42,6 @@ def index():
     )
 
 
-def get_municipality_or_404(session, kommunenummer: str) -> Municipality:
-    found = session.exec(
-        select(Municipality)
-        .where(Municipality.number == kommunenummer)
-        .options(selectinload(Municipality.populations))
-    ).first()
-    if found is None:
-        abort(404, "Kommunen finnes ikke.")
-    return found
-
-
 @bp.get("/municipalities/<kommunenummer>")
 @cached_daily
 def municipality(kommunenummer: str):
@@ -80,7 +51,7 @@ def municipality(kommunenummer: str):
     accounts see everything. Cached until the data or the date (overdue follow-ups) changes.
     """
     session = get_session()
-    found = get_municipality_or_404(session, kommunenummer)
+    found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
     view = municipality_view(
         session, found, public=not is_signed_in(), year=request.args.get("år", type=int),
         person_ids=representatives(session, found.id),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     render_template,
     request,
     url_for,
@@ -21,14 +20,13 @@ from boardroom.core.views import (
     csv_response,
     enum_arg,
     municipality_choices,
-    render_form,
+    form_page,
     saved,
 )
 from boardroom.meetings.lookup import case_or_error
 from boardroom.models import (
     Health,
     Municipality,
-    ProjectDecision,
     ProjectPhase,
 )
 from boardroom.participation.answers import (
@@ -37,6 +35,8 @@ from boardroom.participation.answers import (
 )
 from boardroom.participation.forms import AnswerForm, bulk_answer_form
 from boardroom.participation.matrix import decision_view, matrix, matrix_csv_rows
+
+from boardroom.core.views import or_404
 
 bp = Blueprint("participation", __name__)
 
@@ -50,7 +50,7 @@ def matrix_filters():
 @cached
 def participation():
     data = matrix(get_session(), **matrix_filters())
-    return render_template("projects/participation.html", data=data, rows=data.rows,
+    return render_template("participation/participation.html", data=data, rows=data.rows,
                            municipalities=data.municipalities, phases=list(ProjectPhase), healths=list(Health))
 
 
@@ -61,34 +61,19 @@ def participation_csv():
     return csv_response(matrix_csv_rows(data), "deltakelse.csv")
 
 
-def decision_or_404(session, decision_id: int):
-    """The project decision with its answers; 404 with a Norwegian message when there is none."""
-    found = load_decision(session, decision_id)
-    if found is None:
-        abort(404, "Vedtaket finnes ikke.")
-    return found
-
-
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
     session = get_session()
-    found = decision_or_404(session, decision_id)
-    return render_template("projects/decision.html", view=decision_view(session, found))
-
-
-def get_decision_or_404(session, decision_id: int) -> ProjectDecision:
-    found = load_decision(session, decision_id)
-    if found is None:
-        abort(404, "Vedtaket finnes ikke.")
-    return found
+    found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
+    return render_template("participation/decision.html", view=decision_view(session, found))
 
 
 @bp.route("/decisions/<int:decision_id>/answers/new", methods=["GET", "POST"])
 @editor_required
 def new_answer(decision_id: int):
     session = get_session()
-    found = get_decision_or_404(session, decision_id)
+    found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
     form = AnswerForm()
     form.municipality.choices = municipality_choices(session, blank=True)
     if not form.is_submitted():
@@ -103,7 +88,7 @@ def new_answer(decision_id: int):
             form.add_error(error)
         else:
             return saved(f"Svaret fra {town.name} er registrert.", url_for(".decision", decision_id=found.id))
-    return render_form(form, f"Registrer svar: {found.title}", url_for(".decision", decision_id=found.id))
+    return form_page("_form_page.html", form, title=f"Registrer svar: {found.title}", cancel=url_for(".decision", decision_id=found.id))
 
 
 @bp.route("/decisions/<int:decision_id>/answers", methods=["GET", "POST"])
@@ -111,7 +96,7 @@ def new_answer(decision_id: int):
 def answers(decision_id: int):
     """Answers of many municipalities at once: the members on the decision's date."""
     session = get_session()
-    found = get_decision_or_404(session, decision_id)
+    found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
     view = decision_view(session, found)
     members = sorted(view.status.members, key=lambda m: nb_sort_key(m.name))
     form = bulk_answer_form(members, request.form if request.method == "POST" else None)
@@ -131,5 +116,4 @@ def answers(decision_id: int):
             form.add_error(error)
         else:
             return saved(f"{len(chosen)} svar er registrert.", url_for(".decision", decision_id=found.id))
-    return render_form(form, f"Registrer svar: {found.title}", url_for(".decision", decision_id=found.id),
-                       template="projects/answers_form.html", view=view, members=members)
+    return form_page("participation/answers_form.html", form, title=f"Registrer svar: {found.title}", cancel=url_for(".decision", decision_id=found.id), view=view, members=members)

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from boardroom.core.labels import label
-from boardroom.core.serialising import case_ref, iso
+from boardroom.core.serialising import iso
+from boardroom.meetings.serialisers import case_ref
 from boardroom.models import Participation
 from boardroom.participation.matrix import DecisionView
 from boardroom.participation.status import DecisionStatus
@@ -65,3 +66,30 @@ def participation_json(session) -> list[dict]:
                             [m for m in municipalities if m.id not in member_ids])
         result.append({**decision_json(status, view), "project": status.decision.project.name})
     return result
+
+
+def decision_summary_json(status: DecisionStatus) -> dict:
+    decision = status.decision
+    participation = []
+    for town in status.members:
+        answer = status.answer_for(town)
+        participation.append({
+            "kommunenummer": town.number,
+            "name": town.name,
+            # no answer yet counts as "avklares", as in the count
+            **({"answer": answer.answer.value, "answer_label": label(answer.answer)} if answer
+               else {"answer": "pending", "answer_label": "Avklares"}),
+            "remark": answer.remark if answer else "",
+            "answered_on": iso(answer.answered_on) if answer else None,
+            "source": answer.source if answer else "",
+        })
+    return {
+        "id": decision.id,
+        "title": decision.title,
+        "decided_on": iso(decision.decided_on),
+        "decided_text": decision.decided_text,
+        "remark": decision.remark,
+        "count": status.count,
+        "summary": status.summary,
+        "participation": participation,
+    }

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
     render_template,
     url_for,
 )
 from sqlmodel import select
 
-from boardroom.core.access import can_edit, editor_required, is_signed_in
+from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.inputs import InputError, today
@@ -22,21 +21,14 @@ from boardroom.core.views import (
     enum_arg,
     first_body,
     municipality_choices,
-    render_form,
+    form_page,
     saved,
 )
 from boardroom.costs.tables import key_text, sharing_text
-from boardroom.followups.followups import (
-    follow_up_rows,
-    open_follow_ups_for,
-    visible_follow_ups,
-)
-from boardroom.meetings.lookup import case_or_error, published
+from boardroom.meetings.lookup import case_or_error
 from boardroom.models import (
     Benefit,
-    FollowUp,
     Municipality,
-    Project,
     ProjectPhase,
 )
 from boardroom.participation.answers import (
@@ -65,40 +57,14 @@ from boardroom.projects.pages import (
 )
 from boardroom.projects.projects import add_grant, add_status_report, save_project
 
+from boardroom.core.views import or_404
+
 bp = Blueprint("projects", __name__)
-
-
-@bp.app_template_global()
-def open_follow_ups(meeting):
-    """For templates/projects/_follow_ups.html: the actions the meeting follows up, as the viewer may see them."""
-    rows = open_follow_ups_for(get_session(), meeting)
-    return visible_follow_ups(rows, public=not is_signed_in())
-
-
-@bp.app_template_global()
-def case_extras(item):
-    """For templates/projects/_case_extras.html: the case's cost shares (as decided) and follow-ups."""
-    from boardroom.costs.tables import tables_for_items
-
-    session = get_session()
-    public = not is_signed_in()
-    tables = tables_for_items(session, [item.id]).get(item.id, [])
-    if public and not published(item):
-        tables = []
-    rows = follow_up_rows(session, FollowUp.agenda_item_id == item.id)
-    return {"tables": tables, "follow_ups": visible_follow_ups(rows, public)}
-
-
-bp.add_app_template_global(can_edit, "can_edit")
-
-
+# pure helpers for the project and cost templates (they read what the view loaded, never the database)
 bp.add_app_template_global(key_text, "key_text")
-
-
 bp.add_app_template_global(sharing_text, "sharing_text")
-
-
 bp.add_app_template_global(net, "benefit_net")
+
 
 
 @bp.get("/projects")
@@ -109,18 +75,11 @@ def index():
                            phase=phase, phases=list(ProjectPhase))
 
 
-def get_project_or_404(session, project_id: int) -> Project:
-    found = load_project(session, project_id)
-    if found is None:
-        abort(404, "Prosjektet finnes ikke.")
-    return found
-
-
 @bp.get("/projects/<int:project_id>")
 @cached
 def project(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     return render_template("projects/project.html",
                            view=project_view(session, found, public=not is_signed_in()))
 
@@ -142,14 +101,14 @@ def new_project():
             form.add_error(error)
         else:
             return saved("Prosjektet er opprettet.", url_for(".project", project_id=created.id))
-    return render_form(form, "Nytt prosjekt", url_for(".index"))
+    return form_page("_form_page.html", form, title="Nytt prosjekt", cancel=url_for(".index"))
 
 
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @editor_required
 def edit_project(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = ProjectForm(obj=found)
     if form.validate_on_submit():
         try:
@@ -158,14 +117,14 @@ def edit_project(project_id: int):
             form.add_error(error)
         else:
             return saved("Prosjektet er lagret.", url_for(".project", project_id=found.id))
-    return render_form(form, f"Rediger {found.name}", url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Rediger {found.name}", cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/decisions/new", methods=["GET", "POST"])
 @editor_required
 def new_decision(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = DecisionForm()
     if not form.is_submitted():
         form.title.data = found.name
@@ -179,14 +138,14 @@ def new_decision(project_id: int):
         else:
             return saved("Vedtaket er registrert. Registrer kommunenes svar.",
                          url_for("participation.answers", decision_id=created.id))
-    return render_form(form, f"Nytt prosjektvedtak: {found.name}", url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Nytt prosjektvedtak: {found.name}", cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/grants/new", methods=["GET", "POST"])
 @editor_required
 def new_grant(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = GrantForm()
     if not form.is_submitted():
         form.purpose.data, form.year.data = found.name, today().year
@@ -197,14 +156,14 @@ def new_grant(project_id: int):
             form.add_error(error)
         else:
             return saved("Tilskuddet er registrert.", url_for(".project", project_id=found.id) + "#tilskudd")
-    return render_form(form, f"Nytt eksternt tilskudd: {found.name}", url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Nytt eksternt tilskudd: {found.name}", cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/status-reports/new", methods=["GET", "POST"])
 @editor_required
 def new_status_report(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = StatusReportForm()
     if not form.is_submitted():
         form.reported_on.data, form.title.data = today(), f"Status {found.name}"
@@ -217,7 +176,7 @@ def new_status_report(project_id: int):
             form.add_error(error)
         else:
             return saved("Statusrapporten er lagret.", url_for(".project", project_id=found.id) + "#status")
-    return render_form(form, f"Ny statusrapport: {found.name}", url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Ny statusrapport: {found.name}", cancel=url_for(".project", project_id=found.id))
 
 
 @bp.get("/benefits")
@@ -230,7 +189,7 @@ def benefits():
 @editor_required
 def new_benefit(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = BenefitForm()
     form.municipality.choices = municipality_choices(session, blank=True)
     if form.validate_on_submit():
@@ -242,14 +201,14 @@ def new_benefit(project_id: int):
             form.add_error(error)
         else:
             return saved("Gevinsten er registrert.", url_for(".project", project_id=found.id) + "#gevinster")
-    return render_form(form, f"Ny gevinst: {found.name}", url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Ny gevinst: {found.name}", cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/benefits/import", methods=["GET", "POST"])
 @editor_required
 def import_benefits_view(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = BenefitImportForm()
     row_errors: list[str] = []
     if form.validate_on_submit():
@@ -265,15 +224,14 @@ def import_benefits_view(project_id: int):
             form.file.errors = [*form.file.errors, "Filen ble ikke lest inn. Rett radene under og prøv igjen."]
         else:
             return saved(f"{len(rows)} gevinster er lest inn.", url_for(".project", project_id=found.id) + "#gevinster")
-    return render_form(form, f"Les inn gevinster: {found.name}", url_for(".project", project_id=found.id),
-                       multipart=True, row_errors=row_errors)
+    return form_page("_form_page.html", form, title=f"Les inn gevinster: {found.name}", cancel=url_for(".project", project_id=found.id), multipart=True, row_errors=row_errors)
 
 
 @bp.get("/projects/<int:project_id>/benefits.csv")
 @cached
 def benefits_export(project_id: int):
     session = get_session()
-    found = get_project_or_404(session, project_id)
+    found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     rows = list(session.exec(select(Benefit).where(Benefit.project_id == found.id).order_by(Benefit.id)))
     names = dict(session.exec(select(Municipality.id, Municipality.name)).all())
     return csv_text_response(benefits_csv(rows, names), f"gevinster-{found.id}.csv")

@@ -1,6 +1,6 @@
 """Forms of the registers: bodies, standard cases, municipalities, population figures,
 persons and memberships. Messages are Norwegian; rules that need the database ask
-``boardroom.registers``."""
+``boardroom.registers.registers``."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from wtforms.validators import (
 from boardroom.registers import registers
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.fields import NONE_CHOSEN, enum_choices, strip, text
 from boardroom.core.forms import Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.models import CaseKind, MembershipRole, StandardCasePlace
@@ -22,11 +23,6 @@ from boardroom.meetings.numbering import NumberFormatError
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PLACES = [SelectChoice(StandardCasePlace.opening.value, "Først i sakslisten"),
           SelectChoice(StandardCasePlace.closing.value, "Sist i sakslisten")]
-NONE_CHOSEN = SelectChoice("", "– ingen –")
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def row_id(value):
@@ -50,17 +46,6 @@ def enum_member(enum_cls):
             return value
 
     return coerce
-
-
-def enum_choices(enum_cls) -> list[SelectChoice]:
-    return [SelectChoice(member.value, label(member)) for member in enum_cls]
-
-
-def text(name: str, max_length: int, required: str = "", **kw) -> StringField:
-    """A trimmed text field, required when ``required`` (the message) is given."""
-    checks = [DataRequired(message=required)] if required else [Optional()]
-    checks.append(Length(max=max_length, message=f"Feltet kan ha høyst {max_length} tegn."))
-    return StringField(name, checks, filters=[strip], **kw)
 
 
 class RegisterForm(Form):

@@ -1,13 +1,13 @@
 """The registers: bodies and their standard cases, municipalities and their population,
 persons and their memberships. Only the secretary and the administrator come here.
 
-Views load, validate the form, call a function in ``boardroom.registers`` and redirect with
+Views load, validate the form, call a function in ``boardroom.registers.registers`` and redirect with
 a message; a form that fails validation comes back with status 400 and what was typed.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -28,7 +28,8 @@ from boardroom.registers.forms import (
     PopulationForm,
     StandardCaseForm,
 )
-from boardroom.members.routes import latest_population
+from boardroom.members.pages import latest_population
+from boardroom.core.views import form_page, get_or_404, saved
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -37,24 +38,6 @@ bp = Blueprint("registers", __name__, url_prefix="/registers")
 @editor_required
 def only_editors():
     """Every page here: log-in page for visitors, 403 for members and readers."""
-
-
-def get_or_404(model, row_id: int, message: str, **belongs_to):
-    """The row with that id (and those parent ids), or a 404 page with ``message``."""
-    row = get_session().get(model, row_id)
-    if row is None or any(getattr(row, name) != value for name, value in belongs_to.items()):
-        abort(404, message)
-    return row
-
-
-def form_page(template: str, form, **context):
-    """The form's page: 400 when a submitted form came back with errors."""
-    return render_template(template, form=form, **context), 400 if form.is_submitted() else 200
-
-
-def saved(message: str, target: str):
-    flash(message, "info")
-    return redirect(target)
 
 
 def confirm_delete(row, what: str, back_url: str, done_url: str, done: str, consequence: str = ""):

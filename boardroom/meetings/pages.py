@@ -1,0 +1,85 @@
+"""What the meeting pages show, loaded by their views in a fixed number of queries: the list of
+meetings by year, one meeting with its minutes' lists, the follow-ups it takes up and its
+decisions' record, and one case with its record, cost shares, follow-ups and history.
+
+``public`` means the viewer is not signed in: then only published material is included."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload, selectinload
+from sqlmodel import Session, select
+
+from boardroom.core.formatting import local
+from boardroom.costs.tables import ShareTable, tables_for_items
+from boardroom.decisions.history import HistoryRow, case_history
+from boardroom.decisions.record import MinutesExtras, case_extras, minutes_extras
+from boardroom.followups.followups import FollowUpRow, follow_up_rows, open_follow_ups_for, visible_follow_ups
+from boardroom.meetings.lookup import published
+from boardroom.meetings.minutes import MinutesView, assemble
+from boardroom.models import AgendaItem, Case, FollowUp, Meeting, Vote, VoteEvent
+
+
+def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, int]]]]:
+    """Every meeting with its number of cases, grouped by year (newest year first)."""
+    counts = dict(
+        session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).group_by(AgendaItem.meeting_id)).all()
+    )
+    meetings = session.exec(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
+    rows = [(m, counts.get(m.id, 0)) for m in meetings]
+    groups = [(year, list(group)) for year, group in groupby(rows, key=lambda r: local(r[0].starts_at).year)]
+    return sorted(groups, key=lambda g: g[0], reverse=True)
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    minutes: MinutesView
+    record: MinutesExtras  # vote results, disqualifications, corrections
+    follow_ups: list[FollowUpRow]  # "Oppfølging av tidligere vedtak"
+
+
+def meeting_page(session: Session, meeting: Meeting, public: bool) -> MeetingPage:
+    """``meeting`` as ``load_meeting`` gives it."""
+    return MeetingPage(meeting, assemble(session, meeting), minutes_extras(session, meeting),
+                       visible_follow_ups(open_follow_ups_for(session, meeting), public))
+
+
+def load_item(session: Session, item_id: int) -> AgendaItem | None:
+    """One treatment of a case with its meeting, texts, votes and the case's other treatments."""
+    return session.exec(
+        select(AgendaItem)
+        .where(AgendaItem.id == item_id)
+        .options(
+            joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+            joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting),
+            joinedload(AgendaItem.case_handler),
+            selectinload(AgendaItem.attachments),
+            joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
+            selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
+        )
+    ).first()
+
+
+@dataclass
+class CasePage:
+    item: AgendaItem
+    record: MinutesExtras
+    cost_tables: list[ShareTable] = field(default_factory=list)  # as decided, on the meeting's day
+    follow_ups: list[FollowUpRow] = field(default_factory=list)
+    history: list[HistoryRow] = field(default_factory=list)  # for signed-in users only
+
+
+def case_page(session: Session, item: AgendaItem, public: bool, readable: bool) -> CasePage:
+    """``readable``: the viewer may read the case's texts (it is not exempt from them)."""
+    page = CasePage(item, case_extras(session, item))
+    if readable:
+        tables = tables_for_items(session, [item.id]).get(item.id, [])
+        page.cost_tables = [] if public and not published(item) else tables
+        page.follow_ups = visible_follow_ups(follow_up_rows(session, FollowUp.agenda_item_id == item.id), public)
+    if not public:
+        page.history = case_history(session, item)
+    return page
