@@ -26,10 +26,10 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import BIN, free_port, get, wait_until_up  # noqa: E402
-
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session  # noqa: E402
+
+from bench import BIN, free_port, get, wait_until_up  # noqa: E402
 
 TARGET_MS = 50
 YEARS = 10

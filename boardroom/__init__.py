@@ -27,6 +27,21 @@ def instance_secret(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+DEFAULT_BASE_URL = "http://localhost:8000"  # where `boardroom serve` answers by default
+
+
+def instance_base_url(instance_path: str) -> str:
+    """The public address, stored in the instance folder at first start (BOARDROOM_BASE_URL wins).
+
+    Absolute links and calendar UIDs come from here, never from a request's Host header, so a
+    forged header cannot change what subscribers get. The administrator sees it under Registre.
+    """
+    path = Path(instance_path) / "base_url"
+    if not path.exists():
+        path.write_text(DEFAULT_BASE_URL + "\n")
+    return path.read_text().strip() or DEFAULT_BASE_URL
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application. Nothing touches the database until a request needs it."""
     app = Flask(
@@ -39,7 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(
         SECRET_KEY=os.environ.get("BOARDROOM_SECRET_KEY") or instance_secret(app.instance_path),
         DATABASE_URL=os.environ.get("BOARDROOM_DATABASE_URL") or default_database_url(app.instance_path),
-        BASE_URL=os.environ.get("BOARDROOM_BASE_URL", ""),
+        BASE_URL=os.environ.get("BOARDROOM_BASE_URL") or instance_base_url(app.instance_path),
         # how many generated pages and documents to keep (0: build every response anew)
         RESPONSE_CACHE_SIZE=int(os.environ.get("BOARDROOM_RESPONSE_CACHE_SIZE", "256")),
         JSON_SORT_KEYS=False,
@@ -58,16 +73,19 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.api import routes as api
     from boardroom.auth import routes as auth
     from boardroom.calendar import routes as calendar
-    from boardroom.core import audit, cache, error_pages, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.core import audit, cache, error_pages, guards, templating  # noqa: F401  (audit registers its listener)
     from boardroom.costs import routes as costs
     from boardroom.decisions import routes as decisions
     from boardroom.followups import routes as followups
-    from boardroom.meetings import agenda_routes as agenda, home_routes as main, routes as meetings
+    from boardroom.meetings import agenda_routes as agenda
+    from boardroom.meetings import home_routes as main
+    from boardroom.meetings import routes as meetings
     from boardroom.members import routes as members
     from boardroom.participation import routes as participation
     from boardroom.projects import routes as projects
     from boardroom.registers import routes as registers
 
+    guards.init_app(app)
     cache.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

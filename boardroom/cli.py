@@ -62,8 +62,8 @@ def export_group():
 @with_appcontext
 def export_protokoll(meeting_id: int, out_dir: str):
     """Write the minutes of MEETING_ID as DOCX into the output folder."""
-    from boardroom.meetings.minutes import load_meeting
     from boardroom.documents.protokoll import build_protokoll, protokoll_filename
+    from boardroom.meetings.minutes import load_meeting
 
     with _session() as session:
         meeting = load_meeting(session, meeting_id)
@@ -84,7 +84,7 @@ def export_calendar(out_dir: str):
     from boardroom.calendar.ical import build_calendar
 
     with _session() as session:
-        data = build_calendar(session, base_url=current_app.config["BASE_URL"] or "http://localhost:8000")
+        data = build_calendar(session, base_url=current_app.config["BASE_URL"])
     path = Path(out_dir) / "moteplan.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

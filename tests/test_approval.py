@@ -7,15 +7,16 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.decisions.attendance import add_attendee, record_attendance
-from boardroom.decisions.approval import approve_minutes, choose_co_signer, correct, mark_held, suggested_co_signer
-from boardroom.decisions.disqualification import declare_disqualified, remove_disqualification
-from boardroom.decisions.deferral import defer
-from boardroom.decisions.votes import record_decision
-from boardroom.decisions.attendance import AttendanceChange
 from boardroom.core.inputs import Invalid
-from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
+from boardroom.decisions.approval import approve_minutes, choose_co_signer, correct, mark_held, suggested_co_signer
+from boardroom.decisions.attendance import AttendanceChange, add_attendee, record_attendance
+from boardroom.decisions.deferral import defer
+from boardroom.decisions.disqualification import declare_disqualified, remove_disqualification
+from boardroom.decisions.votes import record_decision
 from boardroom.meetings.workflow import Locked
+from boardroom.models import AttendanceStatus as A
+from boardroom.models import MajorityRule as R
+from boardroom.models import VoteChoice as V
 from tests.test_decisions import attendance_data, board, decision_data  # noqa: F401  (board is a fixture)
 from tests.test_pages import text_of
 from tests.test_protokoll import blocks, protokoll

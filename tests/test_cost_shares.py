@@ -15,21 +15,23 @@ from flask import render_template_string
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.meetings.pages import case_page
-from boardroom.costs.tables import (
-    CostContext,
-    key_text,
-    load_costs,
-    save_cost,
-    save_cost_key,
-    tables_for_items,
-)
 from boardroom.core.inputs import InputError
+from boardroom.costs.tables import CostContext, key_text, load_costs, save_cost, save_cost_key, tables_for_items
+from boardroom.meetings.pages import case_page
 from boardroom.participation.answers import record_answer
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
-    DAY, POPULATION_DAY, cost_key, count_queries, demo_item, errors_of, get_text, project_with_decision, section,
-    text_of, towns,
+    DAY,
+    POPULATION_DAY,
+    cost_key,
+    count_queries,
+    demo_item,
+    errors_of,
+    get_text,
+    project_with_decision,
+    section,
+    text_of,
+    towns,
 )
 
 

@@ -9,16 +9,23 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.decisions.attendance import add_attendee, record_attendance
-from boardroom.decisions.disqualification import declare_disqualified
-from boardroom.decisions.votes import default_votes, event_result, municipality_names, record_decision, voting_seats
-from boardroom.decisions.deferral import defer, deferral_targets
-from boardroom.decisions.attendance import AttendanceChange
 from boardroom.core.inputs import Invalid
-from boardroom.decisions.votes import vote_result
+from boardroom.decisions.attendance import AttendanceChange, add_attendee, record_attendance
+from boardroom.decisions.deferral import defer, deferral_targets
+from boardroom.decisions.disqualification import declare_disqualified
+from boardroom.decisions.votes import (
+    default_votes,
+    event_result,
+    municipality_names,
+    record_decision,
+    vote_result,
+    voting_seats,
+)
 from boardroom.meetings.minutes import assemble
-from boardroom.models import AttendanceStatus as A, MajorityRule as R, VoteChoice as V
 from boardroom.meetings.workflow import Locked
+from boardroom.models import AttendanceStatus as A
+from boardroom.models import MajorityRule as R
+from boardroom.models import VoteChoice as V
 from tests.conftest import oslo
 from tests.test_pages import text_of
 from tests.test_protokoll import blocks, protokoll

@@ -10,8 +10,8 @@ from sqlmodel import SQLModel, select
 
 import boardroom.models as m
 from boardroom import create_app
-from boardroom.demo import load_demo
 from boardroom.core.formatting import meeting_when, nok
+from boardroom.demo import load_demo
 from boardroom.meetings.minutes import assemble, item_number, load_meeting
 from boardroom.participation.status import overview
 

@@ -10,12 +10,10 @@ import pytest
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.meetings import agenda
 from boardroom.core import files
+from boardroom.meetings import agenda
 from boardroom.meetings.minutes import load_meeting
-from tests.agenda_helpers import (  # noqa: F401  (fixtures)
-    JPEG, PDF, PNG, board, docx_bytes, planned, uploads, xlsx_bytes, zip_bytes,
-)
+from tests.agenda_helpers import JPEG, PDF, PNG, board, docx_bytes, planned, uploads, xlsx_bytes, zip_bytes  # noqa: F401  (fixtures)
 
 LIMIT = 100 * 1024  # MAX_UPLOAD_SIZE in the tests (tests.agenda_helpers.uploads)
 

@@ -11,8 +11,8 @@ from flask import render_template_string
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.meetings.pages import meeting_page
 from boardroom.followups.followups import FOLLOW_UP_CASE_TITLE, follow_up_rows, is_overdue, open_follow_ups_for
+from boardroom.meetings.pages import meeting_page
 from tests.conftest import oslo
 from tests.portfolio_helpers import demo_item, errors_of, get_text, section, text_of, towns
 

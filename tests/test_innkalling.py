@@ -10,8 +10,8 @@ from docx import Document
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.meetings import agenda
 from boardroom.documents.innkalling import build_innkalling
+from boardroom.meetings import agenda
 from boardroom.meetings.minutes import load_meeting
 from tests.agenda_helpers import board, docx_bytes, planned, uploads  # noqa: F401  (fixtures)
 from tests.test_protokoll import blocks, paragraph

@@ -13,7 +13,13 @@ from sqlmodel import select
 import boardroom.models as m
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
-    POPULATION_DAY, cost_key, count_queries, get_text, project_with_decision, section, towns,
+    POPULATION_DAY,
+    cost_key,
+    count_queries,
+    get_text,
+    project_with_decision,
+    section,
+    towns,
 )
 
 

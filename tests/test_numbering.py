@@ -7,13 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import boardroom.models as m
-from boardroom.meetings.numbering import (
-    NumberFormatError,
-    assign_number,
-    format_number,
-    next_sequence,
-    validate_format,
-)
+from boardroom.meetings.numbering import NumberFormatError, assign_number, format_number, next_sequence, validate_format
 
 
 def new_item(session, meeting, title="Ny sak"):

@@ -12,13 +12,21 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.participation.status import decision_status
 from boardroom.core.inputs import InputError
 from boardroom.meetings.lookup import find_item
 from boardroom.participation.answers import participant_ids, record_answer
+from boardroom.participation.status import decision_status
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
-    DAY, count_queries, errors_of, get_text, project_with_decision, section, text_of, town_named, towns,
+    DAY,
+    count_queries,
+    errors_of,
+    get_text,
+    project_with_decision,
+    section,
+    text_of,
+    town_named,
+    towns,
 )
 
 

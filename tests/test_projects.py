@@ -13,13 +13,19 @@ import pytest
 from sqlmodel import func, select
 
 import boardroom.models as m
-from boardroom.projects.benefits import CsvImportError, import_benefits, totals_by
 from boardroom.core.parsing import parse_amount
+from boardroom.projects.benefits import CsvImportError, import_benefits, totals_by
 from tests.conftest import oslo
 from tests.portfolio_helpers import (
-    count_queries, demo_project, errors_of, get_text, project_with_decision, section, text_of, towns,
+    count_queries,
+    demo_project,
+    errors_of,
+    get_text,
+    project_with_decision,
+    section,
+    text_of,
+    towns,
 )
-
 
 # --------------------------------------------------------------------------- the demo's projects
 

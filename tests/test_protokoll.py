@@ -12,8 +12,8 @@ from docx.text.paragraph import Paragraph
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.meetings.minutes import load_meeting
 from boardroom.documents.protokoll import build_protokoll, protokoll_filename
+from boardroom.meetings.minutes import load_meeting
 from tests.conftest import oslo
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

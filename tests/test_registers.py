@@ -11,8 +11,8 @@ from sqlalchemy import func
 from sqlmodel import select
 
 import boardroom.models as m
-from boardroom.registers import registers
 from boardroom.demo import load_demo
+from boardroom.registers import registers
 from boardroom.registers.registers import InUse
 
 # --------------------------------------------------------------------------- helpers

@@ -9,21 +9,18 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlmodel import select
 
+from boardroom.calendar.ical import load_meetings
+from boardroom.core.access import can_see_agenda, can_see_minutes
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
-from boardroom.core.access import (
-    can_see_agenda,
-    can_see_minutes,
-)
-from boardroom.calendar.ical import load_meetings
 from boardroom.core.labels import label
-from boardroom.meetings.minutes import assemble, load_meeting
-from boardroom.models import Project
-from boardroom.participation.status import overview
-from boardroom.core.views import base_url
 from boardroom.core.serialising import iso
+from boardroom.core.views import base_url
+from boardroom.meetings.minutes import assemble, load_meeting
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
+from boardroom.models import Project
 from boardroom.participation.serialisers import decision_summary_json
+from boardroom.participation.status import overview
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -92,22 +89,26 @@ def projects():
 # --------------------------------------------------------------------------- participation, costs, projects,
 # benefits, follow-ups and one municipality (page data from each area's pages.py, JSON from its serialisers.py)
 
-from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
-from boardroom.followups.followups import visible_follow_ups  # noqa: E402
-from boardroom.members.pages import (  # noqa: E402
-    current_seats, latest_population, load_municipality, municipality_view, representatives,
-)
-from boardroom.participation.answers import load_decision  # noqa: E402
-from boardroom.core.views import or_404  # noqa: E402
-from boardroom.participation.matrix import decision_view  # noqa: E402
-from boardroom.projects.pages import load_project, project_view  # noqa: E402
-from boardroom.costs.serialisers import cost_json  # noqa: E402
-from boardroom.followups.serialisers import follow_up_json  # noqa: E402
-from boardroom.members.serialisers import municipality_json  # noqa: E402
-from boardroom.participation.serialisers import decision_json, participation_json  # noqa: E402
-from boardroom.projects.serialisers import benefits_json, project_json  # noqa: E402
 from boardroom.core.access import is_signed_in as _signed_in  # noqa: E402
 from boardroom.core.cache import cached_daily  # noqa: E402
+from boardroom.core.views import or_404  # noqa: E402
+from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
+from boardroom.costs.serialisers import cost_json  # noqa: E402
+from boardroom.followups.followups import visible_follow_ups  # noqa: E402
+from boardroom.followups.serialisers import follow_up_json  # noqa: E402
+from boardroom.members.pages import (  # noqa: E402
+    current_seats,
+    latest_population,
+    load_municipality,
+    municipality_view,
+    representatives,
+)
+from boardroom.members.serialisers import municipality_json  # noqa: E402
+from boardroom.participation.answers import load_decision  # noqa: E402
+from boardroom.participation.matrix import decision_view  # noqa: E402
+from boardroom.participation.serialisers import decision_json, participation_json  # noqa: E402
+from boardroom.projects.pages import load_project, project_view  # noqa: E402
+from boardroom.projects.serialisers import benefits_json, project_json  # noqa: E402
 
 
 @bp.get("/participation")

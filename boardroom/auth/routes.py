@@ -8,8 +8,8 @@ from wtforms.validators import DataRequired
 
 from boardroom.auth.accounts import SignedInUser, authenticate
 from boardroom.core.db import get_session
-from boardroom.core.views import safe_next
 from boardroom.core.forms import Form
+from boardroom.core.views import safe_next
 from boardroom.models import User
 
 bp = Blueprint("auth", __name__)

@@ -16,8 +16,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, selectinload
 from sqlmodel import select
 
-from boardroom.core.formatting import local
 from boardroom.core.access import agenda_published, public_title
+from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Meeting, MeetingStatus

@@ -2,10 +2,10 @@
 
 from flask import Blueprint, make_response, request
 
+from boardroom.calendar.ical import changed_at, load_meetings, make_calendar  # importing ical registers SEQUENCE upkeep
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.views import base_url
-from boardroom.calendar.ical import changed_at, load_meetings, make_calendar  # importing ical registers SEQUENCE upkeep
 
 bp = Blueprint("calendar", __name__)
 

@@ -18,12 +18,7 @@ from datetime import datetime
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import (
-    current_app,
-    make_response,
-    request,
-    session,
-)
+from flask import current_app, make_response, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
@@ -31,10 +26,7 @@ from sqlalchemy.orm import Session as OrmSession
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.core.inputs import today
-from boardroom.models import (
-    Revision,
-    utcnow,
-)
+from boardroom.models import Revision, utcnow
 
 REVISION = Revision.__table__
 
@@ -92,8 +84,8 @@ def viewer() -> str:
 def cached(view):
     """Cache a GET view's successful response until the data changes.
 
-    Visitors share one copy; a signed-in account gets its own (pages show what its role may
-    see, and its name in the header).
+    Visitors share one copy per host; a signed-in account gets its own (pages show what its role
+    may see, and its name in the header).
     """
 
     @wraps(view)
@@ -102,6 +94,7 @@ def cached(view):
             return view(**kwargs)
         cache: LRUCache = current_app.extensions["boardroom.cache"]
         key = (request.endpoint, tuple(sorted(kwargs.items())), request.query_string, viewer(),
+               request.host,  # never share a copy between hosts (links come from BASE_URL anyway)
                datetime.now(OSLO).date(),  # "forfalt" and "kommende" change at midnight
                current_revision(get_session()))
         entry = cache.get(key)

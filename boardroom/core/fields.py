@@ -4,20 +4,11 @@ enums, Norwegian amounts and years, and select lists with Norwegian messages.
 
 from __future__ import annotations
 
-from wtforms import (
-    Field,
-    IntegerField,
-    SelectField,
-    StringField,
-)
+from decimal import Decimal
+
+from wtforms import Field, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Length,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from boardroom.core.formatting import nb_number
@@ -64,13 +55,17 @@ def case_number(name: str = "Sak (saksnummer)") -> StringField:
 
 
 class AmountField(Field):
-    """A number as Norwegians write it: '12 500,50', 'kr 4 956 481,97', '40'."""
+    """A number as Norwegians write it: '12 500,50', 'kr 4 956 481,97', '40'.
+
+    ``digits`` is how many digits its column holds (NUMERIC(14, 2) for money), so a number the
+    database cannot store gets a message instead of an error from the database."""
 
     widget = TextInput()
 
-    def __init__(self, label=None, validators=None, decimals: int = 2, **kw):
+    def __init__(self, label=None, validators=None, decimals: int = 2, digits: int = 14, **kw):
         super().__init__(label, validators, **kw)
         self.decimals = decimals
+        self.limit = Decimal(10) ** (digits - decimals)
 
     def _value(self) -> str:
         if self.raw_data:
@@ -86,6 +81,10 @@ class AmountField(Field):
                 self.data = parse_amount(valuelist[0])
             except ValueError:
                 raise ValueError(f"«{valuelist[0]}» er ikke et tall. Skriv for eksempel 12 500,50.") from None
+            if abs(self.data) >= self.limit:
+                largest = nb_number(self.limit - Decimal(1).scaleb(-self.decimals), self.decimals).replace("\u00a0", " ")
+                self.data = None
+                raise ValueError(f"Tallet er for stort. Det største som kan lagres, er {largest}.")
 
 
 class NotNegative:

@@ -3,15 +3,13 @@
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import (
-    DateField,
-    TimeField,
-)
-from wtforms.validators import (
-    ValidationError,
-)
+from wtforms import DateField, TimeField
+from wtforms.validators import ValidationError
 
 from boardroom.core.inputs import InputError
+
+
+FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates the app can place in Oslo's time zone and in documents
 
 
 class Form(FlaskForm):
@@ -31,6 +29,10 @@ class NotBefore:
             raise ValidationError(self.message)
 
 
+class OutOfRange(ValueError):
+    """A well-formed value outside what the app can handle; the message is Norwegian."""
+
+
 class _TypedField:
     """Accepts any of FORMATS; a wrong value gets MESSAGE (Norwegian); empty input is None."""
 
@@ -44,13 +46,15 @@ class _TypedField:
         self.data = None
         text = valuelist[0].strip() if valuelist else ""
         if not text:
+            self.raw_data = []  # only spaces count as nothing typed (InputRequired says so)
             return
         for fmt in self.FORMATS:
             try:
-                self.data = self.convert(datetime.strptime(text, fmt))
-                return
+                parsed = datetime.strptime(text, fmt)
             except ValueError:
                 continue
+            self.data = self.convert(parsed)  # OutOfRange (a ValueError) carries its own message
+            return
         raise ValueError(self.MESSAGE.format(text))
 
 
@@ -61,6 +65,8 @@ class Date(_TypedField, DateField):
     MESSAGE = "«{}» er ikke en gyldig dato. Skriv for eksempel 16.10.2025."
 
     def convert(self, parsed: datetime):
+        if not FIRST_YEAR <= parsed.year <= LAST_YEAR:
+            raise OutOfRange(f"Oppgi en dato mellom år {FIRST_YEAR} og {LAST_YEAR}.")
         return parsed.date()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 
-
 def iso(day) -> str | None:
     return day.isoformat() if day is not None else None
 

@@ -7,6 +7,8 @@ handler or ``javascript:`` URL can reach a page or a document.
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 from sqlalchemy import event
@@ -21,10 +23,35 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, 
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+MAX_DEPTH = 20  # lists or quotes inside each other; Python-Markdown recurses once per level
+_QUOTES = re.compile(r"^((?:[ \t]*>){%d})(?:[ \t]*>)+" % MAX_DEPTH)
+_INDENT = re.compile(r"^[ \t]{%d,}" % (4 * MAX_DEPTH + 1))
+
+
+def too_deep(text: str | None) -> bool:
+    """Whether the text nests lists or quotes deeper than MAX_DEPTH levels."""
+    return any(_QUOTES.match(line) or _INDENT.match(line.expandtabs(4)) for line in (text or "").splitlines())
+
+
+def flatten(text: str) -> str:
+    """Lists and quotes nested deeper than MAX_DEPTH are kept at that depth (their text stays)."""
+    lines = []
+    for line in text.splitlines():
+        line = _QUOTES.sub(r"\1", line)
+        expanded = line.expandtabs(4)
+        if _INDENT.match(expanded):
+            line = " " * (4 * MAX_DEPTH) + expanded.lstrip(" ")
+        lines.append(line)
+    return "\n".join(lines)
+
+
 def render_markdown(text: str | None) -> str:
-    """Markdown text to sanitised HTML ('' for empty text)."""
+    """Markdown text to sanitised HTML ('' for empty text). Nesting deeper than MAX_DEPTH is
+    flattened first, so no text can exhaust the renderer's recursion."""
     if not text or not text.strip():
         return ""
+    if too_deep(text):
+        text = flatten(text)
     html = md.markdown(
         text,
         extensions=["tables", "sane_lists"],

@@ -9,29 +9,14 @@ import csv
 import io
 from urllib.parse import urlsplit
 
-from flask import (
-    current_app,
-    Response,
-    abort,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
 from boardroom.core.formatting import nb_sort_key
-from boardroom.models import (
-    Body,
-    Membership,
-    Municipality,
-    Person,
-    Project,
-)
+from boardroom.models import Body, Membership, Municipality, Person, Project
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
@@ -105,12 +90,15 @@ def enum_arg(enum_cls, name: str):
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site (never another host) may be the place to return to."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    """Only a path on this site (never another host, never a control character such as CR/LF)
+    may be the place to return to."""
+    if (target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc
+            and not any(ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target)):
         return target
     return url_for("main.index")
 
 
 def base_url() -> str:
-    """The site's public address: the BASE_URL setting, else the address of this request."""
-    return current_app.config.get("BASE_URL") or request.url_root
+    """The site's public address as configured (BOARDROOM_BASE_URL, or the one stored in the
+    instance folder at first start), without a trailing slash; never the request's Host."""
+    return (current_app.config.get("BASE_URL") or "").rstrip("/")

@@ -6,10 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    InputRequired,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, ValidationError
 
 from boardroom.core.fields import (
     AmountField,
@@ -22,9 +19,7 @@ from boardroom.core.fields import (
     year_field,
 )
 from boardroom.core.forms import EditForm
-from boardroom.models import (
-    CostSharing,
-)
+from boardroom.models import CostSharing
 
 
 class CostKeyForm(EditForm):
@@ -33,8 +28,8 @@ class CostKeyForm(EditForm):
         SelectChoice("percent", "Prosent flatt og prosent etter innbyggertall"),
         SelectChoice("rate", "Fast sats per innbygger, resten flatt"),
     ])
-    flat_percent = AmountField("Flat del (%)")
-    per_inhabitant_percent = AmountField("Del etter innbyggertall (%)")
+    flat_percent = AmountField("Flat del (%)", digits=5)
+    per_inhabitant_percent = AmountField("Del etter innbyggertall (%)", digits=5)
     rate_per_inhabitant = AmountField("Sats per innbygger (kr)")
     project = Choice("Prosjekt", coerce=optional_int)
     HINTS = {"flat_percent": "For eksempel 40 for en 40/60-nøkkel. Flat del og del etter innbyggertall "

@@ -7,17 +7,9 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import local
-from boardroom.costs.tables import (
-    CostContext,
-    ShareTable,
-    load_costs,
-)
+from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import published
-from boardroom.models import (
-    Cost,
-    CostKey,
-    Project,
-)
+from boardroom.models import Cost, CostKey, Project
 
 
 def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTable]], list[tuple[CostKey, Project | None]]]:

@@ -4,13 +4,7 @@ forms for new and changed costs and keys.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    abort,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, abort, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
@@ -20,24 +14,13 @@ from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
 from boardroom.core.inputs import InputError, today
 from boardroom.core.parsing import format_amount
-from boardroom.core.views import (
-    csv_response,
-    first_body,
-    project_choices,
-    form_page,
-    saved,
-)
+from boardroom.core.views import csv_response, first_body, form_page, or_404, project_choices, saved
 from boardroom.costs.forms import CostForm, CostKeyForm
 from boardroom.costs.pages import cost_list, cost_versions, load_cost
 from boardroom.costs.tables import key_text, save_cost, save_cost_key
 from boardroom.meetings.lookup import case_or_error
 from boardroom.meetings.minutes import item_number
-from boardroom.models import (
-    CostKey,
-    CostSharing,
-)
-
-from boardroom.core.views import or_404
+from boardroom.models import CostKey, CostSharing
 
 bp = Blueprint("costs", __name__)
 
@@ -127,7 +110,8 @@ def edit_cost(cost_id: int):
             form.add_error(error)
         else:
             return saved("Kostnaden er lagret.", url_for(".cost", cost_id=found.id))
-    return form_page("_form_page.html", form, title=f"Rediger {found.description}", cancel=url_for(".cost", cost_id=found.id))
+    return form_page("_form_page.html", form, title=f"Rediger {found.description}",
+                     cancel=url_for(".cost", cost_id=found.id))
 
 
 @bp.route("/cost-keys/new", methods=["GET", "POST"])

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from boardroom.core.serialising import iso, money
-from boardroom.meetings.serialisers import case_ref
 from boardroom.costs.tables import ShareTable, key_text, sharing_text
+from boardroom.meetings.serialisers import case_ref
 from boardroom.models import Cost, CostKey
 
 

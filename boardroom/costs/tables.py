@@ -19,8 +19,9 @@ from decimal import Decimal
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from boardroom.costs.shares import CostShareError, Key, Share, compute_shares
 from boardroom.core.formatting import local, nb_date, nb_number, nb_sort_key
+from boardroom.core.inputs import InputError, today
+from boardroom.costs.shares import CostShareError, Key, Share, compute_shares
 from boardroom.models import (
     AgendaItem,
     Cost,
@@ -32,9 +33,8 @@ from boardroom.models import (
     Project,
     ProjectDecision,
 )
-from boardroom.participation.status import join_names
-from boardroom.core.inputs import InputError, today
 from boardroom.participation.answers import latest_decision, load_answers, participant_ids
+from boardroom.participation.status import join_names
 
 COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
 

@@ -9,19 +9,9 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from boardroom.core.inputs import Invalid
-from boardroom.meetings.minutes import (
-    item_number,
-)
+from boardroom.meetings.minutes import item_number
 from boardroom.meetings.workflow import Locked, ensure_editable, move_to
-from boardroom.models import (
-    AgendaItem,
-    Attendance,
-    AttendanceStatus,
-    Correction,
-    Meeting,
-    MeetingStatus,
-    utcnow,
-)
+from boardroom.models import AgendaItem, Attendance, AttendanceStatus, Correction, Meeting, MeetingStatus, utcnow
 
 CO_SIGNER_CASE = "valg av person til å undertegne protokoll"
 

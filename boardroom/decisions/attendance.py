@@ -16,16 +16,9 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import local, nb_sort_key
 from boardroom.core.inputs import Invalid
-from boardroom.meetings.minutes import (
-    board_members,
-)
+from boardroom.meetings.minutes import board_members
 from boardroom.meetings.workflow import ensure_editable
-from boardroom.models import (
-    Attendance,
-    AttendanceStatus,
-    Meeting,
-    Membership,
-)
+from boardroom.models import Attendance, AttendanceStatus, Meeting, Membership
 
 
 def meeting_day(meeting: Meeting) -> date:

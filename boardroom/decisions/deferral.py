@@ -14,12 +14,7 @@ from boardroom.core.inputs import Invalid
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import assign_number
 from boardroom.meetings.workflow import Locked, ensure_editable
-from boardroom.models import (
-    AgendaItem,
-    ItemStatus,
-    Meeting,
-    MeetingStatus,
-)
+from boardroom.models import AgendaItem, ItemStatus, Meeting, MeetingStatus
 
 
 def deferral_targets(session: Session, item: AgendaItem) -> list[Meeting]:

@@ -9,19 +9,9 @@ from sqlmodel import Session, select
 
 from boardroom.core.inputs import Invalid
 from boardroom.decisions.votes import disqualified_ids, voting_seats
-from boardroom.meetings.minutes import (
-    person_with_affiliation,
-)
+from boardroom.meetings.minutes import person_with_affiliation
 from boardroom.meetings.workflow import ensure_editable
-from boardroom.models import (
-    AgendaItem,
-    Attendance,
-    AttendanceStatus,
-    Disqualification,
-    Meeting,
-    Person,
-    VoteChoice,
-)
+from boardroom.models import AgendaItem, Attendance, AttendanceStatus, Disqualification, Meeting, Person, VoteChoice
 
 
 def disqualification_candidates(item: AgendaItem, already: set[int]) -> list[Attendance]:

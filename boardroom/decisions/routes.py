@@ -13,16 +13,19 @@ from flask_login import current_user
 from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from boardroom.auth.accounts import signature
+from boardroom.core.access import editor_required
+from boardroom.core.db import get_session
+from boardroom.core.formatting import nb_date
+from boardroom.core.forms import Form
+from boardroom.core.inputs import Invalid
+from boardroom.core.labels import label
+from boardroom.core.views import form_page, get_or_404, or_404
 from boardroom.decisions import approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
-from boardroom.core.inputs import Invalid
-from boardroom.core.access import editor_required
-from boardroom.auth.accounts import signature
-from boardroom.core.db import get_session
-from boardroom.core.forms import Form
-from boardroom.core.formatting import nb_date
-from boardroom.core.labels import label
-from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, person_with_affiliation
+from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, load_meeting, person_with_affiliation
+from boardroom.meetings.pages import load_item
+from boardroom.meetings.workflow import ensure_editable
 from boardroom.models import (
     AttendanceStatus,
     CaseKind,
@@ -32,10 +35,6 @@ from boardroom.models import (
     MembershipRole,
     VoteChoice,
 )
-from boardroom.meetings.workflow import ensure_editable
-from boardroom.core.views import form_page, get_or_404, or_404
-from boardroom.meetings.minutes import load_meeting
-from boardroom.meetings.pages import load_item
 
 bp = Blueprint("decisions", __name__)
 

@@ -13,9 +13,7 @@ from sqlmodel import Session, select
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import Invalid
 from boardroom.decisions.attendance import meeting_day, memberships_on
-from boardroom.meetings.minutes import (
-    BOARD_ROLES,
-)
+from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.meetings.workflow import ensure_editable
 from boardroom.models import (
     AgendaItem,

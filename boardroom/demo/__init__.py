@@ -23,6 +23,7 @@ from importlib import resources
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import OSLO
+from boardroom.demo.projects import load_project_extras
 from boardroom.models import (
     AgendaItem,
     Attachment,
@@ -52,7 +53,6 @@ from boardroom.models import (
     ProjectPhase,
     StatusReport,
 )
-from boardroom.demo.projects import load_project_extras
 from boardroom.registers.registers import default_standard_cases
 
 DATA = resources.files(__name__)

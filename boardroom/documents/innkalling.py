@@ -12,6 +12,8 @@ from io import BytesIO
 
 from sqlmodel import Session
 
+from boardroom.core.formatting import meeting_when, nb_date
+from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html
 from boardroom.documents.parts import (
     case_heading,
@@ -21,8 +23,6 @@ from boardroom.documents.parts import (
     write_agenda,
     write_attachments,
 )
-from boardroom.core.formatting import meeting_when, nb_date
-from boardroom.core.labels import label
 from boardroom.meetings.minutes import assemble
 from boardroom.models import AgendaItem, Meeting
 

@@ -28,9 +28,9 @@ from flask import current_app
 from sqlalchemy.orm import object_session
 
 from boardroom.core import files
-from boardroom.documents.docx_html import add_html, mark_header_row, shade
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
+from boardroom.documents.docx_html import add_html, mark_header_row, shade
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Body, Meeting, StoredFile
 

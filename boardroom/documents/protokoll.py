@@ -14,22 +14,20 @@ from io import BytesIO
 from docx.shared import Pt
 from sqlmodel import Session
 
-from boardroom.documents.docx_html import add_html
-from boardroom.documents.parts import (
-    case_title as _title,
-    document_filename,
-    labelled as _labelled,
-    new_document,
-)
-from boardroom.documents.parts import write_agenda as _write_agenda, write_attachments as _write_attachments
-from boardroom.decisions.record import MinutesExtras, minutes_extras
+from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
+from boardroom.core.text import render_markdown
 from boardroom.decisions.approval import correction_subject
 from boardroom.decisions.deferral import deferral_note
+from boardroom.decisions.record import MinutesExtras, minutes_extras
 from boardroom.decisions.votes import event_result
-from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
+from boardroom.documents.docx_html import add_html
+from boardroom.documents.parts import case_title as _title
+from boardroom.documents.parts import document_filename, new_document
+from boardroom.documents.parts import labelled as _labelled
+from boardroom.documents.parts import write_agenda as _write_agenda
+from boardroom.documents.parts import write_attachments as _write_attachments
 from boardroom.meetings.minutes import MinutesView, assemble, item_number
 from boardroom.models import AgendaItem, ItemStatus, Meeting
-from boardroom.core.text import render_markdown
 
 SIGNATURE_LINE = "_" * 32
 
@@ -135,9 +133,9 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
     Fordelt etter innbyggertall, Totalt pr kommune, Sum), computed so that the rows add up."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+    from boardroom.core.formatting import nb_number, nok
     from boardroom.costs.tables import COLUMNS, key_text, sharing_text
     from boardroom.documents.docx_html import mark_header_row, shade
-    from boardroom.core.formatting import nb_number, nok
 
     if item.case.exempt:
         return

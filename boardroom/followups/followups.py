@@ -15,14 +15,7 @@ from boardroom.core.inputs import InputError, today
 from boardroom.core.labels import label
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import item_number
-from boardroom.models import (
-    AgendaItem,
-    FollowUp,
-    FollowUpStatus,
-    Meeting,
-    Municipality,
-    Person,
-)
+from boardroom.models import AgendaItem, FollowUp, FollowUpStatus, Meeting, Municipality, Person
 
 
 def is_overdue(follow_up: FollowUp, day: date | None = None) -> bool:

@@ -3,25 +3,12 @@
 
 from __future__ import annotations
 
-from wtforms import (
-    TextAreaField,
-)
-from wtforms.validators import (
-    DataRequired,
-)
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
 
-from boardroom.core.fields import (
-    Choice,
-    case_number,
-    date_field,
-    enum_choices,
-    optional_int,
-    strip,
-)
+from boardroom.core.fields import Choice, case_number, date_field, enum_choices, optional_int, strip
 from boardroom.core.forms import EditForm
-from boardroom.models import (
-    FollowUpStatus,
-)
+from boardroom.models import FollowUpStatus
 
 
 class FollowUpForm(EditForm):

@@ -4,25 +4,14 @@ the next meeting's agenda.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, render_template, request, url_for
 
 from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
+from boardroom.core.forms import Form
 from boardroom.core.inputs import InputError
-from boardroom.core.views import (
-    enum_arg,
-    get_or_404,
-    municipality_choices,
-    person_choices,
-    form_page,
-    saved,
-)
+from boardroom.core.views import enum_arg, form_page, get_or_404, municipality_choices, or_404, person_choices, saved
 from boardroom.followups.followups import (
     FOLLOW_UP_CASE_TITLE,
     add_follow_up_case,
@@ -33,16 +22,9 @@ from boardroom.followups.followups import (
     visible_follow_ups,
 )
 from boardroom.followups.forms import FollowUpEditForm, FollowUpForm
-from boardroom.meetings.lookup import case_or_error
-from boardroom.meetings.minutes import item_number
-from boardroom.models import (
-    AgendaItem,
-    FollowUp,
-    FollowUpStatus,
-)
-
-from boardroom.core.views import or_404
-from boardroom.meetings.lookup import items_by_id
+from boardroom.meetings.lookup import case_or_error, items_by_id
+from boardroom.meetings.minutes import item_number, load_meeting
+from boardroom.models import AgendaItem, FollowUp, FollowUpStatus
 
 bp = Blueprint("followups", __name__)
 
@@ -85,7 +67,8 @@ def new_follow_up(agenda_item_id: int):
             form.add_error(error)
         else:
             return saved("Oppfølgingspunktet er registrert.", url_for(".follow_ups"))
-    return form_page("_form_page.html", form, title=f"Nytt oppfølgingspunkt fra sak {item_number(item)}", cancel=url_for("meetings.case", agenda_item_id=item.id))
+    return form_page("_form_page.html", form, title=f"Nytt oppfølgingspunkt fra sak {item_number(item)}",
+                     cancel=url_for("meetings.case", agenda_item_id=item.id))
 
 
 @bp.route("/follow-ups/<int:follow_up_id>/edit", methods=["GET", "POST"])
@@ -111,15 +94,13 @@ def edit_follow_up(follow_up_id: int):
             form.add_error(error)
         else:
             return saved("Oppfølgingspunktet er lagret.", url_for(".follow_ups"))
-    return form_page("_form_page.html", form, title=f"Rediger oppfølgingspunkt fra sak {item_number(item)}", cancel=url_for(".follow_ups"))
+    return form_page("_form_page.html", form, title=f"Rediger oppfølgingspunkt fra sak {item_number(item)}",
+                     cancel=url_for(".follow_ups"))
 
 @bp.route("/meetings/<int:meeting_id>/follow-up-case", methods=["GET", "POST"])
 @editor_required
 def follow_up_case(meeting_id: int):
     """Put the open actions on the meeting's agenda as an information case (after a confirmation)."""
-    from boardroom.core.forms import Form
-    from boardroom.meetings.minutes import load_meeting
-
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     form = Form()
@@ -132,6 +113,4 @@ def follow_up_case(meeting_id: int):
         else:
             return saved(f"«{FOLLOW_UP_CASE_TITLE}» er lagt til på sakslisten.",
                          url_for("meetings.case", agenda_item_id=item.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("followups/follow_up_case.html", form=form, meeting=meeting, rows=rows,
-                           title=FOLLOW_UP_CASE_TITLE), status
+    return form_page("followups/follow_up_case.html", form, meeting=meeting, rows=rows, title=FOLLOW_UP_CASE_TITLE)

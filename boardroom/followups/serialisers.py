@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso
-from boardroom.meetings.serialisers import case_ref
 from boardroom.followups.followups import FollowUpRow
+from boardroom.meetings.serialisers import case_ref
 
 
 def follow_up_json(row: FollowUpRow, public: bool = False) -> dict:

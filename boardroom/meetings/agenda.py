@@ -18,6 +18,9 @@ from sqlmodel import Session, select
 
 from boardroom.core import files
 from boardroom.core.formatting import OSLO, local
+from boardroom.meetings.minutes import load_meeting
+from boardroom.meetings.numbering import assign_number
+from boardroom.meetings.workflow import ensure_editable, move_to
 from boardroom.models import (
     AgendaItem,
     Attachment,
@@ -33,9 +36,6 @@ from boardroom.models import (
     StandardCasePlace,
     utcnow,
 )
-from boardroom.meetings.minutes import load_meeting
-from boardroom.meetings.numbering import assign_number
-from boardroom.meetings.workflow import ensure_editable, move_to
 
 INVITED_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member,
                  MembershipRole.staff, MembershipRole.observer)

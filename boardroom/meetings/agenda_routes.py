@@ -18,6 +18,13 @@ from sqlmodel import select
 
 from boardroom.core import files
 from boardroom.core.access import agenda_published, can_see_agenda, editor_required, is_signed_in
+from boardroom.core.cache import cached
+from boardroom.core.db import get_session
+from boardroom.core.formatting import local
+from boardroom.core.labels import label
+from boardroom.core.text import render_markdown
+from boardroom.core.views import form_page, get_or_404, or_404, safe_next
+from boardroom.documents.parts import remove_word_template, set_word_template
 from boardroom.meetings.agenda import (
     add_attachment,
     add_case,
@@ -27,6 +34,8 @@ from boardroom.meetings.agenda import (
     current_memberships,
     invite,
     invite_members,
+    load_attachment,
+    load_item_in_meeting,
     meeting_times,
     meeting_year,
     move_case,
@@ -46,12 +55,9 @@ from boardroom.meetings.forms import (
     MeetingForm,
     TemplateForm,
 )
-from boardroom.core.cache import cached
-from boardroom.core.db import get_session
-from boardroom.documents.parts import remove_word_template, set_word_template
-from boardroom.core.formatting import local
-from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number, load_meeting
+from boardroom.meetings.numbering import format_number, next_sequence
+from boardroom.meetings.workflow import ensure_editable, is_editable
 from boardroom.models import (
     AgendaItem,
     Attachment,
@@ -64,11 +70,6 @@ from boardroom.models import (
     Municipality,
     Person,
 )
-from boardroom.meetings.numbering import format_number, next_sequence
-from boardroom.core.text import render_markdown
-from boardroom.meetings.workflow import ensure_editable, is_editable
-from boardroom.core.views import form_page, get_or_404, or_404, safe_next
-from boardroom.meetings.agenda import load_attachment, load_item_in_meeting
 
 bp = Blueprint("agenda", __name__)
 bp.add_app_template_global(is_editable, "meeting_editable")

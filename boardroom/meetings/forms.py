@@ -10,16 +10,14 @@ from functools import partial
 
 from flask_wtf.file import FileField
 from sqlmodel import select
-from wtforms import (
-    BooleanField, RadioField, SelectChoice, SelectField, TextAreaField,
-)
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
 from boardroom.core import fields
 from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
+from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
 from boardroom.models import Body, CaseKind, MeetingMode, Person
 
 # the agenda's forms check their optional fields themselves (validate_<field>) even when empty

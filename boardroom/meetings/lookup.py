@@ -12,11 +12,7 @@ from sqlmodel import Session, select
 from boardroom.core.access import EXEMPT_TITLE
 from boardroom.core.inputs import InputError
 from boardroom.meetings.minutes import item_number
-from boardroom.models import (
-    AgendaItem,
-    Meeting,
-    MeetingStatus,
-)
+from boardroom.models import AgendaItem, Meeting, MeetingStatus
 
 
 def find_item(session: Session, number: str, body_id: int | None = None) -> AgendaItem:

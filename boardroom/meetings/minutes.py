@@ -14,16 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import local
-from boardroom.models import (
-    AgendaItem,
-    Attendance,
-    AttendanceStatus,
-    Meeting,
-    Membership,
-    MembershipRole,
-    VoteEvent,
-)
 from boardroom.meetings.numbering import format_number
+from boardroom.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Membership, MembershipRole, VoteEvent
 from boardroom.participation.status import join_names
 
 BOARD_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member)

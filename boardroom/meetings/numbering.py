@@ -7,6 +7,9 @@ gets an IntegrityError inside its savepoint and simply takes the next number.
 
 from __future__ import annotations
 
+import re
+import string
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -28,14 +31,32 @@ def format_number(fmt: str | None, year: int | None, seq: int | None) -> str:
     return (fmt or DEFAULT_FORMAT).format(seq=seq, yy=year % 100, year=year)
 
 
+FORMAT_HELP = "Ugyldig saksnummerformat. Bruk {seq}, {yy} og {year}, for eksempel {seq:02d}-{yy}."
+MAX_NUMBER_LENGTH = 30  # what a printed case number may take up
+
+
 def validate_format(fmt: str) -> str:
-    """Check a case-number format; raise NumberFormatError with a Norwegian message."""
+    """Check a case-number format; raise NumberFormatError with a Norwegian message.
+
+    Only the fields seq, yy and year, with plain format specs: a field inside a field's spec
+    ("{seq:{year}}") would pad numbers to thousands of characters."""
+    try:
+        fields = list(string.Formatter().parse(fmt))
+        if any(name is not None and (name not in ("seq", "yy", "year") or "{" in (spec or "") or conversion)
+               for _, name, spec, conversion in fields):
+            raise ValueError(fmt)
+    except ValueError as exc:
+        raise NumberFormatError(FORMAT_HELP) from exc
+    widths = [int(run) for _, name, spec, _ in fields if name for run in re.findall(r"\d+", spec or "")]
+    if any(width > MAX_NUMBER_LENGTH for width in widths):
+        raise NumberFormatError(f"Saksnummeret blir for langt. Det kan ha høyst {MAX_NUMBER_LENGTH} tegn.")
     try:
         sample = format_number(fmt, 2025, 38)
     except (KeyError, IndexError, ValueError) as exc:
-        raise NumberFormatError(
-            "Ugyldig saksnummerformat. Bruk {seq}, {yy} og {year}, for eksempel {seq:02d}-{yy}."
-        ) from exc
+        raise NumberFormatError(FORMAT_HELP) from exc
+    if len(sample) > MAX_NUMBER_LENGTH:
+        raise NumberFormatError(f"Saksnummeret blir for langt ({len(sample)} tegn). Det kan ha høyst "
+                                f"{MAX_NUMBER_LENGTH} tegn.")
     if "38" not in sample:
         raise NumberFormatError("Saksnummerformatet må inneholde løpenummeret {seq}.")
     return fmt

@@ -12,7 +12,6 @@ from boardroom.meetings.lookup import case_title
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Attachment, Attendance, Meeting
 
-
 TEXT_FIELDS = ("proposal", "decision", "discussion", "background")
 MINUTES_FIELDS = ("decision", "discussion")  # published with the approved minutes
 

@@ -14,17 +14,8 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import EXEMPT_TITLE
 from boardroom.core.formatting import OSLO, local, nb_sort_key
-from boardroom.costs.tables import (
-    CostContext,
-    key_text,
-    load_costs,
-    sharing_text,
-)
-from boardroom.followups.followups import (
-    FollowUpRow,
-    follow_up_rows,
-    visible_follow_ups,
-)
+from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
+from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
 from boardroom.meetings.lookup import published
 from boardroom.meetings.numbering import format_number
 from boardroom.models import (

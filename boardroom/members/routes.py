@@ -9,16 +9,21 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.members.pages import municipality_view, representatives
 from boardroom.core.access import is_signed_in, login_required
+from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.meetings.minutes import BOARD_ROLES
-from boardroom.models import Membership, Municipality
-from boardroom.core.cache import cached_daily
-
 from boardroom.core.views import or_404
-from boardroom.members.pages import current_seats, latest_population, load_municipality
+from boardroom.meetings.minutes import BOARD_ROLES
+from boardroom.members.pages import (
+    current_seats,
+    latest_population,
+    load_municipality,
+    municipality_view,
+    representatives,
+)
+from boardroom.models import Membership, Municipality
+
 bp = Blueprint("members", __name__)
 
 

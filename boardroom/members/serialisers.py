@@ -6,8 +6,8 @@ from __future__ import annotations
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso, money
-from boardroom.meetings.serialisers import case_ref
 from boardroom.followups.serialisers import follow_up_json
+from boardroom.meetings.serialisers import case_ref
 from boardroom.members.pages import MunicipalityView
 from boardroom.projects.serialisers import totals_json
 

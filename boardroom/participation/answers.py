@@ -16,14 +16,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError
-from boardroom.models import (
-    AgendaItem,
-    Municipality,
-    Participation,
-    ParticipationAnswer,
-    Project,
-    ProjectDecision,
-)
+from boardroom.models import AgendaItem, Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 
 
 class AnswerRow(NamedTuple):

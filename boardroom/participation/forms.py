@@ -4,17 +4,9 @@ the database live in ``boardroom.participation.answers`` and come back as ``Inpu
 
 from __future__ import annotations
 
-from wtforms import (
-    StringField,
-    TextAreaField,
-)
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    InputRequired,
-    Length,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from boardroom.core.fields import (
     Choice,
@@ -27,9 +19,7 @@ from boardroom.core.fields import (
     text,
 )
 from boardroom.core.forms import EditForm
-from boardroom.models import (
-    ParticipationAnswer,
-)
+from boardroom.models import ParticipationAnswer
 
 
 class AnswerForm(EditForm):

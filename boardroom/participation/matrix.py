@@ -25,15 +25,8 @@ from boardroom.models import (
     ProjectDecision,
     ProjectPhase,
 )
-from boardroom.participation.answers import (
-    AnswerRow,
-    load_answers,
-)
-from boardroom.participation.status import (
-    DecisionStatus,
-    all_municipalities,
-    decision_status,
-)
+from boardroom.participation.answers import AnswerRow, load_answers
+from boardroom.participation.status import DecisionStatus, all_municipalities, decision_status
 
 
 def remark_lines(status: DecisionStatus) -> list[str]:

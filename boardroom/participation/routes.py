@@ -4,39 +4,19 @@ members. Changes need the secretary or the administrator.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Blueprint, render_template, request, url_for
 
 from boardroom.core.access import editor_required
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import InputError, today
-from boardroom.core.views import (
-    csv_response,
-    enum_arg,
-    municipality_choices,
-    form_page,
-    saved,
-)
+from boardroom.core.views import csv_response, enum_arg, form_page, municipality_choices, or_404, saved
 from boardroom.meetings.lookup import case_or_error
-from boardroom.models import (
-    Health,
-    Municipality,
-    ProjectPhase,
-)
-from boardroom.participation.answers import (
-    load_decision,
-    record_answer,
-)
+from boardroom.models import Health, Municipality, ProjectPhase
+from boardroom.participation.answers import load_decision, record_answer
 from boardroom.participation.forms import AnswerForm, bulk_answer_form
 from boardroom.participation.matrix import decision_view, matrix, matrix_csv_rows
-
-from boardroom.core.views import or_404
 
 bp = Blueprint("participation", __name__)
 
@@ -88,7 +68,8 @@ def new_answer(decision_id: int):
             form.add_error(error)
         else:
             return saved(f"Svaret fra {town.name} er registrert.", url_for(".decision", decision_id=found.id))
-    return form_page("_form_page.html", form, title=f"Registrer svar: {found.title}", cancel=url_for(".decision", decision_id=found.id))
+    return form_page("_form_page.html", form, title=f"Registrer svar: {found.title}",
+                     cancel=url_for(".decision", decision_id=found.id))
 
 
 @bp.route("/decisions/<int:decision_id>/answers", methods=["GET", "POST"])
@@ -116,4 +97,5 @@ def answers(decision_id: int):
             form.add_error(error)
         else:
             return saved(f"{len(chosen)} svar er registrert.", url_for(".decision", decision_id=found.id))
-    return form_page("participation/answers_form.html", form, title=f"Registrer svar: {found.title}", cancel=url_for(".decision", decision_id=found.id), view=view, members=members)
+    return form_page("participation/answers_form.html", form, title=f"Registrer svar: {found.title}",
+                     cancel=url_for(".decision", decision_id=found.id), view=view, members=members)

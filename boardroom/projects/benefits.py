@@ -13,12 +13,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.inputs import InputError
 from boardroom.core.parsing import format_amount, parse_amount, parse_day
-from boardroom.models import (
-    Benefit,
-    BenefitKind,
-    Municipality,
-    Project,
-)
+from boardroom.models import Benefit, BenefitKind, Municipality, Project
 from boardroom.participation.status import join_names
 
 PERIODS = {"month": "måned", "year": "år"}

@@ -5,17 +5,9 @@ rules that need the database come back from the domain functions as ``InputError
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    TextAreaField,
-)
+from wtforms import BooleanField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import (
-    DataRequired,
-    InputRequired,
-    Optional,
-    ValidationError,
-)
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from boardroom.core.fields import (
     NONE_CHOSEN,
@@ -32,11 +24,7 @@ from boardroom.core.fields import (
     year_field,
 )
 from boardroom.core.forms import Date, EditForm, NotBefore
-from boardroom.models import (
-    BenefitKind,
-    Health,
-    ProjectPhase,
-)
+from boardroom.models import BenefitKind, Health, ProjectPhase
 from boardroom.projects.benefits import PERIODS
 
 
@@ -84,7 +72,8 @@ class BenefitForm(EditForm):
     kind = Choice("Type", choices=enum_choices(BenefitKind), coerce=BenefitKind)
     description = text("Beskrivelse", 500)
     amount = AmountField("Gevinst (kr)", [Optional(), NotNegative("Gevinsten kan ikke være negativ.")])
-    hours = AmountField("Timer", [Optional(), NotNegative("Timene kan ikke være negative.")], decimals=1)
+    hours = AmountField("Timer", [Optional(), NotNegative("Timene kan ikke være negative.")], decimals=1,
+                        digits=10)
     cost = AmountField("Kostnad (kr)", [Optional(), NotNegative("Kostnaden kan ikke være negativ.")])
     period = Choice("Per", choices=[SelectChoice(k, v) for k, v in PERIODS.items()])
     as_of = date_field("Dato")

@@ -14,11 +14,7 @@ from sqlmodel import Session, select
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import today
 from boardroom.costs.shares import CostShareError, Key, compute_shares
-from boardroom.costs.tables import (
-    CostContext,
-    ShareTable,
-    load_costs,
-)
+from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import items_by_id, published
 from boardroom.models import (
     AgendaItem,
@@ -34,15 +30,8 @@ from boardroom.models import (
     ProjectPhase,
     StatusReport,
 )
-from boardroom.participation.answers import (
-    latest_decision,
-    load_answers,
-    participant_ids,
-)
-from boardroom.participation.status import (
-    DecisionStatus,
-    decision_status,
-)
+from boardroom.participation.answers import latest_decision, load_answers, participant_ids
+from boardroom.participation.status import DecisionStatus, decision_status
 from boardroom.projects.benefits import BenefitTotals, totals_by
 
 

@@ -13,14 +13,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError
-from boardroom.models import (
-    AgendaItem,
-    Grant,
-    Health,
-    Project,
-    ProjectPhase,
-    StatusReport,
-)
+from boardroom.models import AgendaItem, Grant, Health, Project, ProjectPhase, StatusReport
 
 PROJECT_FIELDS = ("name", "short_name", "description", "phase", "health", "health_reason", "owner", "lead",
                   "start", "planned_end")

@@ -5,59 +5,23 @@ input (else 400 with the message next to the field, and nothing saved).
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    render_template,
-    url_for,
-)
+from flask import Blueprint, render_template, url_for
 from sqlmodel import select
 
 from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.inputs import InputError, today
-from boardroom.core.views import (
-    csv_text_response,
-    enum_arg,
-    first_body,
-    municipality_choices,
-    form_page,
-    saved,
-)
+from boardroom.core.views import csv_text_response, enum_arg, first_body, form_page, municipality_choices, or_404, saved
 from boardroom.costs.tables import key_text, sharing_text
 from boardroom.meetings.lookup import case_or_error
-from boardroom.models import (
-    Benefit,
-    Municipality,
-    ProjectPhase,
-)
-from boardroom.participation.answers import (
-    create_decision,
-)
+from boardroom.models import Benefit, Municipality, ProjectPhase
+from boardroom.participation.answers import create_decision
 from boardroom.participation.forms import DecisionForm
-from boardroom.projects.benefits import (
-    CsvImportError,
-    add_benefit,
-    benefits_csv,
-    import_benefits,
-    net,
-)
-from boardroom.projects.forms import (
-    BenefitForm,
-    BenefitImportForm,
-    GrantForm,
-    ProjectForm,
-    StatusReportForm,
-)
-from boardroom.projects.pages import (
-    benefit_overview,
-    load_project,
-    project_rows,
-    project_view,
-)
+from boardroom.projects.benefits import CsvImportError, add_benefit, benefits_csv, import_benefits, net
+from boardroom.projects.forms import BenefitForm, BenefitImportForm, GrantForm, ProjectForm, StatusReportForm
+from boardroom.projects.pages import benefit_overview, load_project, project_rows, project_view
 from boardroom.projects.projects import add_grant, add_status_report, save_project
-
-from boardroom.core.views import or_404
 
 bp = Blueprint("projects", __name__)
 # pure helpers for the project and cost templates (they read what the view loaded, never the database)
@@ -117,7 +81,8 @@ def edit_project(project_id: int):
             form.add_error(error)
         else:
             return saved("Prosjektet er lagret.", url_for(".project", project_id=found.id))
-    return form_page("_form_page.html", form, title=f"Rediger {found.name}", cancel=url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Rediger {found.name}",
+                     cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/decisions/new", methods=["GET", "POST"])
@@ -138,7 +103,8 @@ def new_decision(project_id: int):
         else:
             return saved("Vedtaket er registrert. Registrer kommunenes svar.",
                          url_for("participation.answers", decision_id=created.id))
-    return form_page("_form_page.html", form, title=f"Nytt prosjektvedtak: {found.name}", cancel=url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Nytt prosjektvedtak: {found.name}",
+                     cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/grants/new", methods=["GET", "POST"])
@@ -156,7 +122,8 @@ def new_grant(project_id: int):
             form.add_error(error)
         else:
             return saved("Tilskuddet er registrert.", url_for(".project", project_id=found.id) + "#tilskudd")
-    return form_page("_form_page.html", form, title=f"Nytt eksternt tilskudd: {found.name}", cancel=url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Nytt eksternt tilskudd: {found.name}",
+                     cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/status-reports/new", methods=["GET", "POST"])
@@ -176,7 +143,8 @@ def new_status_report(project_id: int):
             form.add_error(error)
         else:
             return saved("Statusrapporten er lagret.", url_for(".project", project_id=found.id) + "#status")
-    return form_page("_form_page.html", form, title=f"Ny statusrapport: {found.name}", cancel=url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Ny statusrapport: {found.name}",
+                     cancel=url_for(".project", project_id=found.id))
 
 
 @bp.get("/benefits")
@@ -201,7 +169,8 @@ def new_benefit(project_id: int):
             form.add_error(error)
         else:
             return saved("Gevinsten er registrert.", url_for(".project", project_id=found.id) + "#gevinster")
-    return form_page("_form_page.html", form, title=f"Ny gevinst: {found.name}", cancel=url_for(".project", project_id=found.id))
+    return form_page("_form_page.html", form, title=f"Ny gevinst: {found.name}",
+                     cancel=url_for(".project", project_id=found.id))
 
 
 @bp.route("/projects/<int:project_id>/benefits/import", methods=["GET", "POST"])
@@ -224,7 +193,8 @@ def import_benefits_view(project_id: int):
             form.file.errors = [*form.file.errors, "Filen ble ikke lest inn. Rett radene under og prøv igjen."]
         else:
             return saved(f"{len(rows)} gevinster er lest inn.", url_for(".project", project_id=found.id) + "#gevinster")
-    return form_page("_form_page.html", form, title=f"Les inn gevinster: {found.name}", cancel=url_for(".project", project_id=found.id), multipart=True, row_errors=row_errors)
+    return form_page("_form_page.html", form, title=f"Les inn gevinster: {found.name}",
+                     cancel=url_for(".project", project_id=found.id), multipart=True, row_errors=row_errors)
 
 
 @bp.get("/projects/<int:project_id>/benefits.csv")

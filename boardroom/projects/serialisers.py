@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso, money
-from boardroom.meetings.serialisers import case_ref
 from boardroom.costs.serialisers import cost_json, key_json
+from boardroom.meetings.serialisers import case_ref
 from boardroom.models import Benefit, Project
 from boardroom.participation.serialisers import decision_json
 from boardroom.projects.benefits import net

@@ -5,20 +5,34 @@ persons and memberships. Messages are Norwegian; rules that need the database as
 from __future__ import annotations
 
 from wtforms import (
-    BooleanField, DateField, EmailField, IntegerField, SelectChoice, SelectField, StringField, TextAreaField,
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
-    AnyOf, DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError,
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
 )
 
-from boardroom.registers import registers
 from boardroom.core.db import get_session
-from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.fields import NONE_CHOSEN, enum_choices, strip, text
+from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Form, NotBefore
 from boardroom.core.labels import label
-from boardroom.models import CaseKind, MembershipRole, StandardCasePlace
 from boardroom.meetings.numbering import NumberFormatError
+from boardroom.models import CaseKind, MembershipRole, StandardCasePlace
+from boardroom.registers import registers
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PLACES = [SelectChoice(StandardCasePlace.opening.value, "Først i sakslisten"),
@@ -107,6 +121,7 @@ class PopulationForm(RegisterForm):
     population = IntegerField("Folketall", [
         InputRequired(message="Oppgi folketallet."),
         NumberRange(min=0, message="Folketallet kan ikke være negativt."),
+        NumberRange(max=2**31 - 1, message="Folketallet er for stort."),
     ])
     source = text("Kilde", 200)
 

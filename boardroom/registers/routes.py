@@ -12,12 +12,13 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.registers import registers
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.views import base_url, form_page, get_or_404, saved
+from boardroom.members.pages import latest_population
 from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase
-from boardroom.registers.registers import InUse
+from boardroom.registers import registers
 from boardroom.registers.forms import (
     BodyForm,
     ConfirmForm,
@@ -28,8 +29,7 @@ from boardroom.registers.forms import (
     PopulationForm,
     StandardCaseForm,
 )
-from boardroom.members.pages import latest_population
-from boardroom.core.views import form_page, get_or_404, saved
+from boardroom.registers.registers import InUse
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -60,7 +60,7 @@ def index():
     session = get_session()
     counts = {model.__name__: session.exec(select(func.count()).select_from(model)).one()
               for model in (Body, Municipality, Person)}
-    return render_template("registers/index.html", counts=counts)
+    return render_template("registers/index.html", counts=counts, base_url=base_url())
 
 
 # --------------------------------------------------------------------------- bodies

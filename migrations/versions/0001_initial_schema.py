@@ -6,11 +6,11 @@ Create Date: 2026-11-22 00:45:23.094101
 """
 from typing import Sequence, Union
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
-import boardroom.models
+from alembic import op
 
+import boardroom.models
 
 revision: str = '0001'
 down_revision: Union[str, None] = None
