@@ -214,3 +214,33 @@ def test_meeting_page_lists_vedlegg_and_hides_exempt_titles_from_visitors(sessio
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Budsjett" in page and f'href="{url(public)}"' in page
     assert "Lønn" not in page and url(exempt) not in page
+
+
+def test_exempt_attachment_titles_stay_out_of_the_public_documents(session, client, published):
+    """innkalling.docx and protokoll.docx are public: an exempt file shows only its marking."""
+    from docx import Document
+
+    from boardroom.documents.protokoll import build_protokoll
+
+    meeting, public, exempt, _ = published
+    agenda.send_notice(session, meeting)
+    session.commit()
+    notice = Document(BytesIO(client.get(f"/meetings/{meeting.id}/innkalling.docx").data))
+    lines = [p.text for p in notice.paragraphs]
+    assert "Budsjett" in lines and "Vedlegg unntatt offentlighet (Offl. § 13)" in lines
+    assert not [line for line in lines if "Lønn" in line]
+    minutes = Document(BytesIO(build_protokoll(session, load_meeting(session, meeting.id))))
+    lines = [p.text for p in minutes.paragraphs]
+    assert "Vedlegg unntatt offentlighet (Offl. § 13)" in lines and not [line for line in lines if "Lønn" in line]
+
+
+def test_papers_of_a_meeting_whose_notice_is_not_sent_stay_hidden(session, client, published):
+    meeting, public, exempt, _ = published  # the notice is not sent yet
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    data = client.get(f"/api/meetings/{meeting.id}").get_data(as_text=True)
+    for text in (page, data):
+        assert "Budsjett" not in text and "Lønn" not in text and "budsjett.pdf" not in text
+    agenda.send_notice(session, meeting)
+    session.commit()
+    assert "Budsjett" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert client.get(f"/api/meetings/{meeting.id}").get_json()["attachments"][0]["title"] == "Budsjett"

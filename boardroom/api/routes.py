@@ -47,7 +47,7 @@ def meeting(meeting_id: int):
         "minutes_published": minutes_visible,
         "agenda": [agenda_item_json(item, site) for item in found.items] if can_see_agenda(found) else [],
         "attendance": [attendance_json(a) for a in found.attendances] if minutes_visible else [],
-        "attachments": [attachment_json(a) for a in found.attachments],
+        "attachments": [attachment_json(a) for a in found.attachments] if can_see_agenda(found) else [],
         "minutes": {
             "members_text": minutes.members_text,
             "invited_text": minutes.invited_text,
@@ -115,17 +115,16 @@ from boardroom.projects.serialisers import benefits_json, project_json  # noqa: 
 @cached
 def participation():
     """Every project decision: each member's current answer, the count, and the history of answers."""
-    return participation_json(get_session())
+    return participation_json(get_session(), public=not _signed_in())
 
 
 @bp.get("/decisions/<int:decision_id>")
 @cached
 def decision(decision_id: int):
-
     session = get_session()
     found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
     view = decision_view(session, found)
-    return decision_json(view.status, view)
+    return decision_json(view.status, view, public=not _signed_in())
 
 
 @bp.get("/costs")

@@ -252,9 +252,9 @@ def write_attachments(doc, attachments) -> None:
     p.paragraph_format.space_after = Pt(0)
     for attachment in attachments:
         title = attachment.title
-        if attachment.exempt:
-            basis = f", {attachment.exemption_basis}" if attachment.exemption_basis else ""
-            title = f"{title} (unntatt offentlighet{basis})"
+        if attachment.exempt:  # the documents are public: an exempt file's title is withheld, as on the pages
+            title = "Vedlegg unntatt offentlighet" + (f" ({attachment.exemption_basis})"
+                                                     if attachment.exemption_basis else "")
         doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
 
 

@@ -11,17 +11,18 @@ from boardroom.participation.matrix import DecisionView
 from boardroom.participation.status import DecisionStatus
 
 
-def answer_json(answer: Participation, names: dict[int, str], items: dict) -> dict:
+def answer_json(answer: Participation, names: dict[int, str], items: dict, public: bool = True) -> dict:
     return {
         "kommunenummer": None, "municipality": names.get(answer.municipality_id),
         "answer": answer.answer.value, "answer_label": label(answer.answer),
         "answered_on": iso(answer.answered_on), "source": answer.source,
-        "source_case": case_ref(items.get(answer.source_item_id)), "remark": answer.remark,
+        "source_case": case_ref(items.get(answer.source_item_id), public), "remark": answer.remark,
     }
 
 
-def decision_json(status: DecisionStatus, view: DecisionView | None = None) -> dict:
-    """A decision with each member's current answer, the count, and (with ``view``) the history."""
+def decision_json(status: DecisionStatus, view: DecisionView | None = None, public: bool = True) -> dict:
+    """A decision with each member's current answer, the count, and (with ``view``) the history.
+    ``public``: for a visitor, so exempt cases show only their public title."""
     decision = status.decision
     participation = []
     for town in status.members:
@@ -42,15 +43,15 @@ def decision_json(status: DecisionStatus, view: DecisionView | None = None) -> d
     }
     if view is not None:
         numbers = {m.id: m.number for m in [*status.members, *view.others]}
-        result["case"] = case_ref(view.items.get(decision.agenda_item_id))
+        result["case"] = case_ref(view.items.get(decision.agenda_item_id), public)
         result["history"] = [
-            {**answer_json(a, view.names, view.items), "kommunenummer": numbers.get(a.municipality_id)}
+            {**answer_json(a, view.names, view.items, public), "kommunenummer": numbers.get(a.municipality_id)}
             for a in view.history
         ]
     return result
 
 
-def participation_json(session) -> list[dict]:
+def participation_json(session, public: bool = True) -> list[dict]:
     """Every project decision with current answers, count and history, in a fixed number of queries."""
     from boardroom.meetings.lookup import items_by_id
     from boardroom.participation.matrix import fast_overview
@@ -64,7 +65,7 @@ def participation_json(session) -> list[dict]:
         history = sorted(answers.get(status.decision.id, []), key=lambda a: (a.answered_on, a.id), reverse=True)
         view = DecisionView(status.decision, status, history, items,
                             [m for m in municipalities if m.id not in member_ids])
-        result.append({**decision_json(status, view), "project": status.decision.project.name})
+        result.append({**decision_json(status, view, public), "project": status.decision.project.name})
     return result
 
 
