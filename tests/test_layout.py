@@ -103,3 +103,10 @@ def test_no_template_global_or_filter_can_run_a_query(app):
     assert ours, "no boardroom functions registered for templates at all"
     querying = {name: fn.__module__ for name, fn in ours.items() if fn.__module__ in session_modules}
     assert not querying
+
+
+def test_the_menu_marks_deltakelse_on_every_page_of_its_areas(client):
+    """Participation, costs and follow-ups have blueprints of their own; the menu still knows them."""
+    for path in ("/participation", "/costs", "/follow-ups", "/projects", "/benefits"):
+        html = client.get(path).get_data(as_text=True)
+        assert '<a href="/participation" aria-current="page">Deltakelse</a>' in html, path
