@@ -32,7 +32,18 @@ def db_group():
 def db_upgrade():
     """Apply all migrations (creates the database if it does not exist)."""
     db.upgrade(current_app.config["DATABASE_URL"])
-    click.echo("Databasen er oppdatert.")
+    stored = _store_approved_minutes()
+    click.echo("Databasen er oppdatert." + (f" {stored} godkjente protokoller er lagret som godkjent." if stored else ""))
+
+
+def _store_approved_minutes() -> int:
+    """Approved minutes from before versions were stored get their version 1 now."""
+    from boardroom.archive.versions import freeze_unversioned
+
+    with _session() as session:
+        count = freeze_unversioned(session)
+        session.commit()
+    return count
 
 
 @click.command("demo")
@@ -62,6 +73,7 @@ def export_group():
 @with_appcontext
 def export_protokoll(meeting_id: int, out_dir: str):
     """Write the minutes of MEETING_ID as DOCX into the output folder."""
+    from boardroom.archive.versions import current_version
     from boardroom.documents.protokoll import build_protokoll, protokoll_filename
     from boardroom.meetings.minutes import load_meeting
 
@@ -69,11 +81,12 @@ def export_protokoll(meeting_id: int, out_dir: str):
         meeting = load_meeting(session, meeting_id)
         if meeting is None:
             raise click.ClickException(f"Fant ikke møte {meeting_id}.")
-        data = build_protokoll(session, meeting)
+        stored = current_version(session, meeting.id)  # approved minutes: as stored
+        data = stored.docx if stored else build_protokoll(session, meeting)
         path = Path(out_dir) / protokoll_filename(meeting)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-    click.echo(str(path))
+    click.echo(f"{path} (versjon {stored.version}, SHA-256 {stored.docx_sha256})" if stored else str(path))
 
 
 @export_group.command("calendar")
@@ -126,6 +139,7 @@ def user_create(email: str, role: str, person_id: int | None):
 def serve(host: str, port: int, workers: int):
     """Migrate the database, then run the app under gunicorn."""
     db.upgrade(current_app.config["DATABASE_URL"])
+    _store_approved_minutes()
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if gunicorn is None:
         raise click.ClickException("Fant ikke gunicorn.")

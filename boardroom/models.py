@@ -693,6 +693,27 @@ class Correction(Timestamped, table=True):
     made_by: str = Field(max_length=200)
 
 
+class MinutesVersion(SQLModel, table=True):
+    """Approved minutes as stored: v1 at approval, v2, v3 … at each recorded correction.
+
+    ``snapshot`` is the meeting as its page and JSON showed it (canonical JSON), ``docx`` the
+    protokoll.docx as approved; each with its SHA-256. Nothing derived live changes them.
+    """
+
+    __table_args__ = (sa.UniqueConstraint("meeting_id", "version"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", ondelete="CASCADE", index=True)
+    version: int
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    created_by: str = Field(default="", max_length=200)
+    note: str = Field(default="", sa_type=sa.Text)  # "Godkjent", or the correction's reason
+    snapshot: str = Field(sa_type=sa.Text)
+    snapshot_sha256: str = Field(max_length=64)
+    docx: bytes = Field(sa_type=sa.LargeBinary)
+    docx_sha256: str = Field(max_length=64)
+
+
 class AuditEntry(SQLModel, table=True):
     """One changed field of one row: who, when, before and after (the audit log)."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlmodel import select
 
+from boardroom.archive.versions import minutes_record
 from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_see_agenda, can_see_minutes
 from boardroom.core.cache import cached
@@ -16,7 +17,7 @@ from boardroom.core.db import get_session
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso
 from boardroom.core.views import base_url
-from boardroom.meetings.minutes import assemble, load_meeting
+from boardroom.meetings.minutes import load_meeting
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
 from boardroom.models import Project
 from boardroom.participation.serialisers import decision_summary_json
@@ -38,10 +39,16 @@ def meeting(meeting_id: int):
     session = get_session()
     found = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     site = base_url()
-    minutes = assemble(session, found)
+    record, stored = minutes_record(session, found)  # approved minutes as stored
+    found, minutes = record.meeting, record.minutes
     minutes_visible = can_see_minutes(found)
     return {
         **meeting_summary(found, site),
+        "minutes_version": None if stored is None else {
+            "version": stored.version, "stored_at": iso(stored.created_at), "stored_by": stored.created_by,
+            "protokoll_sha256": stored.docx_sha256, "snapshot_sha256": stored.snapshot_sha256,
+            "url": f"{site.rstrip('/')}/meetings/{found.id}/protokoll/v{stored.version}.docx",
+        },
         "purpose": found.purpose,
         "agenda_published": can_see_agenda(found),
         "minutes_published": minutes_visible,

@@ -8,7 +8,6 @@ from wtforms.validators import ValidationError
 
 from boardroom.core.inputs import InputError
 
-
 FIRST_YEAR, LAST_YEAR = 1900, 2200  # dates the app can place in Oslo's time zone and in documents
 
 

@@ -50,7 +50,10 @@ def mark_held(session: Session, meeting: Meeting) -> None:
 
 
 def approve_minutes(session: Session, meeting: Meeting, who: str, when: datetime | None = None) -> None:
-    """Approve the minutes (who, when) and so lock the meeting and its cases."""
+    """Approve the minutes (who, when), lock the meeting and its cases, and store them as approved
+    (version 1 of the minutes, boardroom.archive)."""
+    from boardroom.archive.versions import freeze  # the archive builds on this package
+
     ensure_editable(meeting)
     if meeting.co_signer_id is None:
         raise Invalid({"co_signer": "Velg protokollunderskriver før protokollen godkjennes."})
@@ -58,6 +61,7 @@ def approve_minutes(session: Session, meeting: Meeting, who: str, when: datetime
     meeting.approved_at = when or utcnow()
     meeting.approved_by = who
     session.flush()
+    freeze(session, meeting, who)
 
 
 ITEM_FIELDS = {
@@ -104,11 +108,14 @@ def correct(session: Session, meeting: Meeting, item: AgendaItem | None, field: 
         errors["text"] = "Den nye teksten er lik den som står i protokollen."
     if errors:
         raise Invalid(errors)
+    from boardroom.archive.versions import store_correction  # the archive builds on this package
+
     row = Correction(meeting_id=meeting.id, agenda_item_id=item.id if item else None, field=field,
                      before=getattr(target, field) or "", after=text, reason=reason, made_by=who)
     setattr(target, field, text)
     session.add(row)
     session.flush()
+    store_correction(session, meeting, row, correction_subject(row, meeting))
     return row
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from boardroom.decisions.approval import correction_subject, load_corrections
-from boardroom.decisions.deferral import deferred_to
+from boardroom.decisions.deferral import deferral_note, deferred_to
 from boardroom.decisions.disqualification import disqualification_texts
 from boardroom.decisions.votes import VoteResult, event_result, municipality_names
 from boardroom.models import AgendaItem, Correction, Meeting, VoteEvent
@@ -30,6 +30,11 @@ class MinutesExtras:
 
     def disqualified_lines(self, item: AgendaItem) -> list[str]:
         return self.disqualified.get(item.id, [])
+
+    def deferral_text(self, item: AgendaItem) -> str:
+        """'Saken ble utsatt til møtet 20. mars 2026.' for a deferred case."""
+        later = self.deferred_to.get(item.id)
+        return f"{deferral_note(later)}." if later else "Saken ble utsatt."
 
     def correction_rows(self, meeting: Meeting) -> list[tuple[str, Correction]]:
         """(subject, correction) of the approved minutes, oldest first."""

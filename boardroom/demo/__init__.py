@@ -22,6 +22,7 @@ from importlib import resources
 
 from sqlmodel import Session, select
 
+from boardroom.archive.versions import freeze_unversioned
 from boardroom.core.formatting import OSLO
 from boardroom.demo.projects import load_project_extras
 from boardroom.models import (
@@ -323,6 +324,7 @@ def load_demo(session: Session) -> str:
     load_budget(loader, body, items[BUDGET_CASE])
     load_project_extras(loader, body, projects, items, municipalities, people)
     load_plan(loader, body)
+    freeze_unversioned(session, "demo")  # the approved minutes, stored as approved
     return loader.summary()
 
 

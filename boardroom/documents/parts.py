@@ -1,6 +1,6 @@
 """What the notice (innkalling) and the minutes (protokoll) share: the document itself and its common parts.
 
-``new_document(body, title)`` opens the body's own Word template when it has one — its
+``new_document(body, title, template)`` opens the body's own Word template when it has one — its
 styles, page set-up, header, footer and logo are kept, its body text is cleared — and
 otherwise makes a plain A4 document in Calibri with a page-numbered footer. Styles the
 builders use but a template lacks (a Word file carries only the styles it uses) are
@@ -46,13 +46,13 @@ USED_STYLES = (
 )
 
 
-def new_document(body: Body, title: str):
-    """A document to write the notice or minutes into: the body's Word template, or plain A4.
+def new_document(body: Body, title: str, template: bytes | None):
+    """A document to write the notice or minutes into: in ``template`` (a Word template's bytes,
+    see ``template_bytes``), or plain A4.
 
     ``title`` goes into the document's properties and, when the template has no footer of
     its own, into the page footer with the page number.
     """
-    template = _template_bytes(body)
     doc = _from_template(template) if template else _plain_document()
     props = doc.core_properties
     props.title = title
@@ -64,15 +64,20 @@ def new_document(body: Body, title: str):
     return doc
 
 
-def _template_bytes(body: Body) -> bytes | None:
+def template_bytes(body: Body) -> bytes | None:
     """The body's uploaded template (Body.word_template_id), if it has one and the file is there."""
-    if not body.word_template_id:
+    return stored_template(object_session(body), body.word_template_id)
+
+
+def stored_template(session, file_id: int | None) -> bytes | None:
+    """The Word template stored as ``file_id`` (files are stored once and never change)."""
+    stored = session.get(StoredFile, file_id) if file_id else None
+    if stored is None:
         return None
-    stored = object_session(body).get(StoredFile, body.word_template_id)
     try:
         return files.read(stored)
     except FileNotFoundError:
-        current_app.logger.warning("Word template %s of body %s is missing on disk", stored.sha256, body.id)
+        current_app.logger.warning("Word template %s is missing on disk", stored.sha256)
         return None
 
 

@@ -10,24 +10,25 @@ or in the body's own Word template (boardroom.documents, shared with the notice)
 from __future__ import annotations
 
 from io import BytesIO
+from typing import TYPE_CHECKING
 
 from docx.shared import Pt
 from sqlmodel import Session
 
 from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
 from boardroom.core.text import render_markdown
-from boardroom.decisions.approval import correction_subject
-from boardroom.decisions.deferral import deferral_note
-from boardroom.decisions.record import MinutesExtras, minutes_extras
-from boardroom.decisions.votes import event_result
+from boardroom.decisions.record import MinutesExtras
 from boardroom.documents.docx_html import add_html
 from boardroom.documents.parts import case_title as _title
 from boardroom.documents.parts import document_filename, new_document
 from boardroom.documents.parts import labelled as _labelled
 from boardroom.documents.parts import write_agenda as _write_agenda
 from boardroom.documents.parts import write_attachments as _write_attachments
-from boardroom.meetings.minutes import MinutesView, assemble, item_number
+from boardroom.meetings.minutes import MinutesView, item_number
 from boardroom.models import AgendaItem, ItemStatus, Meeting
+
+if TYPE_CHECKING:
+    from boardroom.archive.snapshot import MinutesRecord
 
 SIGNATURE_LINE = "_" * 32
 
@@ -38,20 +39,26 @@ def protokoll_filename(meeting: Meeting) -> str:
 
 
 def build_protokoll(session: Session, meeting: Meeting) -> bytes:
-    """The minutes of a meeting loaded by ``boardroom.meetings.minutes.load_meeting``, as DOCX bytes.
+    """The minutes of a meeting loaded by ``boardroom.meetings.minutes.load_meeting`` as they stand now
+    (a draft, or approved minutes without a stored version), as DOCX bytes.
 
     Runs a fixed number of queries (attendance lists, municipality names, disqualifications,
-    deferrals, corrections), however many cases the meeting has.
+    deferrals, corrections, cost tables), however many cases the meeting has.
     """
-    view = assemble(session, meeting)
-    extras = minutes_extras(session, meeting)
-    doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}")
-    _write_heading(doc, meeting, view)
+    from boardroom.archive.snapshot import live_record
+
+    return write_protokoll(live_record(session, meeting))
+
+
+def write_protokoll(record: MinutesRecord) -> bytes:
+    """The minutes of a record (live, or a stored version read back) as DOCX bytes; no queries."""
+    meeting, extras = record.meeting, record.extras
+    doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}", record.template)
+    _write_heading(doc, meeting, record.minutes)
     _write_agenda(doc, meeting.items)
-    cost_tables = _cost_tables(session, meeting)
     for item in meeting.items:
         _write_case(doc, item, extras)
-        _write_cost_shares(doc, item, cost_tables.get(item.id, []))
+        _write_cost_shares(doc, item, record.cost_tables.get(item.id, []))
     _write_signatures(doc, meeting)
     _write_corrections(doc, meeting, extras)
     out = BytesIO()
@@ -92,19 +99,18 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
         return
 
     if item.status == ItemStatus.deferred:
-        later = extras.deferred_to.get(item.id)
-        doc.add_paragraph(f"{deferral_note(later)}." if later else "Saken ble utsatt.")
+        doc.add_paragraph(extras.deferral_text(item))
     elif item.status == ItemStatus.withdrawn:
         doc.add_paragraph("Saken ble trukket.")
     elif item.decision_html:
         add_html(doc, item.decision_html, lead="Vedtak: ")
     elif item.proposal_html:
         add_html(doc, item.proposal_html, lead="Forslag til vedtak: ")
-    for line in extras.disqualified.get(item.id, []):
+    for line in extras.disqualified_lines(item):
         doc.add_paragraph(f"{line}.")
     for event in item.vote_events:
         if event.votes:
-            result = event_result(event, item.meeting, extras.names)
+            result = extras.result(event, item)
             p = doc.add_paragraph()
             p.add_run("Votering: ").bold = True
             subject = f"{event.subject}: " if event.subject else ""
@@ -119,13 +125,6 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
             doc.add_heading(heading, level=2)
             add_html(doc, html)
     _write_attachments(doc, item.attachments)
-
-
-def _cost_tables(session: Session, meeting: Meeting) -> dict:
-    """The cost-share tables of the meeting's cases, as decided on the meeting's day (boardroom.costs.tables)."""
-    from boardroom.costs.tables import tables_for_items
-
-    return tables_for_items(session, [item.id for item in meeting.items])
 
 
 def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
@@ -185,12 +184,13 @@ def _write_signatures(doc, meeting: Meeting) -> None:
 
 def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
     """'Rettelser': each correction made after approval – what, when, by whom, before, after, why."""
-    if not extras.corrections:
+    rows = extras.correction_rows(meeting)
+    if not rows:
         return
     doc.add_heading("Rettelser", level=1)
-    for row in extras.corrections:
+    for subject, row in rows:
         p = doc.add_paragraph()
-        p.add_run(correction_subject(row, meeting)).bold = True
+        p.add_run(subject).bold = True
         p.add_run(f" – rettet {nb_datetime(row.created_at)} av {row.made_by}")
         p.paragraph_format.keep_with_next = True
         for name, text in (("Før", row.before or "–"), ("Etter", row.after)):

@@ -13,14 +13,15 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
+from boardroom.archive.versions import current_version, minutes_record, read_version, versions
 from boardroom.core.formatting import local
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.history import HistoryRow, case_history
-from boardroom.decisions.record import MinutesExtras, case_extras, minutes_extras
+from boardroom.decisions.record import MinutesExtras, case_extras
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, open_follow_ups_for, visible_follow_ups
 from boardroom.meetings.lookup import published
-from boardroom.meetings.minutes import MinutesView, assemble
-from boardroom.models import AgendaItem, Case, FollowUp, Meeting, Vote, VoteEvent
+from boardroom.meetings.minutes import MinutesView
+from boardroom.models import AgendaItem, Case, FollowUp, Meeting, MeetingStatus, MinutesVersion, Vote, VoteEvent
 
 
 def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, int]]]]:
@@ -36,16 +37,20 @@ def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, in
 
 @dataclass
 class MeetingPage:
-    meeting: Meeting
+    meeting: Meeting  # or, for approved minutes, the stored version read back (boardroom.archive)
     minutes: MinutesView
     record: MinutesExtras  # vote results, disqualifications, corrections
     follow_ups: list[FollowUpRow]  # "Oppfølging av tidligere vedtak"
+    version: MinutesVersion | None = None  # the current stored version of approved minutes
+    versions: list[MinutesVersion] = field(default_factory=list)
 
 
 def meeting_page(session: Session, meeting: Meeting, public: bool) -> MeetingPage:
     """``meeting`` as ``load_meeting`` gives it."""
-    return MeetingPage(meeting, assemble(session, meeting), minutes_extras(session, meeting),
-                       visible_follow_ups(open_follow_ups_for(session, meeting), public))
+    record, current = minutes_record(session, meeting)
+    return MeetingPage(record.meeting, record.minutes, record.extras,
+                       visible_follow_ups(open_follow_ups_for(session, meeting), public),
+                       current, versions(session, meeting.id) if current else [])
 
 
 def load_item(session: Session, item_id: int) -> AgendaItem | None:
@@ -71,13 +76,33 @@ class CasePage:
     cost_tables: list[ShareTable] = field(default_factory=list)  # as decided, on the meeting's day
     follow_ups: list[FollowUpRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)  # for signed-in users only
+    stored: bool = False  # the case as the approved minutes store it
+
+
+def stored_case_page(session: Session, item: AgendaItem) -> CasePage | None:
+    """The case as its meeting's stored minutes hold it, with its other treatments as they are now."""
+    if item.meeting.status != MeetingStatus.approved:
+        return None
+    row = current_version(session, item.meeting_id)
+    if row is None:
+        return None
+    record = read_version(session, row).record
+    frozen = next((i for i in record.meeting.items if i.id == item.id), None)
+    if frozen is None:
+        return None
+    frozen.case.treatments = item.case.treatments
+    return CasePage(frozen, record.extras, stored=True)
 
 
 def case_page(session: Session, item: AgendaItem, public: bool, readable: bool) -> CasePage:
-    """``readable``: the viewer may read the case's texts (it is not exempt from them)."""
-    page = CasePage(item, case_extras(session, item))
+    """``readable``: the viewer may read the case's texts (it is not exempt from them).
+
+    A case of approved minutes is shown as stored: its texts, votes and cost tables as approved."""
+    page = stored_case_page(session, item)
+    if page is None:
+        page = CasePage(item, case_extras(session, item))
     if readable:
-        tables = tables_for_items(session, [item.id]).get(item.id, [])
+        tables = page.item.cost_tables if page.stored else tables_for_items(session, [item.id]).get(item.id, [])
         page.cost_tables = [] if public and not published(item) else tables
         page.follow_ups = visible_follow_ups(follow_up_rows(session, FollowUp.agenda_item_id == item.id), public)
     if not public:

@@ -3,6 +3,7 @@
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
 
+from boardroom.archive import versions as archive
 from boardroom.core.access import can_see_agenda, can_see_case, can_see_minutes, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
@@ -10,6 +11,7 @@ from boardroom.core.views import or_404
 from boardroom.meetings import pages
 from boardroom.meetings.minutes import item_number, load_meeting
 from boardroom.meetings.numbering import format_number
+from boardroom.models import MeetingStatus
 
 bp = Blueprint("meetings", __name__)
 bp.add_app_template_global(item_number)
@@ -32,8 +34,8 @@ def show(meeting_id: int):
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     g.site_body = meeting.body
     page = pages.meeting_page(session, meeting, public=not is_signed_in())
-    return render_template("meetings/show.html", meeting=meeting, minutes=page.minutes, record=page.record,
-                           follow_ups=page.follow_ups)
+    return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
+                           follow_ups=page.follow_ups, version=page.version, versions=page.versions)
 
 
 @bp.get("/cases/<int:agenda_item_id>")
@@ -45,21 +47,47 @@ def case(agenda_item_id: int):
         return redirect(url_for("auth.login", next=request.path))
     g.site_body = item.meeting.body
     page = pages.case_page(session, item, public=not is_signed_in(), readable=can_see_case(item))
-    return render_template("meetings/case.html", item=item, record=page.record, cost_tables=page.cost_tables,
+    return render_template("meetings/case.html", item=page.item, record=page.record, cost_tables=page.cost_tables,
                            follow_ups=page.follow_ups, history=page.history)
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
 @cached
 def protokoll(meeting_id: int):
-    from boardroom.documents.protokoll import build_protokoll, protokoll_filename
+    """The minutes: the current stored version once approved, else built as they stand."""
+    from boardroom.documents.protokoll import build_protokoll
 
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     if not can_see_minutes(meeting):
         return redirect(url_for("auth.login", next=request.path))
-    return Response(
-        build_protokoll(session, meeting),
-        mimetype=DOCX_MIMETYPE,
-        headers={"Content-Disposition": f"attachment; filename={protokoll_filename(meeting)}"},  # an ASCII slug
-    )
+    row = archive.current_version(session, meeting.id) if meeting.status == MeetingStatus.approved else None
+    if row is not None:
+        return _stored_docx(session, meeting, row)
+    return _docx(build_protokoll(session, meeting), meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/protokoll/v<int:number>.docx")
+@cached
+def protokoll_version(meeting_id: int, number: int):
+    """One stored version of approved minutes, byte for byte as stored (v1 as approved, v2 … corrected)."""
+    session = get_session()
+    meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
+    row = or_404(archive.version(session, meeting.id, number), "Protokollen finnes ikke i denne versjonen.")
+    return _stored_docx(session, meeting, row)
+
+
+def _stored_docx(session, meeting, row):
+    response = _docx(archive.document(session, row, public=not is_signed_in()), meeting, row.version)
+    response.headers["X-Minutes-Version"] = str(row.version)
+    return response
+
+
+def _docx(data: bytes, meeting, number: int | None = None) -> Response:
+    from boardroom.documents.protokoll import protokoll_filename
+
+    name = protokoll_filename(meeting)
+    if number is not None:
+        name = name.replace(".docx", f"-v{number}.docx")
+    return Response(data, mimetype=DOCX_MIMETYPE,
+                    headers={"Content-Disposition": f"attachment; filename={name}"})  # an ASCII slug

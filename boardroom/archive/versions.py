@@ -1,0 +1,141 @@
+"""Stored versions of approved minutes.
+
+``freeze`` stores version 1 when the minutes are approved: the snapshot of the meeting (what
+its page, cases and JSON show) and protokoll.docx built from that snapshot, each with its
+SHA-256, the time and who approved. ``store_correction`` makes version 2, 3 … from the
+current version with the correction applied and printed. Nothing else writes here: new
+members, populations, templates, participation answers, follow-ups or a new release that
+lays out documents differently leave every stored version as it is.
+
+``minutes_record`` gives the views a meeting's record: the current stored version read
+back, with access applied afresh, or the live record while the minutes are not approved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlalchemy.orm import defer
+from sqlmodel import Session, select
+
+from boardroom.archive.snapshot import MinutesRecord, apply_access, from_snapshot, live_record, to_snapshot
+from boardroom.core.text import render_markdown
+from boardroom.documents.parts import stored_template
+from boardroom.documents.protokoll import write_protokoll
+from boardroom.meetings.minutes import load_meeting
+from boardroom.models import Correction, Meeting, MeetingStatus, MinutesVersion, utcnow
+
+APPROVED_NOTE = "Godkjent"
+
+
+def canonical(data: dict) -> str:
+    """The one JSON text of a snapshot that its hash is taken of (sorted keys, no spaces)."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _store(session: Session, meeting_id: int, snapshot: dict, who: str, note: str,
+           when: datetime | None = None) -> MinutesVersion:
+    template = stored_template(session, snapshot["meeting"]["body"]["word_template_id"])
+    docx = write_protokoll(from_snapshot(snapshot, template))
+    text = canonical(snapshot)
+    latest = session.exec(select(func.max(MinutesVersion.version)).where(MinutesVersion.meeting_id == meeting_id)).one()
+    row = MinutesVersion(meeting_id=meeting_id, version=(latest or 0) + 1, created_at=when or utcnow(),
+                         created_by=who, note=note,
+                         snapshot=text, snapshot_sha256=sha256(text.encode()), docx=docx, docx_sha256=sha256(docx))
+    session.add(row)
+    session.flush()
+    return row
+
+
+def freeze(session: Session, meeting: Meeting, who: str) -> MinutesVersion:
+    """Store version 1 of minutes just approved (``meeting`` as ``load_meeting`` gives it, or any)."""
+    session.flush()
+    loaded = load_meeting(session, meeting.id)
+    return _store(session, meeting.id, to_snapshot(live_record(session, loaded)), who, APPROVED_NOTE,
+                  meeting.approved_at)
+
+
+def store_correction(session: Session, meeting: Meeting, row: Correction, subject: str) -> MinutesVersion:
+    """The next version: the current one with ``row`` applied to its text and printed under Rettelser."""
+    current = current_version(session, meeting.id)
+    if current is None:  # approved before versions were stored: freeze as it stands, correction included
+        return freeze(session, meeting, row.made_by)
+    data = json.loads(current.snapshot)
+    target = data["meeting"]
+    if row.agenda_item_id is not None:
+        target = next(i for i in data["meeting"]["items"] if i["id"] == row.agenda_item_id)
+        target[f"{row.field}_html"] = render_markdown(row.after)
+    target[row.field] = row.after
+    data["corrections"].append({
+        "subject": subject, "id": row.id, "agenda_item_id": row.agenda_item_id, "field": row.field,
+        "before": row.before, "after": row.after, "reason": row.reason, "made_by": row.made_by,
+        "created_at": row.created_at.isoformat(),
+    })
+    return _store(session, meeting.id, data, row.made_by, row.reason)
+
+
+def versions(session: Session, meeting_id: int) -> list[MinutesVersion]:
+    """Every stored version, oldest first (its hashes and times, not its contents)."""
+    return list(session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id)
+                             .options(defer(MinutesVersion.docx), defer(MinutesVersion.snapshot))
+                             .order_by(MinutesVersion.version)))
+
+
+def current_version(session: Session, meeting_id: int) -> MinutesVersion | None:
+    return session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id)
+                        .order_by(MinutesVersion.version.desc())).first()
+
+
+def version(session: Session, meeting_id: int, number: int) -> MinutesVersion | None:
+    return session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id,
+                                                     MinutesVersion.version == number)).first()
+
+
+@dataclass
+class StoredRecord:
+    """A stored version read back, with today's exemptions applied."""
+
+    record: MinutesRecord
+    version: MinutesVersion
+    withheld: bool  # exemptions changed since it was stored: the public gets a derived document
+
+
+def read_version(session: Session, row: MinutesVersion) -> StoredRecord:
+    data = json.loads(row.snapshot)
+    record = from_snapshot(data, stored_template(session, data["meeting"]["body"]["word_template_id"]))
+    return StoredRecord(record, row, apply_access(session, record))
+
+
+def minutes_record(session: Session, meeting: Meeting) -> tuple[MinutesRecord, MinutesVersion | None]:
+    """The record a meeting's views print: its current stored version, or the live one."""
+    row = current_version(session, meeting.id) if meeting.status == MeetingStatus.approved else None
+    if row is None:
+        return live_record(session, meeting), None
+    return read_version(session, row).record, row
+
+
+def document(session: Session, row: MinutesVersion, public: bool) -> bytes:
+    """protokoll.docx of a stored version: its stored bytes, or for the public, when a case or an
+    attachment has been made exempt since, a copy derived from the snapshot with those parts withheld."""
+    if not public:
+        return row.docx
+    stored = read_version(session, row)
+    return write_protokoll(stored.record) if stored.withheld else row.docx
+
+
+def freeze_unversioned(session: Session, who: str = "kommandolinje") -> int:
+    """Store version 1 of approved minutes that have none (approved before versions were kept)."""
+    have = select(MinutesVersion.meeting_id)
+    ids = session.exec(select(Meeting.id).where(Meeting.status == MeetingStatus.approved,
+                                                Meeting.id.not_in(have))).all()
+    for meeting_id in ids:
+        freeze(session, session.get(Meeting, meeting_id), who)
+    return len(ids)
