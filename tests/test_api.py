@@ -188,8 +188,11 @@ def test_one_meeting_with_agenda_attendance_and_minutes(client, session, make_bo
     assert data["minutes"] == {
         "members_text": "Rachel Berg (Alstahaug), Ole Bindalsen (Bindal), Kari Brønn (Brønnøy)",
         "invited_text": "Alle styremedlemmer, Hilde Rafaelsen (daglig leder, DH)",
-        "present_text": "Rachel Berg (Alstahaug), Per Vara (Brønnøy), Hilde Rafaelsen (DH)",
+        "present_text": "Rachel Berg (Alstahaug), Per Vara (Brønnøy, vara for Kari Brønn), Hilde Rafaelsen (DH)",
         "absent_text": "Bindal",
+        "apologies_text": "Ole Bindalsen (Bindal), Kari Brønn (Brønnøy)",
+        "no_shows_text": "",
+        "attendance_recorded": True,
     }
 
 

@@ -196,8 +196,10 @@ def test_attendance_with_a_deputy_for_an_absent_member(board, session):
     assert board.att("Hilde Rafaelsen").municipality_id is None
 
     page = assemble(session, board.meeting)
-    assert "Atle Henriksen (Vega)" in page.present_text
+    assert "Atle Henriksen (Vega, vara for Brit Skjevling)" in page.present_text
     assert page.absent_text == "Leirfjord"
+    assert page.apologies_text == "Brit Skjevling (Vega)"  # forfall: who sent apologies, and whom they represent
+    assert page.no_shows_text == "Peter Andre Haaland (Leirfjord)"  # ikke møtt: absent without notice
 
 
 def test_attendance_keeps_the_municipality_an_invitation_named_and_drops_a_substitution(board, session):

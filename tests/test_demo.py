@@ -97,8 +97,8 @@ def test_attendance_as_the_minutes_print_it(demo):
         "Rachel Berg (Alstahaug), Knut Toresen (Bindal), Frank Nilssen (Brønnøy), Børge Steinmo Johnsen (Grane), "
         "Asbjørn Engum (Hattfjelldal), Lars Tore Hatten (Hemnes), Henrik Skovly (Herøy), "
         "Peter Andre Haaland (Leirfjord), Odd Steinar Viseth (Nesna), Robert Pettersen (Rana), "
-        "Erlend Eriksen (Vefsn), Brit Skjevling (Vega), Renate Mathisen (Vevelstad), Atle Henriksen (Lurøy), "
-        "Arne Johansen (Meløy), Harald Einar Erichsen (Rødøy), Hilde Rafaelsen (DH), Christian Lorentsen (DH), "
+        "Erlend Eriksen (Vefsn), Brit Skjevling (Vega), Renate Mathisen (Vevelstad), "
+        "Atle Henriksen (Lurøy, vara for Stian Skjærvik), Arne Johansen (Meløy), Harald Einar Erichsen (Rødøy), Hilde Rafaelsen (DH), Christian Lorentsen (DH), "
         "Camilla Falch (DH), Eline Monsen (Helsefellesskap Helgeland)"
     )
     assert view.absent_text == "Dønna, Sømna og Træna"

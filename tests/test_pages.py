@@ -68,7 +68,7 @@ def test_meeting_page_shows_the_minutes(client, demo):
     assert "Protokollunderskriver Renate Mathisen" in text
     assert "Innkalt Alle styremedlemmer, Hilde Rafaelsen" in text
     assert "Ikke til stede Dønna, Sømna og Træna" in text
-    assert "Atle Henriksen (Lurøy)" in text  # the deputy who came
+    assert "Atle Henriksen (Lurøy, vara for Stian Skjærvik)" in text  # the deputy who came
     assert "Økonomisk analyse eHelse – til deling" in text  # Vedlegg
 
     headings = re.findall(r"<h3><a [^>]*>(Sak \d\d-25 [^<]+)</a></h3>", html)

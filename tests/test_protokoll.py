@@ -176,12 +176,12 @@ def test_heading_lines_and_signatures(session, board_meeting):
         "Styremedlemmer: Robert Pettersen (Rana), Renate Mathisen (Vevelstad), Knut Toresen (Bindal)",
         "Innkalt: Alle styremedlemmer, Hilde Rafaelsen (daglig leder, DH)",
         "Til stede: Robert Pettersen (Rana), Renate Mathisen (Vevelstad), Hilde Rafaelsen (DH)",
+        "Forfall: Knut Toresen (Bindal)",
         "Ikke til stede: Bindal",
         "Sted: Bodø",
         "Vedlegg:",
-        "Økonomisk analyse eHelse",
     ]
-    assert text[10:12] == ["Strategisk rapport eHelse", "Saksliste"]
+    assert text[10:13] == ["Økonomisk analyse eHelse", "Strategisk rapport eHelse", "Saksliste"]
     assert doc.paragraphs[0].style.name == "Title"
     # place and date, then the two signature lines with the names under them, last of all
     assert text[-3:] == ["Bodø, 16. oktober 2025", "_" * 32 + "\nRobert Pettersen (møteleder)", "_" * 32 + "\nRenate Mathisen"]
@@ -327,3 +327,29 @@ def test_demo_meeting_protokoll(demo):
     assert "ConnectFlow" in [p.text for p in status.cells[1].paragraphs if p.style.name == "List Bullet"]
     text = blocks(doc)
     assert text[-2:] == ["_" * 32 + "\nRobert Pettersen (møteleder)", "_" * 32 + "\nRenate Mathisen"]
+
+
+def test_a_draft_without_recorded_attendance_says_so(session, board_meeting, client, auth):
+    """Until the secretary records attendance, nobody is assumed to have come."""
+    for attendance in board_meeting.attendances:
+        attendance.status = m.AttendanceStatus.invited
+        attendance.invited = True
+        session.add(attendance)
+    session.commit()
+    text = blocks(protokoll(session, board_meeting.id))
+    assert "Til stede: Oppmøte ikke registrert" in text
+    assert not [line for line in text if line.startswith(("Forfall", "Ikke møtt", "Ikke til stede"))]
+    auth.login("secretary")
+    page = client.get(f"/meetings/{board_meeting.id}").get_data(as_text=True)
+    assert "<dt>Til stede</dt><dd>Oppmøte ikke registrert</dd>" in page
+
+
+def test_apologies_and_no_shows_are_named(session, board_meeting):
+    knut = next(a for a in board_meeting.attendances if a.person.name == "Knut Toresen")
+    hilde = next(a for a in board_meeting.attendances if a.person.name == "Hilde Rafaelsen")
+    hilde.status = m.AttendanceStatus.absent  # staff absent without notice are named too
+    session.add(hilde)
+    session.commit()
+    text = blocks(protokoll(session, board_meeting.id))
+    assert f"Forfall: {knut.person.name} (Bindal)" in text
+    assert "Ikke møtt: Hilde Rafaelsen (DH)" in text

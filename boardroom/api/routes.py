@@ -58,8 +58,11 @@ def meeting(meeting_id: int):
         "minutes": {
             "members_text": minutes.members_text,
             "invited_text": minutes.invited_text,
-            "present_text": minutes.present_text if minutes_visible else "",
+            "present_text": ", ".join(minutes.present) if minutes_visible else "",
             "absent_text": minutes.absent_text if minutes_visible else "",
+            "apologies_text": minutes.apologies_text if minutes_visible else "",
+            "no_shows_text": minutes.no_shows_text if minutes_visible else "",
+            "attendance_recorded": minutes.recorded,
         },
     }
 

@@ -55,6 +55,9 @@ COST_KEY = ("id", "name", "flat_percent", "per_inhabitant_percent", "rate_per_in
 SHARE = ("name", "population", "per_inhabitant", "flat", "total")
 CORRECTION = ("id", "agenda_item_id", "field", "before", "after", "reason", "made_by", "created_at")
 
+MINUTES_TEXTS = ("members_text", "invited_text", "present_text", "absent_text", "apologies_text", "no_shows_text",
+                 "recorded")
+
 DATETIMES = {"starts_at", "ends_at", "called_at", "approved_at", "created_at"}
 DATES = {"population_date", "valid_from", "valid_to"}
 DECIMALS = {"total", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat"}
@@ -175,8 +178,8 @@ def to_snapshot(record: MinutesRecord) -> dict:
             } for a in m.attendances],
             "items": [_item(item, record) for item in m.items],
         },
-        "minutes": {"members_text": record.minutes.members_text, "invited_text": record.minutes.invited_text,
-                    "present": list(record.minutes.present), "absent_text": record.minutes.absent_text},
+        "minutes": {name: getattr(record.minutes, name) for name in MINUTES_TEXTS} | {
+            "present": list(record.minutes.present)},
         "corrections": [{"subject": subject, **_values(c, CORRECTION)}
                         for subject, c in record.extras.correction_rows(m)],
     }
@@ -240,7 +243,8 @@ def from_snapshot(data: dict, template: bytes | None = None) -> MinutesRecord:
     )
     meeting.items = [_frozen_item(i, meeting) for i in m["items"]]
     lists = data["minutes"]
-    minutes = Frozen(**lists, present_text=", ".join(lists["present"]))
+    minutes = Frozen(**{"present_text": ", ".join(lists["present"]), "apologies_text": "", "no_shows_text": "",
+                        "recorded": True, **lists})
     corrections = [_frozen(c) for c in data["corrections"]]
     tables = {item.id: item.cost_tables for item in meeting.items}
     return MinutesRecord(meeting, minutes, FrozenExtras(corrections), tables, template, frozen=True)

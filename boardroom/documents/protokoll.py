@@ -77,6 +77,8 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
         ("Styremedlemmer", view.members_text),
         ("Innkalt", view.invited_text),
         ("Til stede", view.present_text),
+        ("Forfall", view.apologies_text),
+        ("Ikke møtt", view.no_shows_text),
         ("Ikke til stede", view.absent_text),
         ("Sted", meeting.place),
     ):

@@ -7,7 +7,7 @@ Innkalt, Til stede, Ikke til stede), so the page and the document say the same t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import joinedload, selectinload
@@ -64,9 +64,15 @@ def item_number(item: AgendaItem) -> str:
 
 
 def person_with_affiliation(att: Attendance) -> str:
-    """'Rachel Berg (Alstahaug)', 'Hilde Rafaelsen (DH)'"""
+    """'Rachel Berg (Alstahaug)', 'Hilde Rafaelsen (DH)', and for a deputy
+    'Atle Henriksen (Lurøy, vara for Stian Skjærvik)'."""
     where = att.municipality.name if att.municipality else att.person.affiliation
+    if att.substitute_for is not None:
+        where = f"{where}, vara for {att.substitute_for.name}" if where else f"vara for {att.substitute_for.name}"
     return f"{att.person.name} ({where})" if where else att.person.name
+
+
+NOT_RECORDED = "Oppmøte ikke registrert"
 
 
 @dataclass
@@ -75,7 +81,10 @@ class MinutesView:
     members: list[Membership]
     invited_text: str
     present: list[str]
-    absent_text: str
+    absent_text: str  # the members (municipalities) nobody represented: 'Dønna, Sømna og Træna'
+    apologies: list[str] = field(default_factory=list)  # forfall: who sent apologies, and whom they represent
+    no_shows: list[str] = field(default_factory=list)  # ikke møtt: absent without notice
+    recorded: bool = True  # attendance has been recorded (else the draft says so)
 
     @property
     def members_text(self) -> str:
@@ -85,7 +94,15 @@ class MinutesView:
 
     @property
     def present_text(self) -> str:
-        return ", ".join(self.present)
+        return ", ".join(self.present) if self.recorded else NOT_RECORDED
+
+    @property
+    def apologies_text(self) -> str:
+        return ", ".join(self.apologies)
+
+    @property
+    def no_shows_text(self) -> str:
+        return ", ".join(self.no_shows)
 
 
 def assemble(session: Session, meeting: Meeting) -> MinutesView:
@@ -118,4 +135,11 @@ def assemble(session: Session, meeting: Meeting) -> MinutesView:
         and any(a.person_id == s.person_id and a.status in (AttendanceStatus.absent, AttendanceStatus.absent_notice)
                 for a in meeting.attendances)
     ]
-    return MinutesView(meeting, members, invited_text, present, join_names(absent))
+    invited_or_present = [a for a in meeting.attendances if a.invited or a.status != AttendanceStatus.invited]
+    recorded = any(a.status != AttendanceStatus.invited for a in invited_or_present) or not invited_or_present
+    return MinutesView(
+        meeting, members, invited_text, present, join_names(absent),
+        apologies=[person_with_affiliation(a) for a in meeting.attendances if a.status == AttendanceStatus.absent_notice],
+        no_shows=[person_with_affiliation(a) for a in meeting.attendances if a.status == AttendanceStatus.absent],
+        recorded=recorded,
+    )
