@@ -644,10 +644,34 @@ class Cost(Timestamped, table=True):
     agenda_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
     project_id: int | None = Field(default=None, foreign_key="project.id", ondelete="SET NULL")
     project_decision_id: int | None = Field(default=None, foreign_key="projectdecision.id", ondelete="SET NULL")
+    # the "Sum" of the approved rows as the minutes state it, for a table copied from earlier minutes
+    approved_sum: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))
 
     cost_key: CostKey = Relationship()
     agenda_item: AgendaItem | None = Relationship()
     project: Project | None = Relationship()
+    approved_shares: list["ApprovedShare"] = Relationship(
+        back_populates="cost", sa_relationship_kwargs={"order_by": "ApprovedShare.position"}
+    )
+
+
+class ApprovedShare(Timestamped, table=True):
+    """One row of a cost's shares as the board approved them, never recomputed.
+
+    Fixed from the key when the minutes of the cost's case are approved, or copied as written
+    from earlier minutes (their slips included: boardroom.costs.slips finds them).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    cost_id: int = Field(foreign_key="cost.id", ondelete="CASCADE", index=True)
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", ondelete="SET NULL")
+    position: int = 0
+    name: str = Field(max_length=200)  # as written in the minutes
+    population: int = 0
+    per_inhabitant: Decimal = Field(sa_column=money_column())  # "Fordelt etter innbyggertall"
+    total: Decimal = Field(sa_column=money_column())  # "Totalt pr kommune"
+
+    cost: Cost = Relationship(back_populates="approved_shares")
 
 
 # --------------------------------------------------------------------------- accounts, templates, history

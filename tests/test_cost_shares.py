@@ -74,29 +74,76 @@ def test_cost_page_prints_the_reference_table(client, demo):
     assert "Tidligere fordelinger" not in text  # all members, nobody joined or left
 
 
-def test_case_page_include_and_protokoll_show_the_table(app, client, demo):
+def test_case_page_and_protokoll_show_the_budget_as_approved_with_its_slips(app, client, demo):
+    """The 2026 budget keeps the rows the minutes of 16 October 2025 print; the case page flags their
+    slips and shows beside them what the key gives, exact to the øre."""
     item = demo_item(demo, 40)
     page = case_page(demo, item, public=True, readable=True)  # what the case page's view loads
     with app.test_request_context():
-        html = render_template_string('{% include "meetings/_case_extras.html" %}', item=item,
-                                      cost_tables=page.cost_tables, follow_ups=page.follow_ups)
-    assert "Fordeling: Refusjon fra kommunene 2026" in text_of(html)
-    assert "Sum 83 979 kr 1 931 517,00 kr 4 956 481,97" in text_of(html)
+        html = render_template_string('{% include "meetings/_case_extras.html" %}', item=page.item,
+                                      cost_tables=page.cost_tables, cost_slips=page.cost_slips,
+                                      follow_ups=page.follow_ups)
+    text = text_of(html)
+    assert "Fordeling: Refusjon fra kommunene 2026" in text
+    approved, key = text.split("Det nøkkelen gir", 1)
+    assert "Bindal 1 359 kr 31 257,00 kr 187 777,48" in approved
+    assert "Vevelstad 470 kr 10 810,00 kr 182 993,48" in approved
+    assert "Sum 83 979 kr 1 931 517,00 kr 4 921 069,18" in approved
+    assert "Tabellen står slik styret vedtok den. Den har disse avvikene:" in approved
+    assert "Tabellen summerer seg til kr 4 921 069,18, mens vedtatt beløp er kr 4 956 481,97 " \
+           "(differanse kr 35 412,79)." in approved
+    assert "Vevelstad: kr 182 993,48 følger ikke nøkkelen de andre radene følger " \
+           "(156 520,48 + 23 kr × 470 = kr 167 330,48)." in approved
+    assert "«Kontroll 0,04» i budsjettabellen stemmer ikke: 9 569 601,00 − 9 569 600,97 = 0,03." in approved
+    assert "Sum-raden sier kr 4 921 069,18, men radene slik de står summerer seg til kr 4 921 069,12." in approved
+    assert "Rødøy:" not in approved  # the other rows follow the key
+    assert "Bindal 1 359 kr 31 257,00 kr 190 465,69" in key
+    assert "Sum 83 979 kr 1 931 517,00 kr 4 956 481,97" in key
 
     meeting_id = item.meeting_id
     doc = Document(io.BytesIO(client.get(f"/meetings/{meeting_id}/protokoll.docx").data))
     tables = [t for t in doc.tables if [c.text for c in t.rows[0].cells] == [
         "Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune"]]
-    assert len(tables) == 1
+    assert len(tables) == 1  # the minutes print the approved table only, without the key's
     rows = [[c.text.replace("\xa0", " ") for c in r.cells] for r in tables[0].rows]
-    assert rows[-1] == ["Sum", "83 979", "kr 1 931 517,00", "kr 4 956 481,97"]
-    totals = [Decimal(r[3].removeprefix("kr ").replace(" ", "").replace(",", ".")) for r in rows[1:-1]]
-    assert sum(totals) == Decimal("4956481.97")
+    assert rows[1] == ["Træna", "447", "kr 10 281,00", "kr 166 801,48"]
+    assert ["Bindal", "1 359", "kr 31 257,00", "kr 187 777,48"] in rows
+    assert rows[-1] == ["Sum", "83 979", "kr 1 931 517,00", "kr 4 921 069,18"]
     lead = next(p.text for p in doc.paragraphs if p.text.startswith("Fordeling av kostnader: "))
     assert "kr 4 956 481,97 fordelt mellom alle medlemskommunene" in lead.replace("\xa0", " ")
     # the table comes under its own case, after 40-25's heading and before 41-25's
     body = [p.text for p in doc.paragraphs]
     assert body.index("Sak 40-25 Budsjett 2026") < body.index(lead) < body.index("Sak 41-25 Gevinstoppfølging i prosjektene")
+
+
+def test_approval_fixes_the_shares_the_key_gives(session, demo):
+    """A cost decided in a case gets the key's rows stored when the minutes are approved; a later
+    population change makes a new version of the cost but leaves the approved rows alone."""
+    from boardroom.archive.versions import freeze
+
+    item = demo_item(demo, 41)
+    cost = m.Cost(body_id=item.body_id, description="Gevinstverktøy", year=2026, total=Decimal("2500000.00"),
+                  cost_key_id=budget(demo).cost_key_id, sharing=m.CostSharing.all_members,
+                  population_date=date(2025, 6, 30), agenda_item_id=item.id)
+    demo.add(cost)
+    demo.flush()
+    for row in demo.exec(select(m.MinutesVersion)):
+        demo.delete(row)
+    demo.flush()
+    freeze(demo, item.meeting, "sekretaer@example.org")
+    demo.commit()
+    rows = demo.exec(select(m.ApprovedShare).where(m.ApprovedShare.cost_id == cost.id)
+                     .order_by(m.ApprovedShare.position)).all()
+    assert len(rows) == 19 and sum(r.total for r in rows) == Decimal("2500000.00")
+    bindal = next(r for r in rows if r.name == "Bindal")
+    figure = demo.exec(select(m.PopulationFigure).where(m.PopulationFigure.municipality_id == bindal.municipality_id,
+                                                        m.PopulationFigure.as_of == date(2025, 6, 30))).one()
+    figure.population += 1000
+    demo.commit()
+    table = tables_for_items(demo, [item.id])[item.id][0]
+    assert table.approved
+    assert next(s.total for r, s in table.rows if r.name == "Bindal") == bindal.total  # as approved
+    assert next(s.total for r, s in table.key_rows if r.name == "Bindal") != bindal.total  # the key moved on
 
 
 def test_cost_keys_on_their_projects_in_the_demo(client, demo):

@@ -50,7 +50,7 @@ ITEM = ("id", "meeting_id", "case_id", "body_id", "position", "number_year", "nu
         "majority_rule", "deferred_from_id",
         *(name + suffix for name in AgendaItem.MARKDOWN_FIELDS for suffix in ("", "_html")))
 CASE = ("id", "title", "public_title", "exempt", "exemption_basis")
-COST = ("id", "description", "year", "total", "sharing", "population_date", "project_id")
+COST = ("id", "description", "year", "total", "sharing", "population_date", "project_id", "approved_sum")
 COST_KEY = ("id", "name", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant")
 SHARE = ("name", "population", "per_inhabitant", "flat", "total")
 CORRECTION = ("id", "agenda_item_id", "field", "before", "after", "reason", "made_by", "created_at")
@@ -60,7 +60,7 @@ MINUTES_TEXTS = ("members_text", "invited_text", "present_text", "absent_text", 
 
 DATETIMES = {"starts_at", "ends_at", "called_at", "approved_at", "created_at"}
 DATES = {"population_date", "valid_from", "valid_to"}
-DECIMALS = {"total", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat"}
+DECIMALS = {"total", "approved_sum", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat"}
 
 
 class Frozen(SimpleNamespace):
@@ -130,9 +130,14 @@ def _table(table: ShareTable) -> dict:
     return {
         "cost": {**_values(cost, COST), "project": _values(cost.project, ("id", "name")),
                  "cost_key": _values(cost.cost_key, COST_KEY)},
-        "rows": [{"municipality": _values(m, ("id", "name")), "share": _values(s, SHARE)} for m, s in table.rows],
+        "rows": _rows(table.rows), "key_rows": None if table.key_rows is None else _rows(table.key_rows),
+        "approved": table.approved,
         "valid_from": _plain(table.valid_from), "valid_to": _plain(table.valid_to), "error": table.error,
     }
+
+
+def _rows(rows) -> list[dict]:
+    return [{"municipality": _values(m, ("id", "name")), "share": _values(s, SHARE)} for m, s in rows]
 
 
 def _item(item: AgendaItem, record: MinutesRecord) -> dict:
@@ -210,9 +215,14 @@ def _frozen_table(data: dict) -> ShareTable:
     cost = data["cost"]
     frozen_cost = _frozen(cost, {"sharing": CostSharing}, project=_frozen(cost["project"]),
                           cost_key=_frozen(cost["cost_key"]))
-    rows = [(_frozen(r["municipality"]), Share(**_frozen(r["share"]).__dict__)) for r in data["rows"]]
     span = _frozen({"valid_from": data["valid_from"], "valid_to": data["valid_to"]})
-    return ShareTable(frozen_cost, rows, span.valid_from, span.valid_to, data["error"])
+    key_rows = data.get("key_rows")
+    return ShareTable(frozen_cost, _frozen_rows(data["rows"]), span.valid_from, span.valid_to, data["error"],
+                      key_rows=None if key_rows is None else _frozen_rows(key_rows), approved=data.get("approved", False))
+
+
+def _frozen_rows(rows: list[dict]) -> list:
+    return [(_frozen(r["municipality"]), Share(**_frozen(r["share"]).__dict__)) for r in rows]
 
 
 def _frozen_item(data: dict, meeting: Frozen) -> Frozen:

@@ -24,6 +24,7 @@ from sqlmodel import Session, select
 
 from boardroom.archive.snapshot import MinutesRecord, apply_access, from_snapshot, live_record, to_snapshot
 from boardroom.core.text import render_markdown
+from boardroom.costs.approved import fix_shares
 from boardroom.documents.parts import stored_template
 from boardroom.documents.protokoll import write_protokoll
 from boardroom.meetings.minutes import load_meeting
@@ -56,11 +57,13 @@ def _store(session: Session, meeting_id: int, snapshot: dict, who: str, note: st
 
 
 def freeze(session: Session, meeting: Meeting, who: str) -> MinutesVersion:
-    """Store version 1 of minutes just approved (``meeting`` as ``load_meeting`` gives it, or any)."""
+    """Store version 1 of minutes just approved, after fixing the shares of the costs its cases decide."""
     session.flush()
     loaded = load_meeting(session, meeting.id)
-    return _store(session, meeting.id, to_snapshot(live_record(session, loaded)), who, APPROVED_NOTE,
-                  meeting.approved_at)
+    record = live_record(session, loaded)
+    if fix_shares(session, [t for tables in record.cost_tables.values() for t in tables]):
+        record = live_record(session, loaded)  # the costs' rows as now fixed
+    return _store(session, meeting.id, to_snapshot(record), who, APPROVED_NOTE, meeting.approved_at)
 
 
 def store_correction(session: Session, meeting: Meeting, row: Correction, subject: str) -> MinutesVersion:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import local, nb_date, nb_number, nb_sort_key
@@ -69,10 +69,18 @@ class ShareTable:
     """The shares of one cost as they stand (or stood) from ``valid_from`` to ``valid_to``."""
 
     cost: Cost
-    rows: list[tuple[Municipality, Share]]
+    rows: list[tuple[Municipality, Share]]  # approved rows name their municipality by a Row
     valid_from: date | None = None
     valid_to: date | None = None  # the last day this version held; None while it holds
     error: str = ""  # why the shares cannot be computed (e.g. a missing population figure)
+    # approved rows (boardroom.costs.approved) are printed as approved; key_rows is what the key gives
+    key_rows: list[tuple[Municipality, Share]] | None = None
+    approved: bool = False
+
+    @property
+    def key_table(self) -> ShareTable | None:
+        """The key's own shares beside approved rows, exact to the øre."""
+        return ShareTable(self.cost, self.key_rows) if self.key_rows is not None else None
 
     @property
     def population(self) -> int:
@@ -85,6 +93,12 @@ class ShareTable:
     @property
     def total(self) -> Decimal:
         return sum((s.total for _, s in self.rows), Decimal(0))
+
+    @property
+    def printed_total(self) -> Decimal:
+        """The Sum row: as the approved minutes state it, where they state one, else the rows' sum."""
+        stated = getattr(self.cost, "approved_sum", None)
+        return Decimal(stated) if self.approved and stated is not None else self.total
 
     def share_of(self, municipality_id: int) -> Share | None:
         return next((s for m, s in self.rows if m.id == municipality_id), None)
@@ -228,6 +242,7 @@ def cost_query():
     )
     return select(Cost).options(
         joinedload(Cost.cost_key),
+        selectinload(Cost.approved_shares),
         item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
         item.joinedload(AgendaItem.case),
         joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
@@ -248,11 +263,14 @@ def tables_for_items(session: Session, item_ids: list[int]) -> dict[int, list[Sh
     """The cost-share tables of these cases as decided (on their meeting's day), by item id."""
     if not item_ids:
         return {}
+    from boardroom.costs.approved import approved_table
+
     costs = load_costs(session, Cost.agenda_item_id.in_(item_ids))
     context = CostContext(session, costs)
     result: dict[int, list[ShareTable]] = {}
     for cost in costs:
-        result.setdefault(cost.agenda_item_id, []).append(context.table(cost, cost.cost_key, meeting_day(cost)))
+        table = context.table(cost, cost.cost_key, meeting_day(cost))
+        result.setdefault(cost.agenda_item_id, []).append(approved_table(cost, table) if cost.approved_shares else table)
     return result
 
 

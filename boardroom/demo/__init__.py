@@ -27,6 +27,7 @@ from boardroom.core.formatting import OSLO
 from boardroom.demo.projects import load_project_extras
 from boardroom.models import (
     AgendaItem,
+    ApprovedShare,
     Attachment,
     Attendance,
     AttendanceStatus,
@@ -249,6 +250,7 @@ PLAN_2026 = [
 
 BUDGET_KEY = "23 kr per innbygger, resten flatt"
 BUDGET_COST = dict(description="Refusjon fra kommunene 2026", year=2026, total=Decimal("4956481.97"))
+BUDGET_SUM = Decimal("4921069.18")  # the Sum row of the approved table (its rows add up to 4 921 069,12)
 
 
 def read_text(name: str) -> str:
@@ -481,13 +483,22 @@ def load_decisions(loader: Loader, projects: dict[str, Project], municipalities:
 def load_budget(loader: Loader, body: Body, budget_item: AgendaItem) -> None:
     """The municipalities' share of the 2026 budget: 23 kr per inhabitant, the rest flat."""
     key = loader.get_or_create(CostKey, body_id=body.id, name=BUDGET_KEY, defaults=dict(rate_per_inhabitant=Decimal(23)))
-    loader.get_or_create(
+    cost = loader.get_or_create(
         Cost, body_id=body.id, description=BUDGET_COST["description"], year=BUDGET_COST["year"],
         defaults=dict(
             total=BUDGET_COST["total"], cost_key_id=key.id, sharing=CostSharing.all_members,
-            population_date=POPULATION_DATE, agenda_item_id=budget_item.id,
+            population_date=POPULATION_DATE, agenda_item_id=budget_item.id, approved_sum=BUDGET_SUM,
         ),
     )
+    # the rows as the minutes of 16 October 2025 print them, slips included (boardroom.costs.approved)
+    names = {m.name: m.id for m in loader.session.exec(select(Municipality))}
+    for position, row in enumerate(csv.DictReader(io.StringIO(read_text("budsjett-2026-andeler.csv")))):
+        loader.get_or_create(
+            ApprovedShare, cost_id=cost.id, name=row["kommune"],
+            defaults=dict(municipality_id=names.get(row["kommune"]), position=position,
+                          population=int(row["innbyggere"]), per_inhabitant=Decimal(row["fordelt_etter_innbyggertall"]),
+                          total=Decimal(row["totalt_pr_kommune"])),
+        )
 
 
 def load_plan(loader: Loader, body: Body) -> None:

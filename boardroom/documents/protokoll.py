@@ -154,7 +154,7 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
         mark_header_row(grid.rows[0])
         lines = [COLUMNS] + [
             (m.name, nb_number(s.population), nok(s.per_inhabitant), nok(s.total)) for m, s in table.rows
-        ] + [("Sum", nb_number(table.population), nok(table.per_inhabitant), nok(table.total))]
+        ] + [("Sum", nb_number(table.population), nok(table.per_inhabitant), nok(table.printed_total))]
         for row, values in zip(grid.rows, lines):
             for column, (cell, value) in enumerate(zip(row.cells, values)):
                 run = cell.paragraphs[0].add_run(value)

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from boardroom.archive.versions import current_version, minutes_record, read_version, versions
 from boardroom.core.formatting import local
+from boardroom.costs.approved import control_slips, differs_from_key, slips
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.history import HistoryRow, case_history
 from boardroom.decisions.record import MinutesExtras, case_extras
@@ -77,6 +78,8 @@ class CasePage:
     follow_ups: list[FollowUpRow] = field(default_factory=list)
     history: list[HistoryRow] = field(default_factory=list)  # for signed-in users only
     stored: bool = False  # the case as the approved minutes store it
+    # cost id → the slips of approved rows that are not what the key gives (boardroom.costs.approved)
+    cost_slips: dict[int, list[str]] = field(default_factory=dict)
 
 
 def stored_case_page(session: Session, item: AgendaItem) -> CasePage | None:
@@ -104,6 +107,8 @@ def case_page(session: Session, item: AgendaItem, public: bool, readable: bool) 
     if readable:
         tables = page.item.cost_tables if page.stored else tables_for_items(session, [item.id]).get(item.id, [])
         page.cost_tables = [] if public and not published(item) else tables
+        page.cost_slips = {t.cost.id: slips(t) + control_slips(page.item.background)
+                           for t in page.cost_tables if differs_from_key(t)}
         page.follow_ups = visible_follow_ups(follow_up_rows(session, FollowUp.agenda_item_id == item.id), public)
     if not public:
         page.history = case_history(session, item)

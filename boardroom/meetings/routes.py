@@ -48,6 +48,7 @@ def case(agenda_item_id: int):
     g.site_body = item.meeting.body
     page = pages.case_page(session, item, public=not is_signed_in(), readable=can_see_case(item))
     return render_template("meetings/case.html", item=page.item, record=page.record, cost_tables=page.cost_tables,
+                           cost_slips=page.cost_slips,
                            follow_ups=page.follow_ups, history=page.history)
 
 
@@ -63,7 +64,7 @@ def protokoll(meeting_id: int):
         return redirect(url_for("auth.login", next=request.path))
     row = archive.current_version(session, meeting.id) if meeting.status == MeetingStatus.approved else None
     if row is not None:
-        return _stored_docx(session, meeting, row)
+        return _stored_docx(session, meeting, row, named_by_version=False)
     return _docx(build_protokoll(session, meeting), meeting)
 
 
@@ -74,11 +75,12 @@ def protokoll_version(meeting_id: int, number: int):
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     row = or_404(archive.version(session, meeting.id, number), "Protokollen finnes ikke i denne versjonen.")
-    return _stored_docx(session, meeting, row)
+    return _stored_docx(session, meeting, row, named_by_version=True)
 
 
-def _stored_docx(session, meeting, row):
-    response = _docx(archive.document(session, row, public=not is_signed_in()), meeting, row.version)
+def _stored_docx(session, meeting, row, named_by_version: bool):
+    data = archive.document(session, row, public=not is_signed_in())
+    response = _docx(data, meeting, row.version if named_by_version else None)
     response.headers["X-Minutes-Version"] = str(row.version)
     return response
 
