@@ -34,12 +34,13 @@ class Feed:
 
 
 def all_open_meetings(session: Session) -> Feed:
-    meetings = load_meetings(session, Meeting.body_id.in_(select(Body.id).where(Body.public)))
+    meetings = load_meetings(session, Meeting.body_id.in_(select(Body.id).where(Body.public)), light=True)
     return Feed("", "moteplan.ics", meetings)
 
 
 def body_feed(session: Session, body: Body) -> Feed:
-    return Feed(f"Møteplan – {body.name}", f"moteplan-{body.id}.ics", load_meetings(session, Meeting.body_id == body.id))
+    meetings = load_meetings(session, Meeting.body_id == body.id, light=True)
+    return Feed(f"Møteplan – {body.name}", f"moteplan-{body.id}.ics", meetings)
 
 
 def person_meetings(session: Session, person_id: int) -> list[Meeting]:
@@ -47,7 +48,7 @@ def person_meetings(session: Session, person_id: int) -> list[Meeting]:
     invited = select(Attendance.meeting_id).where(
         Attendance.person_id == person_id, or_(Attendance.invited, Attendance.substitute_for_id.is_not(None))
     )
-    return load_meetings(session, Meeting.id.in_(invited))
+    return load_meetings(session, Meeting.id.in_(invited), light=True)
 
 
 def person_feed(session: Session, person: Person) -> Feed:
@@ -58,7 +59,7 @@ def municipality_feed(session: Session, municipality: Municipality) -> Feed:
     """The meetings of the open bodies where the municipality holds (or held) a seat."""
     bodies = select(Membership.body_id).where(Membership.municipality_id == municipality.id)
     meetings = load_meetings(
-        session, Meeting.body_id.in_(bodies), Meeting.body_id.in_(select(Body.id).where(Body.public))
+        session, Meeting.body_id.in_(bodies), Meeting.body_id.in_(select(Body.id).where(Body.public)), light=True
     )
     return Feed(f"Møteplan – {municipality.name}", f"moteplan-{municipality.number}.ics", meetings)
 

@@ -26,7 +26,7 @@ from boardroom.core.access import agenda_published, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Meeting, MeetingStatus
+from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus
 
 PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"
@@ -47,17 +47,21 @@ STATUS = {
 }
 
 
-def load_meetings(session: Session, *where) -> list[Meeting]:
+def load_meetings(session: Session, *where, light: bool = False) -> list[Meeting]:
     """Every meeting (or those matching ``where``) by start, with body, cases and items, in a
-    fixed number of queries."""
+    fixed number of queries. ``light``: of items and cases only what an event shows (a feed
+    over years of meetings need not read every case text)."""
+    items = selectinload(Meeting.items)
+    cases = items.selectinload(AgendaItem.case)
+    if light:
+        items.load_only(AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.position, AgendaItem.number_year,
+                        AgendaItem.number_seq, AgendaItem.modified_at)
+        cases.load_only(Case.title, Case.exempt, Case.public_title, Case.modified_at)
     return list(
         session.exec(
             select(Meeting)
             .where(*where)
-            .options(
-                selectinload(Meeting.body),
-                selectinload(Meeting.items).selectinload(AgendaItem.case),
-            )
+            .options(selectinload(Meeting.body), cases)
             .order_by(Meeting.starts_at, Meeting.id)
         )
     )
