@@ -199,6 +199,8 @@ class Body(Timestamped, table=True):
     organisation: str = Field(default="", max_length=200)
     case_number_format: str = Field(default="{seq:02d}-{yy}", max_length=50)
     default_place: str = Field(default="", max_length=200)
+    # a public body's meeting plan is a feed anyone may subscribe to; a closed body's only by token
+    public: bool = True
     # the body's own Word template (.docx) whose styles, header, footer and logo the notice and minutes use
     word_template_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
 
@@ -688,6 +690,28 @@ class User(Timestamped, table=True):
     active: bool = True
 
     person: Person | None = Relationship()
+
+
+class FeedToken(Timestamped, table=True):
+    """A secret calendar feed address: a person's own meetings, or a closed body's meeting plan.
+
+    Only the SHA-256 of the token is stored; the token itself is shown once, when it is made.
+    A revoked token is kept (with ``revoked_at``) and its feed answers 404.
+    """
+
+    __table_args__ = (
+        sa.CheckConstraint("(person_id IS NULL) <> (body_id IS NULL)", name="ck_feed_token_one_owner"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="CASCADE", index=True)
+    body_id: int | None = Field(default=None, foreign_key="body.id", ondelete="CASCADE", index=True)
+    created_by: str = Field(default="", max_length=200)  # e-mail of the account that made it
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    person: Person | None = Relationship()
+    body: Body | None = Relationship()
 
 
 class StandardCase(Timestamped, table=True):

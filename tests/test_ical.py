@@ -98,7 +98,7 @@ def test_feed_reads_back_in_icalendar(client, session, make_body, make_meeting):
 
     ev = events[f"meeting-{cancelled.id}@boardroom.test"]
     assert str(ev["STATUS"]) == "CANCELLED"
-    assert str(ev["SUMMARY"]) == "Styremøte – Styret i Digitale Helgeland (avlyst)"
+    assert str(ev["SUMMARY"]) == "AVLYST: Styremøte – Styret i Digitale Helgeland"
     assert "Avlyst: For få saker" in str(ev["DESCRIPTION"])
 
 

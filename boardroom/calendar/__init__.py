@@ -1,2 +1,3 @@
-"""The meeting plan as iCalendar and its feed.
+"""Calendar feeds people subscribe to: per body, per person (by secret token), per member
+municipality and per meeting, and the "Kalender" page that hands out their addresses.
 """

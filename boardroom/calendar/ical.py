@@ -1,9 +1,15 @@
 """The meeting plan as iCalendar (RFC 5545), and the SEQUENCE bookkeeping behind it.
 
-One VEVENT per meeting with a stable UID (``meeting-<id>@<host>``). A cancelled meeting
-stays in the feed with STATUS:CANCELLED, so subscribed calendars remove it instead of
-keeping a stale copy. All-day meetings are DATE events (end exclusive), so a two-day
-meeting is one event; timed meetings carry TZID=Europe/Oslo and the matching VTIMEZONE.
+One VEVENT per meeting with a stable UID (``meeting-<id>@<host>``): moving a meeting keeps
+its UID and raises SEQUENCE. A cancelled meeting stays in the feed with STATUS:CANCELLED and
+"AVLYST: " before its title, so subscribed calendars mark it instead of keeping a stale copy.
+All-day meetings are DATE events (end exclusive), so a two-day meeting is one event; timed
+meetings carry TZID=Europe/Oslo and the matching VTIMEZONE, written as two yearly rules
+(RRULE) as Outlook expects. The feed asks to be fetched again every hour (REFRESH-INTERVAL,
+X-PUBLISHED-TTL). Calendar apps ignore URL, so DESCRIPTION starts with the meeting's link.
+
+What a feed says is what the public may read (the saksliste once the notice is sent, public
+titles of exempt cases), whoever subscribes: a feed address can be passed on.
 """
 
 from __future__ import annotations
@@ -20,10 +26,12 @@ from boardroom.core.access import agenda_published, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Meeting, MeetingStatus
+from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus
 
 PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"
+CANCELLED_PREFIX = "AVLYST: "
+REFRESH = timedelta(hours=1)  # how often subscribed calendars should fetch the feed again
 
 # What a subscriber sees change in their calendar; a change to any of these raises SEQUENCE.
 CALENDAR_FIELDS = ("starts_at", "ends_at", "all_day", "place", "title", "status", "mode")
@@ -39,15 +47,21 @@ STATUS = {
 }
 
 
-def load_meetings(session: Session) -> list[Meeting]:
-    """Every meeting of every body by start, with body, cases and items, in a fixed number of queries."""
+def load_meetings(session: Session, *where, light: bool = False) -> list[Meeting]:
+    """Every meeting (or those matching ``where``) by start, with body, cases and items, in a
+    fixed number of queries. ``light``: of items and cases only what an event shows (a feed
+    over years of meetings need not read every case text)."""
+    items = selectinload(Meeting.items)
+    cases = items.selectinload(AgendaItem.case)
+    if light:
+        items.load_only(AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.position, AgendaItem.number_year,
+                        AgendaItem.number_seq, AgendaItem.modified_at)
+        cases.load_only(Case.title, Case.exempt, Case.public_title, Case.modified_at)
     return list(
         session.exec(
             select(Meeting)
-            .options(
-                selectinload(Meeting.body),
-                selectinload(Meeting.items).selectinload(AgendaItem.case),
-            )
+            .where(*where)
+            .options(selectinload(Meeting.body), cases)
             .order_by(Meeting.starts_at, Meeting.id)
         )
     )
@@ -76,8 +90,8 @@ def event_dates(meeting: Meeting) -> tuple[date, date]:
     return start.date(), last_day + timedelta(days=1)
 
 
-def description(meeting: Meeting) -> str:
-    lines = []
+def description(meeting: Meeting, base_url: str) -> str:
+    lines = [f"Møteside: {meeting_url(meeting, base_url)}"]
     if meeting.purpose:
         lines.append(f"Formål: {meeting.purpose}")
     lines.append(f"Møteform: {label(meeting.mode)}")
@@ -93,7 +107,7 @@ def meeting_event(meeting: Meeting, base_url: str) -> icalendar.Event:
     """One VEVENT for a meeting."""
     summary = f"{meeting.title} – {meeting.body.name}"
     if meeting.status == MeetingStatus.cancelled:
-        summary += " (avlyst)"
+        summary = CANCELLED_PREFIX + summary
     changed = changed_at(meeting)
 
     ev = icalendar.Event()
@@ -115,35 +129,55 @@ def meeting_event(meeting: Meeting, base_url: str) -> icalendar.Event:
     if meeting.place:
         ev.add("location", meeting.place)
     ev.add("url", meeting_url(meeting, base_url))
-    ev.add("description", description(meeting))
+    ev.add("description", description(meeting, base_url))
     ev.add("status", STATUS[meeting.status])
     ev.add("transp", "TRANSPARENT" if meeting.status == MeetingStatus.cancelled else "OPAQUE")
     return ev
 
 
-def oslo_timezone() -> icalendar.Timezone:
-    """VTIMEZONE for Europe/Oslo from the tz database, one RDATE per line.
+def observance(kind, name: str, start: datetime, month: int, offset_from: int, offset_to: int):
+    part = kind()
+    part.add("tzname", name)
+    part.add("dtstart", start)
+    part.add("tzoffsetfrom", timedelta(hours=offset_from))
+    part.add("tzoffsetto", timedelta(hours=offset_to))
+    part.add("rrule", {"freq": "yearly", "bymonth": month, "byday": "-1SU"})
+    return part
 
-    icalendar lists an observance's dates in one comma-separated RDATE; dateutil (vobject)
-    and Mozilla's ical.js read only its first value and then get summer time wrong.
+
+def oslo_timezone() -> icalendar.Timezone:
+    """VTIMEZONE for Europe/Oslo as two yearly rules (EU summer time since 1996).
+
+    Outlook reads a STANDARD and a DAYLIGHT observance with RRULE; the long RDATE lists that
+    icalendar derives from the tz database are read wrongly by Outlook, dateutil and ical.js.
     """
-    zone = icalendar.Timezone.from_tzid(TIMEZONE)
-    for observance in zone.subcomponents:
-        dates = observance.pop("RDATE", None)
-        for value in dates.dts if dates is not None else ():
-            observance.add("rdate", value.dt)
+    zone = icalendar.Timezone()
+    zone.add("tzid", TIMEZONE)
+    zone.add("x-lic-location", TIMEZONE)
+    # summer time ends on the last Sunday of October at 03.00 and starts on the last of March at 02.00
+    zone.add_component(observance(icalendar.TimezoneStandard, "CET", datetime(1996, 10, 27, 3), 10, 2, 1))
+    zone.add_component(observance(icalendar.TimezoneDaylight, "CEST", datetime(1996, 3, 31, 2), 3, 1, 2))
     return zone
 
 
-def make_calendar(meetings: list[Meeting], base_url: str) -> icalendar.Calendar:
+def calendar_name(meetings: list[Meeting]) -> str:
     bodies = {m.body.name for m in meetings}
+    return f"Møteplan – {bodies.pop()}" if len(bodies) == 1 else "Møteplan"
+
+
+def make_calendar(meetings: list[Meeting], base_url: str, name: str | None = None) -> icalendar.Calendar:
+    """A feed of ``meetings``, called ``name`` (by default after their body)."""
+    name = name or calendar_name(meetings)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Møteplan – {bodies.pop()}" if len(bodies) == 1 else "Møteplan")
+    cal.add("name", name)  # RFC 7986
+    cal.add("x-wr-calname", name)  # what Outlook, Google and Apple show
     cal.add("x-wr-timezone", TIMEZONE)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
     # always, and first: every timed event is in Europe/Oslo, and even a plan of only
     # all-day meetings says which zone its dates belong to
     cal.add_component(oslo_timezone())

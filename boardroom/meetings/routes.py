@@ -7,7 +7,7 @@ from boardroom.archive import versions as archive
 from boardroom.core.access import can_see_agenda, can_see_case, can_see_minutes, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
-from boardroom.core.views import or_404
+from boardroom.core.views import base_url, or_404
 from boardroom.meetings import pages
 from boardroom.meetings.minutes import item_number, load_meeting
 from boardroom.meetings.numbering import format_number
@@ -35,7 +35,8 @@ def show(meeting_id: int):
     g.site_body = meeting.body
     page = pages.meeting_page(session, meeting, public=not is_signed_in())
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
-                           follow_ups=page.follow_ups, version=page.version, versions=page.versions)
+                           follow_ups=page.follow_ups, version=page.version, versions=page.versions,
+                           body_feed_url=base_url() + url_for("calendar.body_feed", body_id=meeting.body_id))
 
 
 @bp.get("/cases/<int:agenda_item_id>")

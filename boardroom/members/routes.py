@@ -13,7 +13,7 @@ from boardroom.core.access import is_signed_in, login_required
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.core.views import or_404
+from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.members.pages import (
     current_seats,
@@ -68,6 +68,7 @@ def municipality(kommunenummer: str):
         seats=current_seats(session, found.id),
         groups=view.groups,
         view=view,
+        feed_url=base_url() + url_for("calendar.municipality_feed", kommunenummer=found.number),
     )
 
 

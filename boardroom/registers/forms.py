@@ -84,6 +84,7 @@ class BodyForm(RegisterForm):
     case_number_format = text("Saksnummerformat", 50, "Oppgi et saksnummerformat, for eksempel {seq:02d}-{yy}.",
                               default="{seq:02d}-{yy}")
     default_place = text("Vanlig møtested", 200)
+    public = BooleanField("Åpen møteplan (alle kan abonnere på kalenderen)", default=True)
 
     def validate_case_number_format(self, field):
         try:
