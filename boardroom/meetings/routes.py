@@ -36,7 +36,8 @@ def show(meeting_id: int):
     page = pages.meeting_page(session, meeting, public=not is_signed_in())
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
                            follow_ups=page.follow_ups, version=page.version, versions=page.versions,
-                           body_feed_url=base_url() + url_for("calendar.body_feed", body_id=meeting.body_id))
+                           body_feed_url=base_url() + url_for("calendar.body_feed", body_id=meeting.body_id)
+                           if meeting.body.public else None)  # the live body: a feed is not part of the minutes
 
 
 @bp.get("/cases/<int:agenda_item_id>")
