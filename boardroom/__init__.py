@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf import CSRFProtect
 
-from boardroom.core import db
+from boardroom.core import db, security
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -20,11 +20,53 @@ def default_database_url(instance_path: str) -> str:
 
 
 def instance_secret(instance_path: str) -> str:
-    """A random secret kept in the instance folder, made on first start."""
+    """The secret kept in ``instance/secret_key`` when BOARDROOM_SECRET_KEY is not set.
+
+    Made once, atomically: the key is written to a private temporary file (mode 0600) that is
+    then hard-linked into place, which fails if another process got there first; every process
+    then reads the one file that won, so servers starting at once (or sharing the instance folder
+    on a network disk, where link() is atomic too) all get the same key, and no process ever
+    reads a half-written one. A key file left world-readable by an older version is made 0600.
+    """
     path = Path(instance_path) / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()
+        temporary = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w") as out:
+                out.write(secrets.token_hex(32) + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(temporary, path)
+            except FileExistsError:
+                pass  # another process made it first: use theirs
+        finally:
+            temporary.unlink()
+    if path.stat().st_mode & 0o077:
+        try:
+            path.chmod(0o600)
+        except OSError as exc:
+            raise RuntimeError(f"{path} can be read by other users and cannot be made private ({exc}); "
+                               "run chmod 600 on it, or set BOARDROOM_SECRET_KEY.") from exc
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} holds no usable key; delete it (a new one is made) or set BOARDROOM_SECRET_KEY.")
+    return key
+
+
+def env_int(name: str, default: int) -> int:
+    """A whole-number setting from the environment, or a clear message when it is not one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise RuntimeError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 0:
+        raise RuntimeError(f"{name} must be 0 or more, not {number}.")
+    return number
 
 
 DEFAULT_BASE_URL = "http://localhost:8000"  # where `boardroom serve` answers by default
@@ -51,8 +93,10 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config = dict(config or {})
     app.config.from_mapping(
-        SECRET_KEY=os.environ.get("BOARDROOM_SECRET_KEY") or instance_secret(app.instance_path),
+        SECRET_KEY=config.get("SECRET_KEY") or os.environ.get("BOARDROOM_SECRET_KEY")
+        or instance_secret(app.instance_path),
         DATABASE_URL=os.environ.get("BOARDROOM_DATABASE_URL") or default_database_url(app.instance_path),
         BASE_URL=os.environ.get("BOARDROOM_BASE_URL") or instance_base_url(app.instance_path),
         # how many generated pages and documents to keep (0: build every response anew)
@@ -60,14 +104,23 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         WTF_I18N_ENABLED=False,  # WTForms' own Norwegian messages (boardroom.forms.Form)
         MAX_CONTENT_LENGTH=25 * 1024 * 1024,  # uploads larger than 25 MB are refused with 413
+        # how many proxies in front of the app may say who the client is and whether it used HTTPS
+        TRUSTED_PROXIES=env_int("BOARDROOM_TRUSTED_PROXIES", 0),
+        # a session ends after this long without a request, and this long after the log-in at most
+        SESSION_IDLE_MINUTES=env_int("BOARDROOM_SESSION_IDLE_MINUTES", 8 * 60),
+        SESSION_LIFETIME_HOURS=env_int("BOARDROOM_SESSION_LIFETIME_HOURS", 7 * 24),
+        # failed log-ins before a pause, per account and per address, and how long the pause lasts
+        LOGIN_MAX_FAILURES_ACCOUNT=env_int("BOARDROOM_LOGIN_MAX_FAILURES_ACCOUNT", 5),
+        LOGIN_MAX_FAILURES_ADDRESS=env_int("BOARDROOM_LOGIN_MAX_FAILURES_ADDRESS", 30),
+        LOGIN_LOCKOUT_MINUTES=env_int("BOARDROOM_LOGIN_LOCKOUT_MINUTES", 15),
     )
-    if config:
-        app.config.update(config)
+    app.config.update(config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
     db.init_app(app)
     csrf.init_app(app)
+    security.init_app(app)  # before auth.init_app: its hook must see the remember cookie
 
     from boardroom import cli
     from boardroom.api import routes as api

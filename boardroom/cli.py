@@ -131,6 +131,22 @@ def user_create(email: str, role: str, person_id: int | None):
         click.echo(f"Opprettet {user.email} ({role}).")
 
 
+@user_group.command("deactivate")
+@click.option("--email", required=True, help="E-postadressen til kontoen.")
+@with_appcontext
+def user_deactivate(email: str):
+    """Deactivate an account: it can no longer log in, and every session it has ends now."""
+    from boardroom.auth.accounts import deactivate, find_user
+
+    with _session() as session:
+        user = find_user(session, email)
+        if user is None:
+            raise click.ClickException(f"Fant ingen konto for {email}.")
+        deactivate(session, user)
+        session.commit()
+        click.echo(f"Deaktiverte {user.email}; alle øktene er avsluttet.")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)

@@ -688,6 +688,9 @@ class User(Timestamped, table=True):
     role: UserRole = Field(sa_column=enum_column(UserRole))
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     active: bool = True
+    # raised by log-out, a password change and deactivation: every session and remember cookie
+    # signed with an older value stops working (boardroom.auth.sessions)
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     person: Person | None = Relationship()
 
@@ -712,6 +715,19 @@ class FeedToken(Timestamped, table=True):
 
     person: Person | None = Relationship()
     body: Body | None = Relationship()
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed log-ins per account or per address, shared by every app server (boardroom.auth.throttle).
+
+    ``key`` is "konto:<e-mail>" or "adresse:<ip>"; ``failures`` counts within the window that began
+    at ``window_start``; ``blocked_until`` is set when the limit is reached.
+    """
+
+    key: str = Field(primary_key=True, max_length=250)
+    failures: int = 0
+    window_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class StandardCase(Timestamped, table=True):

@@ -1,6 +1,9 @@
-"""Accounts: create, authenticate. Passwords are hashed with Werkzeug (scrypt)."""
+"""Accounts: create, authenticate, change the password, deactivate. Passwords are hashed with
+Werkzeug (scrypt)."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from flask_login import UserMixin
 from sqlmodel import Session, select
@@ -20,14 +23,15 @@ class AccountError(ValueError):
 class SignedInUser(UserMixin):
     """What Flask-Login keeps for the request: plain values, no database session needed."""
 
-    def __init__(self, user: User):
+    def __init__(self, user: User, token: str):
         self.id = user.id
         self.email = user.email
         self.role = user.role
         self.person_id = user.person_id
+        self.token = token  # what the session cookie holds (boardroom.auth.sessions)
 
     def get_id(self) -> str:
-        return str(self.id)
+        return self.token
 
 
 def create_user(session: Session, email: str, password: str, role: str, person_id: int | None = None) -> User:
@@ -57,8 +61,42 @@ def signature(session: Session, user) -> str:
     return person.name if person is not None else user.email
 
 
+@cache
+def _dummy_hash() -> str:
+    """A hash to check against when there is no account, so that unknown addresses take as long
+    as known ones (the time of an answer must not tell which addresses have accounts)."""
+    return generate_password_hash("ingen konto har dette passordet")
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    user = session.exec(select(User).where(User.email == (email or "").strip().lower())).first()
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+    user = find_user(session, email)
+    matches = check_password_hash(user.password_hash if user is not None else _dummy_hash(), password or "")
+    if user is None or not user.active or not matches:
         return None
     return user
+
+
+def check_new_password(password: str, repeated: str | None = None) -> None:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"Passordet må ha minst {MIN_PASSWORD_LENGTH} tegn.")
+    if repeated is not None and password != repeated:
+        raise AccountError("De to nye passordene er ikke like.")
+
+
+def set_password(session: Session, user: User, password: str) -> None:
+    """A new password; the caller ends the account's other sessions (boardroom.auth.sessions)."""
+    check_new_password(password)
+    user.password_hash = generate_password_hash(password)
+    user.session_version += 1
+    session.flush()
+
+
+def deactivate(session: Session, user: User) -> None:
+    """The account can no longer log in, and every session it has ends now."""
+    user.active = False
+    user.session_version += 1
+    session.flush()

@@ -1,12 +1,15 @@
-"""Log-in and log-out."""
+"""Log-in, log-out and changing one's password."""
 
+from datetime import timedelta
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from boardroom.auth.accounts import SignedInUser, authenticate
+from boardroom.auth import sessions, throttle
+from boardroom.auth.accounts import AccountError, SignedInUser, authenticate, check_new_password, find_user, \
+    set_password
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.views import safe_next
@@ -19,9 +22,13 @@ login_manager.login_message = "Logg inn for å se denne siden."
 
 
 @login_manager.user_loader
-def load_user(user_id: str):
-    user = get_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return SignedInUser(user) if user is not None and user.active else None
+def load_user(token: str):
+    parsed = sessions.parse_token(token)
+    if parsed is None:
+        return None
+    user_id, version, issued = parsed
+    user = get_session().get(User, user_id)
+    return SignedInUser(user, token) if sessions.token_valid(user, version, issued) else None
 
 
 class LoginForm(Form):
@@ -29,15 +36,43 @@ class LoginForm(Form):
     password = PasswordField("Passord", validators=[DataRequired(message="Oppgi passordet ditt.")])
 
 
+class PasswordForm(Form):
+    current = PasswordField("Nåværende passord", validators=[DataRequired(message="Oppgi passordet du har nå.")])
+    new = PasswordField("Nytt passord", validators=[DataRequired(message="Oppgi et nytt passord.")])
+    repeated = PasswordField("Gjenta det nye passordet",
+                             validators=[DataRequired(message="Skriv det nye passordet en gang til.")])
+
+
+def _wait_text(seconds: int) -> str:
+    minutes = max(1, -(-seconds // 60))
+    return f"{minutes} minutt" if minutes == 1 else f"{minutes} minutter"
+
+
+def sign_in(user: User) -> None:
+    login_user(SignedInUser(user, sessions.make_token(user.id, user.session_version)))
+    sessions.start()
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        address = request.remote_addr
+        keys = throttle.keys(form.email.data, address)
+        wait = throttle.retry_after(keys)
+        if wait:
+            throttle.record_failure({}, email=form.email.data, user_id=None, address=address, reason="sperret")
+            form.password.errors.append(f"For mange mislykkede innlogginger. Vent {_wait_text(wait)} og prøv igjen.")
+            return render_template("auth/login.html", form=form), 429, {"Retry-After": str(wait)}
         user = authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
-            login_user(SignedInUser(user))
+            throttle.clear_account(keys)
+            sign_in(user)
             flash("Du er logget inn.", "info")
             return redirect(safe_next(request.args.get("next")))
+        known = find_user(get_session(), form.email.data)
+        throttle.record_failure(keys, email=form.email.data, user_id=known.id if known else None, address=address,
+                                reason="feil passord" if known else "ukjent konto")
         form.password.errors.append("Feil e-postadresse eller passord.")
     status = 400 if form.is_submitted() and not current_user.is_authenticated else 200
     return render_template("auth/login.html", form=form), status
@@ -45,12 +80,42 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    """Log out everywhere: every session of the account ends, copied cookies included."""
+    if current_user.is_authenticated:
+        sessions.end_all_sessions(get_session().connection(), current_user.id)
     logout_user()
     flash("Du er logget ut.", "info")
     return redirect(url_for("main.index"))
 
 
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password():
+    """Change one's own password; every other session of the account ends, this one goes on."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        session = get_session()
+        user = authenticate(session, current_user.email, form.current.data)
+        if user is None:
+            form.current.errors.append("Passordet stemmer ikke.")
+        else:
+            try:
+                check_new_password(form.new.data, form.repeated.data)
+                set_password(session, user, form.new.data)
+            except AccountError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                sign_in(user)
+                flash("Passordet er endret. Du er logget ut alle andre steder.", "info")
+                return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form), 400 if form.is_submitted() else 200
+
+
 def init_app(app) -> None:
+    lifetime = timedelta(hours=app.config["SESSION_LIFETIME_HOURS"])
+    # the signed cookies themselves expire with the absolute lifetime, too
+    app.config.update(PERMANENT_SESSION_LIFETIME=lifetime, REMEMBER_COOKIE_DURATION=lifetime)
+    app.before_request(sessions.check_idle)
     login_manager.init_app(app)
 
     @app.before_request

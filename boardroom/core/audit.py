@@ -87,3 +87,11 @@ def _write_audit(session, _flush_context):
                     rows.append(dict(base, field=name, before=_text(before), after=_text(after)))
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)
+
+
+def record(connection, *, user: str, table_name: str, row_id: int, action: str, field: str = "", after: str = "") -> None:
+    """One entry for something that is not a change to a row (a failed log-in), written on
+    ``connection`` so that it stays even when the request's own transaction is rolled back."""
+    connection.execute(sa.insert(AuditEntry.__table__).values(
+        at=utcnow(), user=user[:200], table_name=table_name, row_id=row_id, action=action[:10],
+        field=field[:50], before="", after=after))

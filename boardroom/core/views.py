@@ -1,12 +1,13 @@
 """Helpers every view shares: load a row or answer 404, the form page (200, or 400 with the
-errors), a flash and redirect after saving, a CSV download Excel reads, and the choices of the
-forms' select lists.
+errors), a flash and redirect after saving, a CSV download Excel reads (with formulas made
+harmless), and the choices of the forms' select lists.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from urllib.parse import urlsplit
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -21,15 +22,33 @@ from boardroom.models import Body, Membership, Municipality, Person, Project
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 
 
-def csv_response(rows: list[list[str]], filename: str) -> Response:
-    """Semicolon-separated UTF-8 with a byte-order mark, so Excel reads æ, ø and å."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# a plain number as boardroom writes them ("-1 234,50", "-12.5", "+47"): it starts with a sign
+# but is no formula, so a negative amount stays a number in the spreadsheet
+PLAIN_NUMBER = re.compile(r"[+-]?\d[\d \u00a0]*(?:[.,]\d+)?%?")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell no spreadsheet evaluates: text that starts with =, +, -, @, a tab or a carriage
+    return gets an apostrophe in front (Excel, LibreOffice and Google Sheets then show it as
+    text), unless it is a plain number."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_text(rows) -> str:
+    """Rows as semicolon-separated text, every cell made spreadsheet-safe."""
     out = io.StringIO()
-    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
-    return csv_text_response(out.getvalue(), filename)
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows([spreadsheet_safe(c) for c in row] for row in rows)
+    return out.getvalue()
 
 
-def csv_text_response(text: str, filename: str) -> Response:
-    return Response("\ufeff" + text, mimetype=None, content_type=CSV_MIMETYPE,
+def csv_response(rows, filename: str) -> Response:
+    """A CSV download: semicolon-separated UTF-8 with a byte-order mark, so Excel reads æ, ø and
+    å; formulas in cells are neutralised (``spreadsheet_safe``). Every CSV export goes through here."""
+    return Response("\ufeff" + csv_text(rows), mimetype=None, content_type=CSV_MIMETYPE,
                     headers={"Content-Disposition": f"attachment; filename={filename}"})
 
 

@@ -103,18 +103,21 @@ def add_benefit(
 BENEFIT_COLUMNS = ("Kommune", "Type", "Beskrivelse", "Gevinst (kr)", "Timer", "Kostnad (kr)", "Periode", "Dato")
 
 
-def benefits_csv(benefits: list[Benefit], names: dict[int, str]) -> str:
-    """The benefits as CSV (semicolon, Norwegian numbers), as the import reads them."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(BENEFIT_COLUMNS)
+def unquote_formula(text: str) -> str:
+    """What the export wrote as «'=…» (so spreadsheets show it as text) reads back as «=…»."""
+    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def benefits_rows(benefits: list[Benefit], names: dict[int, str]) -> list[list[str]]:
+    """The benefits as CSV rows (Norwegian numbers), as the import reads them."""
+    rows = [list(BENEFIT_COLUMNS)]
     for b in benefits:
-        writer.writerow([
+        rows.append([
             names[b.municipality_id], KIND_WORDS[b.kind], b.description, format_amount(b.amount),
             format_amount(b.hours, 1), format_amount(b.cost), PERIODS.get(b.period, b.period),
             b.as_of.strftime("%d.%m.%Y") if b.as_of else "",
         ])
-    return out.getvalue()
+    return rows
 
 
 class CsvImportError(InputError):
@@ -188,7 +191,7 @@ def import_benefits(
             errors.append(f"Rad {line}: " + "; ".join(problems) + ".")
             continue
         rows.append(Benefit(project_id=project.id, municipality_id=municipality.id, kind=kind, period=period,
-                            description=cell("Beskrivelse"), as_of=as_of, **values))
+                            description=unquote_formula(cell("Beskrivelse")), as_of=as_of, **values))
     if errors:
         raise CsvImportError(errors)
     if not rows:

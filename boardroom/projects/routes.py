@@ -12,13 +12,13 @@ from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.inputs import InputError, today
-from boardroom.core.views import csv_text_response, enum_arg, first_body, form_page, municipality_choices, or_404, saved
+from boardroom.core.views import csv_response, enum_arg, first_body, form_page, municipality_choices, or_404, saved
 from boardroom.costs.tables import key_text, sharing_text
 from boardroom.meetings.lookup import case_or_error
 from boardroom.models import Benefit, Municipality, ProjectPhase
 from boardroom.participation.answers import create_decision
 from boardroom.participation.forms import DecisionForm
-from boardroom.projects.benefits import CsvImportError, add_benefit, benefits_csv, import_benefits, net
+from boardroom.projects.benefits import CsvImportError, add_benefit, benefits_rows, import_benefits, net
 from boardroom.projects.forms import BenefitForm, BenefitImportForm, GrantForm, ProjectForm, StatusReportForm
 from boardroom.projects.pages import benefit_overview, load_project, project_rows, project_view
 from boardroom.projects.projects import add_grant, add_status_report, save_project
@@ -204,4 +204,4 @@ def benefits_export(project_id: int):
     found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     rows = list(session.exec(select(Benefit).where(Benefit.project_id == found.id).order_by(Benefit.id)))
     names = dict(session.exec(select(Municipality.id, Municipality.name)).all())
-    return csv_text_response(benefits_csv(rows, names), f"gevinster-{found.id}.csv")
+    return csv_response(benefits_rows(rows, names), f"gevinster-{found.id}.csv")
