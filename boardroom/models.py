@@ -131,6 +131,22 @@ class MajorityRule(str, enum.Enum):
     unanimous = "unanimous"  # enstemmighet
 
 
+class MajorityBase(str, enum.Enum):
+    """What a qualified majority is counted of."""
+
+    votes_cast = "votes_cast"  # avgitte stemmer
+    present = "present"  # de møtende
+    members = "members"  # alle stemmeberettigede medlemmer
+
+
+class DecisionMethod(str, enum.Enum):
+    """How a case was decided, as the secretary records it; nothing is assumed."""
+
+    counted = "counted"  # votering, stemme for stemme
+    unanimous = "unanimous"  # enstemmig, bekreftet av sekretæren
+    none = "none"  # ingen votering (orientering, diskusjon)
+
+
 class VoteChoice(str, enum.Enum):
     for_ = "for"
     against = "against"  # mot
@@ -193,6 +209,8 @@ class CostSharing(str, enum.Enum):
 class Body(Timestamped, table=True):
     """A board or committee that meets (styre, organ)."""
 
+    __table_args__ = (sa.CheckConstraint("co_signers BETWEEN 1 AND 2", name="ck_body_co_signers"),)
+
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     short_name: str = Field(default="", max_length=50)
@@ -201,6 +219,10 @@ class Body(Timestamped, table=True):
     default_place: str = Field(default="", max_length=200)
     # a public body's meeting plan is a feed anyone may subscribe to; a closed body's only by token
     public: bool = True
+    # the minutes are signed by the chair and this many members present (protokollunderskrivere)
+    co_signers: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # whether a member present may abstain (avstå); off as kommuneloven § 8-1 requires members present to vote
+    abstain_allowed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # the body's own Word template (.docx) whose styles, header, footer and logo the notice and minutes use
     word_template_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
 
@@ -294,6 +316,7 @@ class Meeting(Timestamped, table=True):
     purpose: str = Field(default="", max_length=500)  # e.g. "budsjettforhandlinger 2027"
     chair_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     co_signer_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    second_co_signer_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     called_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: str = Field(default="", max_length=200)
@@ -304,6 +327,9 @@ class Meeting(Timestamped, table=True):
     body: Body = Relationship(back_populates="meetings")
     chair: Person | None = Relationship(sa_relationship_kwargs={"foreign_keys": "Meeting.chair_id"})
     co_signer: Person | None = Relationship(sa_relationship_kwargs={"foreign_keys": "Meeting.co_signer_id"})
+    second_co_signer: Person | None = Relationship(
+        sa_relationship_kwargs={"foreign_keys": "Meeting.second_co_signer_id"}
+    )
     items: list["AgendaItem"] = Relationship(
         back_populates="meeting",
         sa_relationship_kwargs={"order_by": "AgendaItem.position", "foreign_keys": "AgendaItem.meeting_id"},
@@ -394,6 +420,9 @@ class AgendaItem(Timestamped, table=True):
     discussion: str = Field(default="", sa_type=sa.Text)  # diskusjoner i møtet
     discussion_html: str = Field(default="", sa_type=sa.Text)
     majority_rule: MajorityRule = Field(sa_column=enum_column(MajorityRule, default=MajorityRule.simple))
+    majority_base: MajorityBase = Field(sa_column=enum_column(MajorityBase, default=MajorityBase.votes_cast))
+    # how the case was decided; None until the secretary has recorded it
+    decided_by: DecisionMethod | None = Field(default=None, sa_column=enum_column(DecisionMethod, nullable=True))
     # the earlier treatment this one continues (utsatt sak)
     deferred_from_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
 
@@ -434,6 +463,7 @@ class VoteEvent(Timestamped, table=True):
     agenda_item_id: int = Field(foreign_key="agendaitem.id", ondelete="CASCADE", index=True)
     subject: str = Field(default="", max_length=500)  # what was voted on, e.g. "Forslag til vedtak"
     requirement: MajorityRule = Field(sa_column=enum_column(MajorityRule, default=MajorityRule.simple))
+    base: MajorityBase = Field(sa_column=enum_column(MajorityBase, default=MajorityBase.votes_cast))
 
     agenda_item: AgendaItem = Relationship(back_populates="vote_events")
     votes: list["Vote"] = Relationship(back_populates="event")

@@ -33,6 +33,7 @@ def snapshot(session) -> tuple:
 
 def held(board, co_signer="Brit Skjevling"):
     board.attend()
+    board.decide_all()
     choose_co_signer(board.session, board.meeting, board.people[co_signer].id)
     mark_held(board.session, board.meeting)
     board.session.commit()
@@ -51,17 +52,18 @@ def approved(board):
 
 def test_co_signer_is_suggested_from_the_case_that_chose_them(board, session):
     board.attend()
-    assert suggested_co_signer(board.meeting) is None
+    assert suggested_co_signer(session, board.meeting) is None
     board.items[1].decision = "Styret valgte Brit Skjevling som person til å undertegne protokoll sammen med møteleder."
-    assert suggested_co_signer(board.meeting) == board.people["Brit Skjevling"].id
+    assert suggested_co_signer(session, board.meeting) == board.people["Brit Skjevling"].id
     choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
-    assert suggested_co_signer(board.meeting) == board.people["Rachel Berg"].id  # a choice made stays
+    assert suggested_co_signer(session, board.meeting) == board.people["Rachel Berg"].id  # a choice made stays
     with pytest.raises(Invalid):
         choose_co_signer(session, board.meeting, board.people["Hilde Rafaelsen"].id)  # staff, no seat
 
 
 def test_approving_the_minutes_records_who_and_when_and_locks_the_meeting(board, session):
     board.attend()
+    board.decide_all()
     with pytest.raises(Invalid, match="Velg protokollunderskriver"):
         approve_minutes(session, board.meeting, "sekretaer@example.org")
     choose_co_signer(session, board.meeting, board.people["Rachel Berg"].id)
@@ -194,6 +196,13 @@ def test_the_secretarys_way_to_approved_minutes(board, client, auth, session):
     response = auth.post(f"{meeting_url}/godkjenn", {})
     assert response.status_code == 400
     assert "Bekreft at styret har godkjent protokollen." in response.get_data(as_text=True)
+    # nobody recorded how the three decision cases were decided: the approval waits, naming them
+    page = text_of(client.get(f"{meeting_url}/godkjenn").get_data(as_text=True))
+    assert "Ikke registrert hvordan saken ble avgjort:" in page and "Sak 40-25 Budsjett 2026" in page
+    response = auth.post(f"{meeting_url}/godkjenn", {"confirm": "y"})
+    assert response.status_code == 400
+    assert "før protokollen godkjennes: sak 38-25, sak 39-25, sak 40-25." in text_of(response.get_data(as_text=True))
+    board.decide_all()
     assert auth.post(f"{meeting_url}/godkjenn", {"confirm": "y"}).status_code == 302
 
     session.expire_all()

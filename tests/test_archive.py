@@ -199,6 +199,8 @@ def test_approving_through_the_form_stores_version_1(approved, session, auth, ma
     session.add(m.Attendance(meeting_id=meeting.id, person_id=person.id, status=m.AttendanceStatus.present,
                              municipality_id=town.id))
     meeting.co_signer_id = person.id
+    for case in meeting.items:
+        case.decided_by = m.DecisionMethod.unanimous
     session.commit()
     auth.login("secretary")
     response = auth.post(f"/meetings/{meeting.id}/godkjenn", data={"confirm": "y"})

@@ -185,7 +185,8 @@ def row_counts(session) -> dict[str, tuple[int, object]]:
     """Rows and latest modification per table (and the change counter)."""
     return {
         t.name: session.exec(
-            select(func.count(), func.max(next(t.c[n] for n in ("modified_at", "at", "value", "created_at") if n in t.c)))
+            select(func.count(), func.max(next(t.c[n] for n in ("modified_at", "at", "value", "created_at",
+                                                                "window_start") if n in t.c)))
             .select_from(t)
         ).one()
         for t in SQLModel.metadata.sorted_tables

@@ -10,12 +10,12 @@ import sys
 import time
 
 import pytest
+from portfolio_helpers import demo_project
 from sqlmodel import select
 
 import boardroom.models as m
 from boardroom import env_int, instance_secret
 from boardroom.core.views import spreadsheet_safe
-from portfolio_helpers import demo_project
 
 # --------------------------------------------------------------------------- the secret key
 

@@ -30,7 +30,9 @@ from boardroom.models import (
     Case,
     CaseKind,
     CostSharing,
+    DecisionMethod,
     ItemStatus,
+    MajorityBase,
     MajorityRule,
     Meeting,
     MeetingMode,
@@ -41,13 +43,13 @@ from boardroom.models import (
 FORMAT = 1  # raised when the snapshot's shape changes; older snapshots stay readable
 
 MEETING = ("id", "body_id", "title", "place", "purpose", "mode", "status", "starts_at", "ends_at", "all_day",
-           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id")
-BODY = ("id", "name", "short_name", "case_number_format", "default_place", "word_template_id")
+           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id", "second_co_signer_id")
+BODY = ("id", "name", "short_name", "case_number_format", "default_place", "word_template_id", "co_signers")
 PERSON = ("id", "name", "title", "affiliation")
 ATTACHMENT = ("id", "meeting_id", "agenda_item_id", "file_id", "title", "filename", "exempt", "exemption_basis")
 ATTENDANCE = ("id", "person_id", "invited", "status", "municipality_id", "substitute_for_id")
 ITEM = ("id", "meeting_id", "case_id", "body_id", "position", "number_year", "number_seq", "kind", "status",
-        "majority_rule", "deferred_from_id",
+        "majority_rule", "majority_base", "decided_by", "deferred_from_id",
         *(name + suffix for name in AgendaItem.MARKDOWN_FIELDS for suffix in ("", "_html")))
 CASE = ("id", "title", "public_title", "exempt", "exemption_basis")
 COST = ("id", "description", "year", "total", "sharing", "population_date", "project_id", "approved_sum")
@@ -153,7 +155,7 @@ def _item(item: AgendaItem, record: MinutesRecord) -> dict:
                         "body": {"case_number_format": earlier.meeting.body.case_number_format}},
         },
         "vote_events": [{
-            **_values(event, ("id", "subject", "requirement")),
+            **_values(event, ("id", "subject", "requirement", "base")),
             "votes": [{"choice": _plain(v.choice), "municipality_id": v.municipality_id,
                        "municipality": _values(v.municipality, ("id", "name"))}
                       for v in sorted(event.votes, key=lambda v: v.municipality_id)],
@@ -175,6 +177,7 @@ def to_snapshot(record: MinutesRecord) -> dict:
             "body": _values(m.body, BODY),
             "chair": _values(m.chair, PERSON),
             "co_signer": _values(m.co_signer, PERSON),
+            "second_co_signer": _values(m.second_co_signer, PERSON),
             "attachments": [_values(a, ATTACHMENT) for a in m.attachments],
             "attendances": [{
                 **_values(a, ATTENDANCE), "person": _values(a.person, PERSON),
@@ -229,12 +232,14 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
     earlier = data["deferred_from"]
     if earlier is not None:
         earlier = _frozen(earlier, meeting=_frozen(earlier["meeting"], body=_frozen(earlier["meeting"]["body"])))
-    events = [_frozen(e, {"requirement": MajorityRule}, result=_frozen(e["result"]),
-                      votes=[_frozen(v, {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
+    events = [_frozen({"base": MajorityBase.votes_cast.value, **e}, {"requirement": MajorityRule, "base": MajorityBase},
+                      result=_frozen(e["result"]), votes=[_frozen(v, {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
                              for v in e["votes"]])
               for e in data["vote_events"]]
     return _frozen(
-        data, {"kind": CaseKind, "status": ItemStatus, "majority_rule": MajorityRule},
+        {"majority_base": MajorityBase.votes_cast.value, "decided_by": None, **data},
+        {"kind": CaseKind, "status": ItemStatus, "majority_rule": MajorityRule, "majority_base": MajorityBase,
+         "decided_by": DecisionMethod},
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
         attachments=[_frozen(a) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
         cost_tables=[_frozen_table(t) for t in data["cost_tables"]],
@@ -246,7 +251,7 @@ def from_snapshot(data: dict, template: bytes | None = None) -> MinutesRecord:
     m = data["meeting"]
     meeting = _frozen(
         m, {"mode": MeetingMode, "status": MeetingStatus}, body=_frozen(m["body"]), chair=_frozen(m["chair"]),
-        co_signer=_frozen(m["co_signer"]), attachments=[_frozen(a) for a in m["attachments"]],
+        co_signer=_frozen(m["co_signer"]), second_co_signer=_frozen(m.get("second_co_signer")), attachments=[_frozen(a) for a in m["attachments"]],
         attendances=[_frozen(a, {"status": AttendanceStatus}, person=_frozen(a["person"]),
                              municipality=_frozen(a["municipality"]), substitute_for=_frozen(a["substitute_for"]))
                      for a in m["attendances"]],

@@ -8,8 +8,14 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
 from boardroom.auth import sessions, throttle
-from boardroom.auth.accounts import AccountError, SignedInUser, authenticate, check_new_password, find_user, \
-    set_password
+from boardroom.auth.accounts import (
+    AccountError,
+    SignedInUser,
+    authenticate,
+    check_new_password,
+    find_user,
+    set_password,
+)
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.views import safe_next

@@ -8,38 +8,95 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
+from boardroom.core.formatting import local
 from boardroom.core.inputs import Invalid
-from boardroom.meetings.minutes import item_number
+from boardroom.meetings.minutes import board_members, item_number
 from boardroom.meetings.workflow import Locked, ensure_editable, move_to
-from boardroom.models import AgendaItem, Attendance, AttendanceStatus, Correction, Meeting, MeetingStatus, utcnow
+from boardroom.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    CaseKind,
+    Correction,
+    ItemStatus,
+    Meeting,
+    MeetingStatus,
+    utcnow,
+)
 
 CO_SIGNER_CASE = "valg av person til å undertegne protokoll"
 
 
-def co_signer_candidates(meeting: Meeting) -> list[Attendance]:
-    """Present members (and deputies attending for one): those who represent a municipality."""
-    return [a for a in meeting.attendances if a.status == AttendanceStatus.present and a.municipality_id]
+def co_signer_candidates(session: Session, meeting: Meeting) -> list[Attendance]:
+    """Who may co-sign: board members present (or deputies attending for one), never the chair,
+    who signs anyway. A seat need not represent a municipality."""
+    board = {s.person_id for s in board_members(session, meeting.body_id, local(meeting.starts_at).date())}
+    return [a for a in meeting.attendances if a.status == AttendanceStatus.present and a.person_id != meeting.chair_id
+            and (a.person_id in board or a.substitute_for_id or a.municipality_id)]
 
 
-def suggested_co_signer(meeting: Meeting) -> int | None:
-    """The chosen co-signer; else the present person the case 'Valg av person til å undertegne
-    protokoll …' names in its decision."""
-    if meeting.co_signer_id:
-        return meeting.co_signer_id
+def co_signer_ids(meeting: Meeting) -> list[int]:
+    """The chosen co-signers, in order."""
+    return [i for i in (meeting.co_signer_id, meeting.second_co_signer_id) if i]
+
+
+def suggested_co_signers(session: Session, meeting: Meeting) -> list[int]:
+    """The chosen co-signers; else the present members the case 'Valg av person til å undertegne
+    protokoll …' names in its decision, in the order the decision names them (never the chair)."""
+    if co_signer_ids(meeting):
+        return co_signer_ids(meeting)
     decisions = [i.decision.casefold() for i in meeting.items
                  if i.case.title.casefold().startswith(CO_SIGNER_CASE) and i.decision]
-    for att in co_signer_candidates(meeting):
-        if any(att.person.name.casefold() in text for text in decisions):
-            return att.person_id
-    return None
+    named = []
+    for att in co_signer_candidates(session, meeting):
+        places = [text.find(att.person.name.casefold()) for text in decisions]
+        found = [p for p in places if p >= 0]
+        if found:
+            named.append((min(found), att.person_id))
+    return [person_id for _, person_id in sorted(named)][: meeting.body.co_signers]
+
+
+def suggested_co_signer(session: Session, meeting: Meeting) -> int | None:
+    found = suggested_co_signers(session, meeting)
+    return found[0] if found else None
+
+
+def choose_co_signers(session: Session, meeting: Meeting, person_ids: list[int]) -> None:
+    """Choose the body's number of co-signers (one or two), each once, among members present."""
+    ensure_editable(meeting)
+    needed = meeting.body.co_signers
+    ids = [i for i in person_ids if i]
+    allowed = {a.person_id for a in co_signer_candidates(session, meeting)}
+    if meeting.chair_id in ids:
+        raise Invalid({"person": "Møtelederen undertegner protokollen uansett og kan ikke også være "
+                                 "protokollunderskriver."})
+    if len(ids) != needed:
+        raise Invalid({"person": "Velg ett styremedlem som er til stede i møtet." if needed == 1 else
+                                 "Velg to styremedlemmer som er til stede i møtet."})
+    if len(set(ids)) != len(ids):
+        raise Invalid({"person": "Velg to forskjellige personer."})
+    if not set(ids) <= allowed:
+        raise Invalid({"person": "Velg et styremedlem som er til stede i møtet."})
+    meeting.co_signer_id, meeting.second_co_signer_id = ids[0], ids[1] if needed == 2 else None
+    session.flush()
 
 
 def choose_co_signer(session: Session, meeting: Meeting, person_id: int) -> None:
-    ensure_editable(meeting)
-    if person_id not in {a.person_id for a in co_signer_candidates(meeting)}:
-        raise Invalid({"person": "Velg et styremedlem som er til stede i møtet."})
-    meeting.co_signer_id = person_id
-    session.flush()
+    choose_co_signers(session, meeting, [person_id])
+
+
+DECIDED_KINDS = (CaseKind.decision, CaseKind.election)
+
+
+def undecided(meeting: Meeting) -> list[AgendaItem]:
+    """Decision cases treated in the meeting whose way of deciding nobody has recorded yet."""
+    return [i for i in meeting.items if i.kind in DECIDED_KINDS and i.decided_by is None
+            and i.status not in (ItemStatus.deferred, ItemStatus.withdrawn)]
+
+
+def case_label(item: AgendaItem) -> str:
+    number = item_number(item)
+    return f"sak {number}" if number else f"«{item.case.title}»"
 
 
 def mark_held(session: Session, meeting: Meeting) -> None:
@@ -55,8 +112,15 @@ def approve_minutes(session: Session, meeting: Meeting, who: str, when: datetime
     from boardroom.archive.versions import freeze  # the archive builds on this package
 
     ensure_editable(meeting)
-    if meeting.co_signer_id is None:
-        raise Invalid({"co_signer": "Velg protokollunderskriver før protokollen godkjennes."})
+    if len(co_signer_ids(meeting)) < meeting.body.co_signers:
+        raise Invalid({"co_signer": "Velg protokollunderskriver før protokollen godkjennes."
+                       if meeting.body.co_signers == 1 else "Velg begge protokollunderskriverne før protokollen godkjennes."})
+    if meeting.status != MeetingStatus.held:
+        move_to(meeting, MeetingStatus.approved)  # only held minutes are approved: this raises Locked
+    waiting = undecided(meeting)
+    if waiting:
+        raise Invalid({"decided_by": "Registrer hvordan sakene ble avgjort (votering, enstemmig eller ingen votering) "
+                                     "før protokollen godkjennes: " + ", ".join(case_label(i) for i in waiting) + "."})
     move_to(meeting, MeetingStatus.approved)
     meeting.approved_at = when or utcnow()
     meeting.approved_by = who

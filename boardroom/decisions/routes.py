@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
-from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from boardroom.auth.accounts import signature
 from boardroom.core.access import editor_required
@@ -29,8 +29,10 @@ from boardroom.meetings.workflow import ensure_editable
 from boardroom.models import (
     AttendanceStatus,
     CaseKind,
+    DecisionMethod,
     Disqualification,
     ItemStatus,
+    MajorityBase,
     MajorityRule,
     MembershipRole,
     VoteChoice,
@@ -46,6 +48,7 @@ ATTENDANCE_CHOICES = [
 ]
 VOTE_CHOICES = [SelectChoice(c.value, label(c)) for c in VoteChoice]
 RULE_CHOICES = [SelectChoice(r.value, label(r)) for r in MajorityRule]
+BASE_CHOICES = [SelectChoice(b.value, label(b)) for b in MajorityBase]
 VOTED_KINDS = (CaseKind.decision, CaseKind.election)  # voted on unless the secretary says otherwise
 
 
@@ -171,23 +174,35 @@ def add_attendee(meeting_id: int):
 # --------------------------------------------------------------------------- decision and vote
 
 
+METHOD_CHOICES = [
+    SelectChoice(DecisionMethod.counted.value, "Votering: stemmene per kommune nedenfor"),
+    SelectChoice(DecisionMethod.unanimous.value, "Enstemmig vedtatt (bekreftet i møtet)"),
+    SelectChoice(DecisionMethod.none.value, "Ingen votering (orientering eller diskusjon)"),
+]
+
+
 def decision_form(item, seats, defaults):
     class DecisionForm(Form):
         decision = TextAreaField("Vedtak", validators=[DataRequired(message="Skriv vedtaket.")])
         discussion = TextAreaField("Diskusjoner i møtet")
         majority_rule = SelectField("Flertallskrav", choices=RULE_CHOICES)
-        voted = BooleanField("Saken ble votert over (stemmer per kommune)")
+        majority_base = SelectField("Regnes av", choices=BASE_CHOICES)
+        method = RadioField("Hvordan ble saken avgjort?", choices=METHOD_CHOICES, validators=[
+            DataRequired(message="Velg hvordan saken ble avgjort: votering, enstemmig eller ingen votering.")])
 
+    choices = VOTE_CHOICES if item.meeting.body.abstain_allowed else [
+        c for c in VOTE_CHOICES if c.value != VoteChoice.abstain.value]
     for seat in seats:
         who = seat.voter.person.name if seat.voter else seat.why_not
         setattr(DecisionForm, f"vote_{seat.municipality.id}", SelectField(
-            f"{seat.municipality.name}", description=who, choices=VOTE_CHOICES,
+            f"{seat.municipality.name}", description=who, choices=choices,
             default=defaults[seat.municipality.id].value))
     if request.method == "POST":
         return DecisionForm()
+    method = item.decided_by or (None if item.kind in VOTED_KINDS else DecisionMethod.none)
     return DecisionForm(decision=item.decision or item.proposal, discussion=item.discussion,
-                        majority_rule=item.majority_rule.value,
-                        voted=bool(item.vote_events) or (item.kind in VOTED_KINDS and item.status == ItemStatus.draft))
+                        majority_rule=item.majority_rule.value, majority_base=item.majority_base.value,
+                        method=method.value if method else None)
 
 
 @bp.route("/cases/<int:agenda_item_id>/vedtak", methods=["GET", "POST"])
@@ -200,12 +215,14 @@ def decide(agenda_item_id: int):
     context = dict(item=item, meeting=item.meeting, seats=seats, record=record.case_extras(session, item),
                    disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []))
     if form.validate_on_submit():
+        method = DecisionMethod(form.method.data)
         choices = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
-                   if form.voted.data else None)
+                   if method == DecisionMethod.counted else None)
         try:
             votes.record_decision(session, item, decision=form.decision.data.strip(),
                                  discussion=(form.discussion.data or "").strip(),
-                                 majority_rule=MajorityRule(form.majority_rule.data), votes=choices)
+                                 majority_rule=MajorityRule(form.majority_rule.data), votes=choices,
+                                 method=method, base=MajorityBase(form.majority_base.data))
         except Invalid as exc:
             show_errors(form, exc.errors, {key: f"vote_{key}" for key in exc.errors})
             return form_page("decisions/decide.html", form, **context)
@@ -292,6 +309,7 @@ def defer(agenda_item_id: int):
 class CoSignerForm(Form):
     person = SelectField("Protokollunderskriver (sammen med møteleder)",
                          validators=[DataRequired(message="Velg protokollunderskriver.")])
+    second = SelectField("Protokollunderskriver 2", validators=[Optional()])
 
 
 @bp.route("/meetings/<int:meeting_id>/protokollunderskriver", methods=["GET", "POST"])
@@ -299,13 +317,25 @@ class CoSignerForm(Form):
 def co_signer(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
-    form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=str(approval.suggested_co_signer(meeting) or ""))
-    form.person.choices = [SelectChoice("", "Velg person")] + [
-        SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in approval.co_signer_candidates(meeting)]
+    two = meeting.body.co_signers == 2
+    suggested = [str(i) for i in approval.suggested_co_signers(session, meeting)] + ["", ""]
+    form = CoSignerForm() if request.method == "POST" else CoSignerForm(person=suggested[0], second=suggested[1])
+    choices = [SelectChoice("", "Velg person")] + [
+        SelectChoice(str(a.person_id), person_with_affiliation(a)) for a in approval.co_signer_candidates(session, meeting)]
+    form.person.choices = form.second.choices = choices
+    if two:
+        form.person.label.text = "Protokollunderskriver 1 (sammen med møteleder)"
+    else:
+        del form.second
     context = dict(meeting=meeting)
     if form.validate_on_submit():
-        approval.choose_co_signer(session, meeting, int(form.person.data))
-        flash("Protokollunderskriver er valgt.", "info")
+        ids = [int(form.person.data)] + ([int(form.second.data)] if two and form.second.data else [])
+        try:
+            approval.choose_co_signers(session, meeting, ids)
+        except Invalid as exc:
+            show_errors(form, exc.errors, {"person": "second" if two and len(ids) < 2 else "person"})
+            return form_page("decisions/co_signer.html", form, **context)
+        flash("Protokollunderskrivere er valgt." if two else "Protokollunderskriver er valgt.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))
     return form_page("decisions/co_signer.html", form, **context)
 
@@ -331,12 +361,12 @@ def approve(meeting_id: int):
     meeting = editable_meeting(meeting_id)
     form = ApproveForm()
     context = dict(meeting=meeting, held_form=ConfirmForm(), open_items=[
-        i for i in meeting.items if i.status == ItemStatus.draft])
+        i for i in meeting.items if i.status == ItemStatus.draft], undecided=approval.undecided(meeting))
     if form.validate_on_submit():
         try:
             approval.approve_minutes(session, meeting, signature(session, current_user))
         except Invalid as exc:
-            show_errors(form, exc.errors, {"co_signer": "confirm"})
+            show_errors(form, exc.errors, {"co_signer": "confirm", "decided_by": "confirm"})
             return form_page("decisions/approve.html", form, **context)
         flash("Protokollen er godkjent og låst.", "info")
         return redirect(url_for("meetings.show", meeting_id=meeting.id))

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import Invalid
+from boardroom.core.labels import label as label_of
 from boardroom.decisions.attendance import meeting_day, memberships_on
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.meetings.workflow import ensure_editable
@@ -19,8 +20,10 @@ from boardroom.models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,
+    DecisionMethod,
     Disqualification,
     ItemStatus,
+    MajorityBase,
     MajorityRule,
     Meeting,
     MembershipRole,
@@ -33,6 +36,8 @@ from boardroom.models import (
 from boardroom.participation.status import join_names
 
 RULE_WORDS = {MajorityRule.two_thirds: "to tredjedels flertall", MajorityRule.unanimous: "enstemmighet"}
+BASE_WORDS = {MajorityBase.votes_cast: "av de avgitte stemmene", MajorityBase.present: "av de møtende",
+              MajorityBase.members: "av alle stemmeberettigede medlemmer"}
 
 
 @dataclass(frozen=True)
@@ -57,17 +62,27 @@ class VoteResult:
         return " ".join(parts)
 
 
+def majority_text(item: AgendaItem) -> str:
+    """'Alminnelig flertall', 'To tredjedels flertall av de møtende', 'Enstemmighet'"""
+    words = label_of(item.majority_rule)
+    if item.majority_rule == MajorityRule.two_thirds:
+        words += " " + BASE_WORDS[item.majority_base or MajorityBase.votes_cast]
+    return words
+
+
 def _votes(n: int) -> str:
     return f"{n} stemme" if n == 1 else f"{n} stemmer"
 
 
 def vote_result(votes: Iterable[tuple[str, VoteChoice]], rule: MajorityRule = MajorityRule.simple,
-                chair_choice: VoteChoice | None = None) -> VoteResult:
-    """The result line of a vote, from (municipality name, choice) pairs.
+                chair_choice: VoteChoice | None = None, base: MajorityBase = MajorityBase.votes_cast) -> VoteResult:
+    """The result line of a vote, from (municipality name, choice) pairs, one per seat.
 
     Abstentions and absent municipalities are not votes cast. Simple majority: more for than
     against; on a tie the chair's vote decides (kommuneloven § 11-9). Two-thirds: at least
-    two thirds of the votes cast are for. Unanimity: everyone who took part voted for.
+    two thirds are for, counted of ``base``: the votes cast, the members present (abstaining
+    ones included) or all voting members (absent ones included). Unanimity: everyone who took
+    part voted for.
     """
     votes = list(votes)
     chosen = {c: sorted((n for n, v in votes if v == c), key=nb_sort_key)
@@ -79,7 +94,9 @@ def vote_result(votes: Iterable[tuple[str, VoteChoice]], rule: MajorityRule = Ma
     majority = n_for > n_against or tie_broken
     rule_met = {
         MajorityRule.simple: majority,
-        MajorityRule.two_thirds: n_for > 0 and 3 * n_for >= 2 * (n_for + n_against),
+        MajorityRule.two_thirds: n_for > 0 and 3 * n_for >= 2 * {
+            MajorityBase.votes_cast: n_for + n_against, MajorityBase.present: n_for + n_against + n_abstain,
+            MajorityBase.members: len(votes)}[base],
         MajorityRule.unanimous: n_for > 0 and not n_against and not n_abstain,
     }[rule]
     passed = majority and rule_met
@@ -99,7 +116,8 @@ def vote_result(votes: Iterable[tuple[str, VoteChoice]], rule: MajorityRule = Ma
     else:
         text = f"Ikke vedtatt: {n_for} for, {n_against} mot{abstain}"
     if rule in RULE_WORDS and (n_for or n_against or n_abstain):
-        text += f". Kravet om {RULE_WORDS[rule]} er {'oppfylt' if rule_met else 'ikke oppfylt'}"
+        of = f" {BASE_WORDS[base]}" if rule == MajorityRule.two_thirds else ""
+        text += f". Kravet om {RULE_WORDS[rule]}{of} er {'oppfylt' if rule_met else 'ikke oppfylt'}"
     return VoteResult(n_for, n_against, n_abstain, against, abstained, rule, passed, rule_met, text)
 
 
@@ -113,7 +131,7 @@ def chair_vote(meeting: Meeting, event: VoteEvent) -> VoteChoice | None:
 def event_result(event: VoteEvent, meeting: Meeting, names: dict[int, str]) -> VoteResult:
     """The result of a recorded vote; ``names`` maps municipality ids to names."""
     pairs = [(names.get(v.municipality_id, ""), v.choice) for v in event.votes]
-    return vote_result(pairs, event.requirement, chair_vote(meeting, event))
+    return vote_result(pairs, event.requirement, chair_vote(meeting, event), event.base or MajorityBase.votes_cast)
 
 
 def municipality_names(session: Session) -> dict[int, str]:
@@ -183,14 +201,21 @@ def default_votes(item: AgendaItem, seats: list[VotingSeat]) -> dict[int, VoteCh
 
 
 def record_decision(session: Session, item: AgendaItem, *, decision: str, discussion: str,
-                    majority_rule: MajorityRule, votes: dict[int, VoteChoice] | None) -> None:
-    """Save the decision text, the discussion notes and (when given) the vote per municipality.
+                    majority_rule: MajorityRule, votes: dict[int, VoteChoice] | None,
+                    method: DecisionMethod | None = None, base: MajorityBase | None = None) -> None:
+    """Save the decision text, the discussion notes and how the case was decided.
 
-    ``votes=None`` means the case was not voted on: a vote recorded earlier is removed.
-    A municipality whose representative is absent or disqualified can only be 'not present'.
+    ``method``: a counted vote (``votes`` per municipality), "enstemmig" confirmed by the
+    secretary, or no vote; when not given, a counted vote if ``votes`` are given, else no vote.
+    Only a counted vote keeps per-seat votes; a vote recorded earlier is otherwise removed.
+    A municipality whose representative is absent or disqualified can only be 'not present',
+    and nobody may abstain unless the body allows it.
     """
     ensure_editable(item.meeting)
-    if votes is not None:
+    method = method or (DecisionMethod.counted if votes is not None else DecisionMethod.none)
+    if method == DecisionMethod.counted:
+        if not votes:
+            raise Invalid({"method": "Registrer stemmene, eller velg «Enstemmig» eller «Ingen votering»."})
         seats = {s.municipality.id: s for s in voting_seats(session, item)}
         errors = {}
         for municipality_id, choice in votes.items():
@@ -199,13 +224,18 @@ def record_decision(session: Session, item: AgendaItem, *, decision: str, discus
                 errors[municipality_id] = "Kommunen har ikke sete i styret."
             elif choice != VoteChoice.absent and seat.voter is None:
                 errors[municipality_id] = f"{seat.why_not} Kommunen kan ikke stemme i saken."
+            elif choice == VoteChoice.abstain and not item.meeting.body.abstain_allowed:
+                errors[municipality_id] = ("De møtende plikter å stemme (kommuneloven § 8-1); "
+                                           "organet tillater ikke å avstå.")
         if errors:
             raise Invalid(errors)
 
     item.decision, item.discussion, item.majority_rule = decision, discussion, majority_rule
+    item.majority_base = base or item.majority_base or MajorityBase.votes_cast
+    item.decided_by = method
     if item.status == ItemStatus.draft:
         item.status = ItemStatus.treated
-    if votes is None:
+    if method != DecisionMethod.counted:
         for event in list(item.vote_events):
             _delete_event(session, item, event)
     else:
@@ -230,7 +260,7 @@ def _save_votes(session: Session, item: AgendaItem, seats: dict[int, VotingSeat]
         session.add(event)
         item.vote_events.append(event)
         session.flush()
-    event.requirement = item.majority_rule
+    event.requirement, event.base = item.majority_rule, item.majority_base
     existing = {v.municipality_id: v for v in event.votes}
     for municipality_id, choice in votes.items():
         voter = seats[municipality_id].voter

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from boardroom.core.formatting import meeting_when, nb_date
 from boardroom.core.labels import label
+from boardroom.decisions.votes import majority_text
 from boardroom.documents.docx_html import add_html
 from boardroom.documents.parts import (
     case_heading,
@@ -25,7 +26,9 @@ from boardroom.documents.parts import (
     write_attachments,
 )
 from boardroom.meetings.minutes import assemble
-from boardroom.models import AgendaItem, Meeting
+from boardroom.models import AgendaItem, CaseKind, Meeting
+
+DECIDED_KINDS = (CaseKind.decision, CaseKind.election)  # the notice says what majority their decision needs
 
 CASE_TEXTS = (
     ("Opplysninger til saken", "background_html"),
@@ -71,4 +74,6 @@ def _write_case(doc, item: AgendaItem) -> None:
         if html:
             doc.add_heading(heading, level=2)
             add_html(doc, html)
+    if item.kind in DECIDED_KINDS:
+        labelled(doc, "Flertallskrav", majority_text(item))
     write_attachments(doc, item.attachments)

@@ -25,7 +25,7 @@ from boardroom.documents.parts import labelled as _labelled
 from boardroom.documents.parts import write_agenda as _write_agenda
 from boardroom.documents.parts import write_attachments as _write_attachments
 from boardroom.meetings.minutes import MinutesView, item_number
-from boardroom.models import AgendaItem, ItemStatus, Meeting
+from boardroom.models import AgendaItem, DecisionMethod, ItemStatus, Meeting
 
 if TYPE_CHECKING:
     from boardroom.archive.snapshot import MinutesRecord
@@ -110,8 +110,12 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
         add_html(doc, item.proposal_html, lead="Forslag til vedtak: ")
     for line in extras.disqualified_lines(item):
         doc.add_paragraph(f"{line}.")
+    if getattr(item, "decided_by", None) == DecisionMethod.unanimous:
+        p = doc.add_paragraph()
+        p.add_run("Votering: ").bold = True
+        p.add_run("Enstemmig vedtatt.")
     for event in item.vote_events:
-        if event.votes:
+        if event.votes and getattr(item, "decided_by", None) in (None, DecisionMethod.counted):
             result = extras.result(event, item)
             p = doc.add_paragraph()
             p.add_run("Votering: ").bold = True
@@ -167,16 +171,17 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
 
 
 def _write_signatures(doc, meeting: Meeting) -> None:
-    """Place and date, then a line to sign on for the chair and one for the co-signer."""
+    """Place and date, then a line to sign on for the chair and each co-signer, each person once."""
     place = meeting.place or meeting.body.default_place
     day = nb_date(meeting.starts_at)
     p = doc.add_paragraph(f"{place}, {day}" if place else day)
     p.paragraph_format.space_before = Pt(24)
     p.paragraph_format.keep_with_next = True
-    chair = f"{meeting.chair.name} (møteleder)" if meeting.chair else "Møteleder"
-    co_signer = meeting.co_signer.name if meeting.co_signer else "Protokollunderskriver"
-    table = doc.add_table(rows=1, cols=2)
-    for cell, name in zip(table.rows[0].cells, (chair, co_signer)):
+    names = [f"{meeting.chair.name} (møteleder)" if meeting.chair else "Møteleder"]
+    signers = [s for s in (meeting.co_signer, getattr(meeting, "second_co_signer", None)) if s is not None]
+    names += [s.name for s in signers if meeting.chair is None or s.id != meeting.chair.id] or ["Protokollunderskriver"]
+    table = doc.add_table(rows=1, cols=len(names))
+    for cell, name in zip(table.rows[0].cells, names):
         line = cell.paragraphs[0]
         line.paragraph_format.space_before = Pt(36)
         line.paragraph_format.keep_with_next = True

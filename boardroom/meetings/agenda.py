@@ -194,7 +194,8 @@ def closing_start(meeting: Meeting) -> int:
 
 
 CASE_FIELDS = ("title", "exempt", "exemption_basis", "public_title")
-ITEM_FIELDS = ("kind", "case_handler_id", "agenda_note", "background", "assessment", "proposal")
+ITEM_FIELDS = ("kind", "case_handler_id", "agenda_note", "background", "assessment", "proposal", "majority_rule",
+               "majority_base")
 
 
 def add_case(session: Session, meeting: Meeting, placement: str = BEFORE_CLOSING, **values) -> AgendaItem:

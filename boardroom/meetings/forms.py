@@ -18,7 +18,7 @@ from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
 from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
-from boardroom.models import Body, CaseKind, MeetingMode, Person
+from boardroom.models import Body, CaseKind, MajorityBase, MajorityRule, MeetingMode, Person
 
 # the agenda's forms check their optional fields themselves (validate_<field>) even when empty
 text = partial(fields.text, skip_empty=False)
@@ -82,6 +82,10 @@ class CaseForm(Form):
     background = markdown("Opplysninger til saken")
     assessment = markdown("Vurdering")
     proposal = markdown("Forslag til vedtak")
+    majority_rule = SelectField("Flertallskrav", choices=[SelectChoice(r.value, label(r)) for r in MajorityRule],
+                                default=MajorityRule.simple.value)
+    majority_base = SelectField("Kvalifisert flertall regnes av", default=MajorityBase.votes_cast.value,
+                                choices=[SelectChoice(b.value, label(b)) for b in MajorityBase])
     exempt = BooleanField("Unntatt offentlighet")
     exemption_basis = text("Hjemmel", 100)
     public_title = text("Offentlig tittel", 300)
@@ -112,6 +116,7 @@ class CaseForm(Form):
             title=self.title.data, kind=CaseKind(self.kind.data), case_handler_id=self.case_handler_id.data,
             agenda_note=self.agenda_note.data or "", background=self.background.data or "",
             assessment=self.assessment.data or "", proposal=self.proposal.data or "",
+            majority_rule=MajorityRule(self.majority_rule.data), majority_base=MajorityBase(self.majority_base.data),
             exempt=self.exempt.data, exemption_basis=self.exemption_basis.data if self.exempt.data else "",
             public_title=self.public_title.data if self.exempt.data else "",
         )

@@ -85,6 +85,9 @@ class BodyForm(RegisterForm):
                               default="{seq:02d}-{yy}")
     default_place = text("Vanlig møtested", 200)
     public = BooleanField("Åpen møteplan (alle kan abonnere på kalenderen)", default=True)
+    co_signers = SelectField("Protokollunderskrivere", coerce=int, default=1, choices=[
+        SelectChoice(1, "Én, sammen med møteleder"), SelectChoice(2, "To, sammen med møteleder")])
+    abstain_allowed = BooleanField("Medlemmene kan avstå fra å stemme", default=False)
 
     def validate_case_number_format(self, field):
         try:
