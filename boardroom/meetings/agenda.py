@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
@@ -185,17 +184,17 @@ def lock_agenda(session: Session, meeting: Meeting) -> list[AgendaItem]:
     """Wait until no one else changes the meeting's agenda, then read it afresh (in agenda order).
 
     Every change of the agenda's order starts here, so two secretaries adding cases at the same
-    moment get one place each. PostgreSQL locks the meeting's row (``SELECT … FOR UPDATE``) until
-    the request commits; SQLite has one writer at a time, so a write to the row takes its write
-    lock and a second writer waits (busy timeout) until the first has committed. The agenda is
-    read after the lock, so places computed from it are current; the unique constraint on
-    (meeting, position) is the last guard.
+    moment get one place each. The meeting's row is written (its ``modified_at``: the agenda
+    changes, so does the meeting) and flushed: PostgreSQL keeps that row locked until the request
+    commits, and SQLite lets one writer at a time in, so a second writer waits (the busy timeout)
+    until the first has committed. Every flush first raises the app's revision row
+    (boardroom.core.cache), so the locks are always taken in one order — revision, then meeting —
+    and two writers never wait for each other in a circle. The agenda is read after the lock,
+    so places computed from it are current; the unique constraint on (meeting, position) is the
+    last guard.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.exec(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update()).one()
-    else:
-        session.connection().execute(sa.text("UPDATE meeting SET sequence = sequence WHERE id = :id"),
-                                     {"id": meeting.id})
+    meeting.modified_at = utcnow()
+    session.flush()
     items = session.exec(
         select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
         .order_by(AgendaItem.position, AgendaItem.id).execution_options(populate_existing=True)
