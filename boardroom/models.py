@@ -394,6 +394,8 @@ class AgendaItem(Timestamped, table=True):
     __table_args__ = (
         sa.UniqueConstraint("body_id", "number_year", "number_seq", name="uq_agenda_item_number"),
         sa.CheckConstraint("(number_year IS NULL) = (number_seq IS NULL)", name="ck_agenda_item_number_pair"),
+        # two cases never share a place on the saksliste (boardroom.meetings.agenda keeps 0…n-1)
+        sa.UniqueConstraint("meeting_id", "position", name="uq_agenda_item_position"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -401,6 +403,8 @@ class AgendaItem(Timestamped, table=True):
     case_id: int = Field(foreign_key="case.id", ondelete="CASCADE", index=True)
     body_id: int = Field(foreign_key="body.id", ondelete="CASCADE")
     position: int = 0
+    # made from one of the body's closing standard cases (Eventuelt): new cases go before it
+    closing: bool = False
     number_year: int | None = None
     number_seq: int | None = None
     kind: CaseKind | None = Field(default=None, sa_column=enum_column(CaseKind, nullable=True))
@@ -425,6 +429,8 @@ class AgendaItem(Timestamped, table=True):
     decided_by: DecisionMethod | None = Field(default=None, sa_column=enum_column(DecisionMethod, nullable=True))
     # the earlier treatment this one continues (utsatt sak)
     deferred_from_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
+    # why this treatment was deferred to a later meeting (printed in the minutes)
+    deferral_reason: str = Field(default="", max_length=500)
 
     meeting: Meeting = Relationship(
         back_populates="items", sa_relationship_kwargs={"foreign_keys": "AgendaItem.meeting_id"}

@@ -111,18 +111,51 @@ def test_a_new_year_starts_at_one(session, board, planned, make_meeting):
     assert numbers(meeting) == ["01-26", "02-26", "03-26"]
 
 
-def test_a_late_case_gets_the_next_number_before_or_under_eventuelt(session, board, planned):
+def test_a_late_case_gets_the_next_number_and_lands_before_eventuelt(session, board, planned):
     meeting = reload(session, planned(cases=1))
     agenda.send_notice(session, meeting)  # 01-25 … 04-25
-    late = agenda.add_case(session, meeting, title="Hastesak", kind=m.CaseKind.decision)
-    under = agenda.add_case(session, meeting, title="Orientering om vei", kind=m.CaseKind.information,
-                            placement=agenda.LAST)
+    agenda.add_case(session, meeting, title="Hastesak", kind=m.CaseKind.decision)
+    agenda.add_case(session, meeting, title="Orientering om vei", kind=m.CaseKind.information)
     session.commit()
     meeting = reload(session, meeting)
     assert list(zip(numbers(meeting), titles(meeting)))[-3:] == [
-        ("05-25", "Hastesak"), ("04-25", "Eventuelt"), ("06-25", "Orientering om vei"),
+        ("05-25", "Hastesak"), ("06-25", "Orientering om vei"), ("04-25", "Eventuelt"),
     ]
-    assert (late.number_seq, under.number_seq) == (5, 6)
+    assert [item.position for item in meeting.items] == list(range(6))
+
+
+def test_a_new_case_goes_before_eventuelt_wherever_the_secretary_put_it(session, board, planned):
+    """A case the secretary put below Eventuelt stays there; the next case still goes before Eventuelt."""
+    meeting = reload(session, planned(cases=1))
+    agenda.move_case(session, meeting.items[-1], "up")  # Eventuelt above Ny sak 1, by the secretary's hand
+    agenda.add_case(session, meeting, title="Ny sak 2", kind=m.CaseKind.decision)
+    session.commit()
+    assert titles(reload(session, meeting))[2:] == ["Ny sak 2", "Eventuelt", "Ny sak 1"]
+
+
+def test_closing_cases_stay_last_unless_the_secretary_moves_them(session, board, planned):
+    meeting = reload(session, planned(cases=2))
+    with pytest.raises(agenda.StaysLast, match="«Eventuelt» står sist"):
+        agenda.move_case(session, meeting.items[-2], "down")  # Ny sak 2 does not step past Eventuelt
+    assert titles(meeting)[-2:] == ["Ny sak 2", "Eventuelt"]
+    agenda.move_case(session, meeting.items[-2], "up")  # an ordinary case moves among the others
+    agenda.move_case(session, meeting.items[-1], "up")  # Eventuelt itself moves when asked
+    session.commit()
+    meeting = reload(session, meeting)
+    assert titles(meeting)[2:] == ["Ny sak 2", "Eventuelt", "Ny sak 1"]
+    with pytest.raises(agenda.StaysLast):
+        agenda.move_case(session, meeting.items[-1], "up")  # nor back past it
+    assert [item.position for item in meeting.items] == list(range(5))
+
+
+def test_the_database_refuses_two_cases_in_one_place(session, board, planned):
+    from sqlalchemy.exc import IntegrityError
+
+    meeting = reload(session, planned(cases=1))
+    meeting.items[2].position = meeting.items[1].position
+    with pytest.raises(IntegrityError):
+        session.flush()
+    session.rollback()
 
 
 def test_numbers_never_change_or_repeat_when_cases_move(session, board, planned):
@@ -212,7 +245,7 @@ def meeting_form(**changes) -> dict:
 def case_form(**changes) -> dict:
     data = {"title": "Budsjett 2026", "kind": "decision", "case_handler_id": "", "agenda_note": "",
             "background": "Bakgrunn med **fet** skrift.", "assessment": "", "proposal": "Budsjettet vedtas.",
-            "exemption_basis": "", "public_title": "", "placement": "before_closing"}
+            "exemption_basis": "", "public_title": ""}
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -419,16 +452,18 @@ def test_add_case_by_form_goes_before_eventuelt(session, auth, secretary, ctx, b
     assert item.number_seq is None
 
 
-def test_add_case_under_eventuelt_after_the_notice_gets_a_number(session, auth, secretary, ctx):
+def test_a_late_case_by_form_gets_a_number_and_lands_before_eventuelt(session, auth, secretary, ctx):
     auth.post(url_of("/meetings/{m}/send", ctx))
+    page = page_text(auth.client.get(url_of("/meetings/{m}/cases/new", ctx)))
+    assert "Saken føres opp før Eventuelt." in page and "under Eventuelt" not in page
     response = auth.post(url_of("/meetings/{m}/cases/new", ctx), data=case_form(title="Sent innspill",
-                                                                                 kind="other_business",
+                                                                                 kind="information",
                                                                                  placement="last"))
     assert response.status_code == 302
     page = page_text(auth.client.get(response.headers["Location"]))
     assert "Sak 05-25 er lagt til." in page
     meeting = reload(session, ctx["meeting"])
-    assert list(zip(numbers(meeting), titles(meeting)))[-2:] == [("04-25", "Eventuelt"), ("05-25", "Sent innspill")]
+    assert list(zip(numbers(meeting), titles(meeting)))[-2:] == [("05-25", "Sent innspill"), ("04-25", "Eventuelt")]
 
 
 @pytest.mark.parametrize("changes, field, message", [
@@ -440,7 +475,6 @@ def test_add_case_under_eventuelt_after_the_notice_gets_a_number(session, auth, 
     ({"exempt": "y", "exemption_basis": ""}, "exemption_basis", "Oppgi hjemmel"),
     ({"exemption_basis": "x" * 101, "exempt": "y"}, "exemption_basis", "høyst 100 tegn"),
     ({"public_title": "x" * 301}, "public_title", "høyst 300 tegn"),
-    ({"placement": "midt i"}, "placement", "Velg hvor saken skal stå"),
 ])
 def test_case_form_errors_are_shown_next_to_the_field_and_input_kept(session, auth, secretary, ctx,
                                                                      changes, field, message):
@@ -449,11 +483,8 @@ def test_case_form_errors_are_shown_next_to_the_field_and_input_kept(session, au
     response = auth.post(url_of("/meetings/{m}/cases/new", ctx), data=data)
     html = response.get_data(as_text=True)
     assert response.status_code == 400
-    if field == "placement":
-        assert message in html
-    else:
-        errors = re.search(rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', html, re.S)
-        assert errors and message in errors.group(1)
+    errors = re.search(rf'<ul class="errors" id="{field}-errors">(.*?)</ul>', html, re.S)
+    assert errors and message in errors.group(1)
     assert "Vurdering skrevet av brukeren" in html
     assert len(reload(session, ctx["meeting"]).items) == 4
 

@@ -1,5 +1,6 @@
 """Case numbering: sequential per body and year, never duplicated."""
 
+import itertools
 import threading
 
 import pytest
@@ -9,12 +10,14 @@ from sqlmodel import Session
 import boardroom.models as m
 from boardroom.meetings.numbering import NumberFormatError, assign_number, format_number, next_sequence, validate_format
 
+PLACES = itertools.count(10_000)  # a place of its own on the agenda for every item (positions are unique per meeting)
+
 
 def new_item(session, meeting, title="Ny sak"):
     case = m.Case(body_id=meeting.body_id, title=title)
     session.add(case)
     session.flush()
-    item = m.AgendaItem(meeting_id=meeting.id, case_id=case.id, body_id=meeting.body_id)
+    item = m.AgendaItem(meeting_id=meeting.id, case_id=case.id, body_id=meeting.body_id, position=next(PLACES))
     session.add(item)
     session.flush()
     return item

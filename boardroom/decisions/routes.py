@@ -11,18 +11,19 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from boardroom.auth.accounts import signature
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_date
-from boardroom.core.forms import Form
+from boardroom.core.forms import Date, Form, Time
 from boardroom.core.inputs import Invalid
 from boardroom.core.labels import label
 from boardroom.core.views import form_page, get_or_404, or_404
 from boardroom.decisions import approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
+from boardroom.meetings.agenda import meeting_times
 from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, load_meeting, person_with_affiliation
 from boardroom.meetings.pages import load_item
 from boardroom.meetings.workflow import ensure_editable
@@ -281,25 +282,63 @@ def remove_disqualification(agenda_item_id: int, disqualification_id: int):
 # --------------------------------------------------------------------------- deferral
 
 
+NEW_MEETING = "new"
+
+
 class DeferForm(Form):
     meeting = SelectField("Utsett saken til møtet", validators=[DataRequired(message="Velg møtet saken utsettes til.")])
+    new_date = Date("Dato for det nye møtet")
+    new_start = Time("Fra klokken")
+    new_end = Time("Til klokken")
+    reason = TextAreaField("Begrunnelse", [Length(max=500, message="Begrunnelsen kan ha høyst 500 tegn.")],
+                           filters=[lambda v: v.strip() if isinstance(v, str) else v], render_kw={"rows": 3})
+
+    def new_meeting(self) -> bool:
+        return self.meeting.data == NEW_MEETING
+
+    def validate_new_date(self, field):
+        if self.new_meeting() and field.data is None and not field.errors:
+            raise ValidationError("Oppgi datoen for det nye møtet.")
+
+    def validate_new_end(self, field):
+        if not self.new_meeting() or field.errors or self.new_start.errors:
+            return
+        start, end = self.new_start.data, field.data
+        if (start is None) != (end is None):
+            raise ValidationError("Oppgi både fra og til klokken, eller ingen av dem for et heldagsmøte.")
+        if start is not None and end <= start:
+            raise ValidationError("Møtet må slutte etter at det begynner.")
 
 
 @bp.route("/cases/<int:agenda_item_id>/utsett", methods=["GET", "POST"])
 @editor_required
 def defer(agenda_item_id: int):
+    """Defer the case to a later planned or called meeting of the body, or to a new one ("Nytt møte")."""
     session = get_session()
     item = editable_item(agenda_item_id)
     targets = deferral.deferral_targets(session, item)
     form = DeferForm()
     form.meeting.choices = [SelectChoice("", "Velg møte")] + [
-        SelectChoice(str(m.id), f"{m.title} {nb_date(m.starts_at)} ({label(m.status).lower()})") for m in targets]
+        SelectChoice(str(m.id), f"{m.title} {nb_date(m.starts_at)} ({label(m.status).lower()})") for m in targets
+    ] + [SelectChoice(NEW_MEETING, "Nytt møte (opprettes som planlagt)")]
+    if not form.is_submitted() and not targets:
+        form.meeting.data = NEW_MEETING
     context = dict(item=item, meeting=item.meeting, targets=targets)
     if form.validate_on_submit():
-        target = next(m for m in targets if str(m.id) == form.meeting.data)
-        later = deferral.defer(session, item, target)
-        flash(f"Saken er utsatt til møtet {nb_date(target.starts_at)}.", "info")
-        return redirect(url_for("meetings.case", agenda_item_id=later.id))
+        try:
+            if form.new_meeting():
+                day, start, end = form.new_date.data, form.new_start.data, form.new_end.data
+                starts_at, ends_at = meeting_times(day, start, None, end, all_day=start is None)
+                later = deferral.defer_to_new_meeting(session, item, starts_at, ends_at, all_day=start is None,
+                                                      reason=form.reason.data or "")
+            else:
+                target = next(m for m in targets if str(m.id) == form.meeting.data)
+                later = deferral.defer(session, item, target, reason=form.reason.data or "")
+        except Invalid as exc:
+            show_errors(form, exc.errors)
+        else:
+            flash(f"Saken er utsatt til møtet {nb_date(later.meeting.starts_at)}.", "info")
+            return redirect(url_for("meetings.case", agenda_item_id=later.id))
     return form_page("decisions/defer.html", form, **context)
 
 

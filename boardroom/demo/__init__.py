@@ -417,7 +417,7 @@ def load_cases(loader: Loader, body: Body, meeting: Meeting, people) -> dict[int
             item = loader.get_or_create(
                 AgendaItem, body_id=body.id, number_year=YEAR, number_seq=seq,
                 defaults=dict(
-                    meeting_id=meeting.id, case_id=case.id, position=position, kind=kind,
+                    meeting_id=meeting.id, case_id=case.id, position=position, kind=kind, closing=kind == E,
                     case_handler_id=people[handler].id if handler else None, status=ItemStatus.treated, **texts,
                 ),
             )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from boardroom.core import files
@@ -41,9 +42,6 @@ INVITED_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRo
                  MembershipRole.staff, MembershipRole.observer)
 VOTING_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member)
 NUMBERED_STATES = (MeetingStatus.called, MeetingStatus.held)
-
-# where a new case goes: before the closing cases ("Eventuelt"), or last (under Eventuelt)
-BEFORE_CLOSING, LAST = "before_closing", "last"
 
 
 # --------------------------------------------------------------------------- time
@@ -174,44 +172,70 @@ def uninvite(session: Session, meeting: Meeting, attendance: Attendance) -> None
 
 
 def add_standard_cases(session: Session, meeting: Meeting) -> list[AgendaItem]:
-    """The body's opening cases first and its closing cases last, from its template."""
+    """The body's opening cases first and its closing cases (Eventuelt) last, from its template."""
     template = sorted(meeting.body.standard_cases,
                       key=lambda c: (c.place != StandardCasePlace.opening, c.position, c.id or 0))
-    return [add_case(session, meeting, title=c.title, kind=c.kind, proposal=c.proposal, placement=LAST)
+    return [add_case(session, meeting, title=c.title, kind=c.kind, proposal=c.proposal,
+                     closing=c.place == StandardCasePlace.closing)
             for c in template]
 
 
+def lock_agenda(session: Session, meeting: Meeting) -> list[AgendaItem]:
+    """Wait until no one else changes the meeting's agenda, then read it afresh (in agenda order).
+
+    Every change of the agenda's order starts here, so two secretaries adding cases at the same
+    moment get one place each. The meeting's row is written (its ``modified_at``: the agenda
+    changes, so does the meeting) and flushed: PostgreSQL keeps that row locked until the request
+    commits, and SQLite lets one writer at a time in, so a second writer waits (the busy timeout)
+    until the first has committed. Every flush first raises the app's revision row
+    (boardroom.core.cache), so the locks are always taken in one order — revision, then meeting —
+    and two writers never wait for each other in a circle. The agenda is read after the lock,
+    so places computed from it are current; the unique constraint on (meeting, position) is the
+    last guard.
+    """
+    meeting.modified_at = utcnow()
+    session.flush()
+    items = session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id).execution_options(populate_existing=True)
+    ).all()
+    set_committed_value(meeting, "items", list(items))
+    return meeting.items
+
+
 def closing_start(meeting: Meeting) -> int:
-    """Index of the first of the closing cases at the end of the agenda (Eventuelt and those after it)."""
-    titles = {c.title for c in meeting.body.standard_cases if c.place == StandardCasePlace.closing}
-    index = len(meeting.items)
-    while index > 0:
-        item = meeting.items[index - 1]
-        if item.kind != CaseKind.other_business and item.case.title not in titles:
-            break
-        index -= 1
-    return index
+    """Index of the first closing case (Eventuelt and the like), or the end when there is none."""
+    return next((index for index, item in enumerate(meeting.items) if item.closing), len(meeting.items))
 
 
 CASE_FIELDS = ("title", "exempt", "exemption_basis", "public_title")
 ITEM_FIELDS = ("kind", "case_handler_id", "agenda_note", "background", "assessment", "proposal", "majority_rule",
-               "majority_base")
+               "majority_base", "closing")
 
 
-def add_case(session: Session, meeting: Meeting, placement: str = BEFORE_CLOSING, **values) -> AgendaItem:
-    """A new case on the agenda, before the closing cases or last.
+def add_case(session: Session, meeting: Meeting, **values) -> AgendaItem:
+    """A new case on the agenda, before the closing cases (Eventuelt).
 
-    Once the notice is sent the case gets the next free number at once.
+    ``closing=True`` makes it one of the closing cases itself, put last. Once the notice is
+    sent the case gets the next free number at once.
     """
     ensure_editable(meeting)
-    index = len(meeting.items) if placement == LAST else closing_start(meeting)  # loads the agenda first
     case = Case(body_id=meeting.body_id, **{k: v for k, v in values.items() if k in CASE_FIELDS})
     item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
                       **{k: v for k, v in values.items() if k in ITEM_FIELDS})
     item.case = case
-    meeting.items.insert(index, item)  # adds the case and its treatment to the session
-    _renumber_positions(meeting)
-    session.flush()
+    return place_treatment(session, meeting, item)
+
+
+def place_treatment(session: Session, meeting: Meeting, item: AgendaItem) -> AgendaItem:
+    """Put a new treatment (a new case, a deferred or a late one) on the meeting's agenda.
+
+    It goes before the closing cases, wherever the secretary has put those; a closing case
+    itself goes last. In a meeting whose notice is sent it gets the next free number.
+    """
+    items = lock_agenda(session, meeting)
+    items.insert(len(items) if item.closing else closing_start(meeting), item)  # adds it to the session
+    _renumber_positions(session, meeting)
     if meeting.status in NUMBERED_STATES:
         assign_number(session, item, meeting_year(meeting))
     return item
@@ -226,38 +250,64 @@ def update_case(session: Session, item: AgendaItem, **values) -> AgendaItem:
     return item
 
 
+class StaysLast(ValueError):
+    """An ordinary case does not step past a closing case; the secretary moves the closing case."""
+
+
 def move_case(session: Session, item: AgendaItem, direction: str) -> None:
-    """Move a case one step "up" or "down" on the agenda (its number stays)."""
+    """Move a case one step "up" or "down" on the agenda (its number stays).
+
+    The closing cases (Eventuelt) move only when the secretary moves them: an ordinary case
+    next to one stays where it is (``StaysLast``), and Eventuelt itself can be moved up.
+    """
     meeting = item.meeting
     ensure_editable(meeting)
-    index = meeting.items.index(item)
+    items = lock_agenda(session, meeting)
+    index = items.index(item)
     target = index - 1 if direction == "up" else index + 1
-    if 0 <= target < len(meeting.items):
-        _place(meeting, item, target)
-    session.flush()
+    if not 0 <= target < len(items):
+        return
+    neighbour = items[target]
+    if neighbour.closing and not item.closing:
+        raise StaysLast(f"«{neighbour.case.title}» står sist i sakslisten og flyttes bare når du flytter den selv. "
+                        f"Skal en sak stå etter, flytter du «{neighbour.case.title}» opp.")
+    items.remove(item)
+    items.insert(target, item)
+    _renumber_positions(session, meeting)
 
 
 def reorder(session: Session, meeting: Meeting, item_ids: list[int]) -> None:
-    """Put the agenda in the given order; ``item_ids`` must be exactly the meeting's cases."""
+    """Put the agenda in the given order (drag and drop, as the secretary dropped the cases).
+
+    ``item_ids`` must be exactly the meeting's cases as they are now, so an order made before
+    someone else added a case is refused rather than losing or misplacing it.
+    """
     ensure_editable(meeting)
-    by_id = {item.id: item for item in meeting.items}
+    by_id = {item.id: item for item in lock_agenda(session, meeting)}
     if sorted(item_ids) != sorted(by_id):
-        raise ValueError("Rekkefølgen må inneholde hver sak i møtet nøyaktig én gang.")
+        raise ValueError("Rekkefølgen må inneholde hver sak i møtet nøyaktig én gang. "
+                         "Last siden på nytt hvis noen har endret sakslisten i mellomtiden.")
     meeting.items[:] = [by_id[i] for i in item_ids]
-    _renumber_positions(meeting)
+    _renumber_positions(session, meeting)
+
+
+def _renumber_positions(session: Session, meeting: Meeting) -> None:
+    """Positions 0…n-1 in agenda order, flushed.
+
+    Positions are unique per meeting at every step (not only at commit; SQLite has no deferred
+    constraints), so cases that take a place another case still holds first step aside to
+    negative positions, then take their places.
+    """
+    changed = [(position, item) for position, item in enumerate(meeting.items)
+               if item.position != position or item.id is None]
+    held = {item.position for _, item in changed if item.id is not None}
+    if any(position in held for position, _ in changed):
+        for position, item in changed:
+            item.position = -1 - position
+        session.flush()
+    for position, item in changed:
+        item.position = position
     session.flush()
-
-
-def _place(meeting: Meeting, item: AgendaItem, index: int) -> None:
-    meeting.items.remove(item)
-    meeting.items.insert(index, item)
-    _renumber_positions(meeting)
-
-
-def _renumber_positions(meeting: Meeting) -> None:
-    for position, item in enumerate(meeting.items):
-        if item.position != position:
-            item.position = position
 
 
 # --------------------------------------------------------------------------- notice

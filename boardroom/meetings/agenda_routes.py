@@ -26,6 +26,7 @@ from boardroom.core.text import render_markdown
 from boardroom.core.views import form_page, get_or_404, or_404, safe_next
 from boardroom.documents.parts import remove_word_template, set_word_template
 from boardroom.meetings.agenda import (
+    StaysLast,
     add_attachment,
     add_case,
     attachment_meeting,
@@ -184,11 +185,11 @@ def builder(meeting_id: int):
 def new_case(meeting_id: int):
     session = get_session()
     meeting = editable_or_409(meeting_or_404(meeting_id))
-    form = CaseForm(session, new=True)
+    form = CaseForm(session)
     if form.is_submitted() and "preview" in request.form:
         return render_template("meetings/case_form.html", form=form, meeting=meeting, item=None, preview=previews(form))
     if form.validate_on_submit():
-        item = add_case(session, meeting, placement=form.placement.data, **form.case_values())
+        item = add_case(session, meeting, **form.case_values())
         number = item_number(item)
         return to_builder(meeting, f"Sak {number} er lagt til." if number else "Saken er lagt til i sakslisten.")
     return form_page("meetings/case_form.html", form, meeting=meeting, item=None, preview=None)
@@ -206,7 +207,7 @@ def edit_case(agenda_item_id: int):
                   **{f: getattr(item, f) for f in ("case_handler_id", "agenda_note", "background", "assessment",
                                                    "proposal")},
                   "kind": (item.kind or CaseKind.decision).value}
-    form = CaseForm(session, new=False, data=values)
+    form = CaseForm(session, data=values)
     if form.is_submitted() and "preview" in request.form:
         return render_template("meetings/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
     if form.validate_on_submit():
@@ -234,7 +235,10 @@ def move(agenda_item_id: int):
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400, "Ukjent retning; bruk opp eller ned.")
-    move_case(get_session(), item, direction)
+    try:
+        move_case(get_session(), item, direction)
+    except StaysLast as exc:
+        flash(str(exc), "info")
     back = request.form.get("next")
     return redirect(safe_next(back) if back else url_for("agenda.builder", meeting_id=item.meeting_id))
 

@@ -10,14 +10,13 @@ from functools import partial
 
 from flask_wtf.file import FileField
 from sqlmodel import select
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from boardroom.core import fields
 from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
-from boardroom.meetings.agenda import BEFORE_CLOSING, LAST
 from boardroom.models import Body, CaseKind, MajorityBase, MajorityRule, MeetingMode, Person
 
 # the agenda's forms check their optional fields themselves (validate_<field>) even when empty
@@ -89,14 +88,10 @@ class CaseForm(Form):
     exempt = BooleanField("Unntatt offentlighet")
     exemption_basis = text("Hjemmel", 100)
     public_title = text("Offentlig tittel", 300)
-    placement = RadioField("Plassering i sakslisten", default=BEFORE_CLOSING, validate_choice=False,
-                           choices=[SelectChoice(BEFORE_CLOSING, "Før Eventuelt"), SelectChoice(LAST, "Sist, under Eventuelt")])
 
-    def __init__(self, session, *args, new: bool = True, **kw):
+    def __init__(self, session, *args, **kw):
         super().__init__(*args, **kw)
         self.case_handler_id.choices = person_choices(session)
-        if not new:
-            del self.placement
 
     def validate_kind(self, field):
         if field.data not in {k.value for k in CaseKind}:
@@ -105,10 +100,6 @@ class CaseForm(Form):
     def validate_exemption_basis(self, field):
         if self.exempt.data and not field.data:
             raise ValidationError("Oppgi hjemmel for unntaket, for eksempel Offl. § 14.")
-
-    def validate_placement(self, field):
-        if field.data not in (BEFORE_CLOSING, LAST):
-            raise ValidationError("Velg hvor saken skal stå.")
 
     def case_values(self) -> dict:
         """The entered values by Case and AgendaItem field name."""
