@@ -34,6 +34,10 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
+    if connection.dialect.name == "sqlite" and not connection.in_transaction():
+        # batch mode recreates a table to change its constraints; with foreign keys on, dropping the
+        # old copy would cascade and delete the rows that refer to it (votes, attachments, cases)
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

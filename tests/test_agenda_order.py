@@ -240,9 +240,17 @@ def test_the_migration_mends_agendas_where_two_cases_shared_a_place(database_url
                                   f"discussion, discussion_html, majority_rule) VALUES (:id, :t, :t, 1, :id, 1, :p, "
                                   f":kind, 'draft', {texts}, 'simple')"),
                              {"id": case_id, "t": now, "p": position, "kind": kind})
+            conn.execute(text("INSERT INTO voteevent (id, created_at, modified_at, agenda_item_id, subject, requirement) "
+                              "VALUES (1, :t, :t, 2, '', 'simple')"), {"t": now})
+        with engine.connect() as conn:  # a new connection, as `boardroom db upgrade` makes
+            config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            conn.commit()
             rows = conn.execute(text("SELECT c.title, a.position, a.closing, a.deferral_reason FROM agendaitem a "
                                      "JOIN \"case\" c ON c.id = a.case_id ORDER BY a.position")).all()
+            # recreating tables on SQLite cascaded nothing away; the vote recorded marks its case as counted
+            assert conn.execute(text("SELECT agenda_item_id, base FROM voteevent")).all() == [(2, "votes_cast")]
+            assert conn.execute(text("SELECT id FROM agendaitem WHERE decided_by = 'counted'")).all() == [(2,)]
         assert [tuple(r) for r in rows] == [("Godkjenning", 0, False, ""), ("Budsjett", 1, False, ""),
                                             ("Hastesak", 2, False, ""), ("Eventuelt", 3, True, ""),
                                             ("Utsatt sak", 4, False, "")]
