@@ -63,7 +63,7 @@ def test_approval_stores_the_minutes_and_their_hashes(approved, session, client)
     assert response.data == row.docx  # served as stored, byte for byte
     assert response.headers["X-Minutes-Version"] == "1"
     page = text_of(client.get(f"/meetings/{approved.id}").get_data(as_text=True))
-    assert f"Godkjent protokoll, versjon 1" in page
+    assert "Godkjent protokoll, versjon 1" in page
     assert f"SHA-256 for protokoll.docx, versjon 1: {row.docx_sha256}" in page
     stored = client.get(f"/api/meetings/{approved.id}").json["minutes_version"]
     assert stored["version"] == 1 and stored["protokoll_sha256"] == row.docx_sha256
@@ -162,7 +162,7 @@ def test_a_correction_makes_version_2_and_version_1_stays_downloadable(approved,
 
     page = text_of(client.get(f"/meetings/{approved.id}").get_data(as_text=True))
     assert "Godkjent protokoll, versjon 2" in page
-    assert f"v2 (gjeldende)" in page and v1.docx_sha256 in page and v2.docx_sha256 in page
+    assert "v2 (gjeldende)" in page and v1.docx_sha256 in page and v2.docx_sha256 in page
     case_page = text_of(client.get(f"/cases/{budget.id}").get_data(as_text=True))
     assert "Styret godkjente budsjett for 2026 med endringer." in case_page
 

@@ -486,7 +486,7 @@ def test_decision_form_prefills_the_proposal_and_records_the_vote(board, client,
     html = form_page(client, url)
     assert "Styret vedtar budsjett for 2026." in html.split('name="decision"')[1][:300]  # pre-filled
     assert "Ingen fra Vega er til stede." in html
-    assert f'<option selected value="absent">Ikke til stede</option>' in html.split(f'name="vote_{board.muni("Vega")}"')[1][:600]
+    assert '<option selected value="absent">Ikke til stede</option>' in html.split(f'name="vote_{board.muni("Vega")}"')[1][:600]
 
     response = auth.post(url, decision_data(board, budget, **{f"vote_{board.muni('Vega')}": "absent",
                                                               f"vote_{board.muni('Leirfjord')}": "against"}))

@@ -279,7 +279,7 @@ def test_front_page_without_meetings(client):
 def test_cancelled_meeting_is_marked(client, make_meeting):
     meeting = make_meeting(cases=3, status=m.MeetingStatus.cancelled, place="Brønnøysund")
     html = client.get("/meetings").get_data(as_text=True)
-    assert f'<s>Styremøte</s></a>' in html
+    assert '<s>Styremøte</s></a>' in html
     assert re.search(r"<s>16\. oktober 2025 kl\. 10\.00–13\.00</s>", html)
     assert "Brønnøysund Fysisk Avlyst 3" in text_of(html)
     assert "Møtet er avlyst." in get_text(client, f"/meetings/{meeting.id}")

@@ -4,10 +4,13 @@ waits for it; abstaining is a setting of the body; the chair never co-signs; a b
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from io import BytesIO
 
 import pytest
 from docx import Document
+from sqlmodel import select
 
 import boardroom.models as m
 from boardroom.core.inputs import Invalid
@@ -211,3 +214,72 @@ def test_a_board_without_municipal_seats_can_choose_co_signers_and_approve(sessi
     choose_co_signers(session, meeting, [member.id])
     approve_minutes(session, meeting, "sekretaer@example.org")
     assert meeting.status == m.MeetingStatus.approved
+
+
+# --------------------------------------------------------------------------- participation decided in the meeting
+
+
+def test_the_decision_form_records_participation_in_the_joint_project(board, session, auth):
+    from boardroom.archive.versions import current_version
+    from boardroom.participation.answers import record_answer
+
+    project = m.Project(body_id=board.body.id, name="Felles EPJ legesenter")
+    session.add(project)
+    session.commit()
+    board.attend()
+    budget = board.items[2]
+    auth.login("secretary")
+    url = f"/cases/{budget.id}/vedtak"
+    data = decision_data(board, budget, method="unanimous", project=str(project.id),
+                         declining=[str(board.muni("Vega")), str(board.muni("Leirfjord"))])
+    assert auth.post(url, data).status_code == 302
+    session.expire_all()
+    decision = session.exec(select(m.ProjectDecision).where(m.ProjectDecision.agenda_item_id == budget.id)).one()
+    assert (decision.project_id, decision.decided_on, decision.title) == (project.id, date(2025, 10, 16), "Budsjett 2026")
+    answers = session.exec(select(m.Participation).where(m.Participation.decision_id == decision.id)).all()
+    assert len(answers) == 5 and {a.answered_on for a in answers} == {date(2025, 10, 16)}
+    assert sorted(a.answer.value for a in answers) == ["declines", "declines", "joins", "joins", "joins"]
+    page = case_page(auth.client, budget)
+    assert "Deltakelse Felles EPJ legesenter: Alle unntatt: Leirfjord og Vega (3/5)" in page
+    assert "Deltakelse i Felles EPJ legesenter: Alle unntatt: Leirfjord og Vega (3/5)." in \
+        blocks(protokoll(session, board.meeting.id))
+    # the form shows what was recorded; saving again with Leirfjord joining adds one answer, keeps the history
+    form = auth.client.get(url).get_data(as_text=True)
+    checked = set(re.findall(r'<input checked id="declining-\d+" name="declining" type="checkbox" value="(\d+)">', form))
+    assert checked == {str(board.muni("Vega")), str(board.muni("Leirfjord"))}
+    data["declining"] = [str(board.muni("Vega"))]
+    assert auth.post(url, data).status_code == 302
+    session.expire_all()
+    assert len(session.exec(select(m.Participation).where(m.Participation.decision_id == decision.id)).all()) == 6
+    assert "Alle unntatt: Vega (4/5)" in case_page(auth.client, budget)
+
+    # approved minutes keep the participation as decided, whatever is answered later
+    board.decide_all()
+    choose_co_signers(session, board.meeting, [board.people["Brit Skjevling"].id])
+    mark_held(session, board.meeting)
+    approve_minutes(session, board.meeting, "sekretaer@example.org")
+    session.commit()
+    stored = current_version(session, board.meeting.id)
+    record_answer(session, session.get(m.ProjectDecision, decision.id), session.get(m.Municipality, board.muni("Vega")),
+                  m.ParticipationAnswer.joins, date(2025, 12, 1), "e-post")
+    session.commit()
+    assert "Alle unntatt: Vega (4/5)" in case_page(auth.client, budget)
+    assert current_version(session, board.meeting.id).docx_sha256 == stored.docx_sha256
+    assert "Deltakelse i Felles EPJ legesenter: Alle unntatt: Vega (4/5)." in \
+        blocks(Document(BytesIO(auth.client.get(f"/meetings/{board.meeting.id}/protokoll.docx").data)))
+
+
+def test_alle_unntatt_refuses_a_municipality_that_was_not_a_member(board, session, auth):
+    project = m.Project(body_id=board.body.id, name="Prosjekt")
+    outsider = m.Municipality(number="1868", name="Øksnes", member_from=date(2026, 1, 1))  # joined later
+    session.add_all([project, outsider])
+    session.commit()
+    board.attend()
+    budget = board.items[2]
+    auth.login("secretary")
+    data = decision_data(board, budget, method="none", project=str(project.id), declining=[str(outsider.id)])
+    response = auth.post(f"/cases/{budget.id}/vedtak", data)
+    assert response.status_code == 400
+    session.expire_all()
+    assert session.exec(select(m.ProjectDecision)).all() == []
+    assert session.get(m.AgendaItem, budget.id).decision == ""  # nothing saved

@@ -39,6 +39,7 @@ from boardroom.models import (
     MeetingStatus,
     VoteChoice,
 )
+from boardroom.participation.status import ParticipationLine, participation_lines
 
 FORMAT = 1  # raised when the snapshot's shape changes; older snapshots stay readable
 
@@ -82,6 +83,7 @@ class MinutesRecord:
     extras: MinutesExtras | FrozenExtras
     cost_tables: dict[int, list[ShareTable]] = field(default_factory=dict)
     template: bytes | None = None  # the Word template the document is built in
+    participation: dict[int, list[ParticipationLine]] = field(default_factory=dict)  # decided in the case
     frozen: bool = False
 
 
@@ -106,8 +108,9 @@ class FrozenExtras:
 
 def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
     """The record as the database gives it now (``meeting`` as ``load_meeting`` gives it)."""
+    ids = [i.id for i in meeting.items]
     return MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
-                         tables_for_items(session, [i.id for i in meeting.items]), template_bytes(meeting.body))
+                         tables_for_items(session, ids), template_bytes(meeting.body), participation_lines(session, ids))
 
 
 # --------------------------------------------------------------------------- to plain data
@@ -164,6 +167,8 @@ def _item(item: AgendaItem, record: MinutesRecord) -> dict:
         "disqualified": extras.disqualified_lines(item),
         "deferral_text": extras.deferral_text(item) if item.status == ItemStatus.deferred else "",
         "cost_tables": [_table(t) for t in record.cost_tables.get(item.id, [])],
+        "participation": [{"decision_id": p.decision_id, "project": p.project, "summary": p.summary,
+                           "remarks": list(p.remarks)} for p in record.participation.get(item.id, [])],
     }
 
 
@@ -243,6 +248,8 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
         attachments=[_frozen(a) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
         cost_tables=[_frozen_table(t) for t in data["cost_tables"]],
+        participation=[ParticipationLine(p["decision_id"], p["project"], p["summary"], tuple(p["remarks"]))
+                       for p in data.get("participation", [])],
     )
 
 
@@ -262,7 +269,8 @@ def from_snapshot(data: dict, template: bytes | None = None) -> MinutesRecord:
                         "recorded": True, **lists})
     corrections = [_frozen(c) for c in data["corrections"]]
     tables = {item.id: item.cost_tables for item in meeting.items}
-    return MinutesRecord(meeting, minutes, FrozenExtras(corrections), tables, template, frozen=True)
+    lines = {item.id: item.participation for item in meeting.items if item.participation}
+    return MinutesRecord(meeting, minutes, FrozenExtras(corrections), tables, template, lines, frozen=True)
 
 
 # --------------------------------------------------------------------------- access, applied afresh

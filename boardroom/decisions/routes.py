@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, request, url_for
 from flask_login import current_user
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, TextAreaField
+from sqlmodel import select
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from boardroom.auth.accounts import signature
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
-from boardroom.core.formatting import nb_date
+from boardroom.core.fields import Choice, optional_int
+from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Date, Form, Time
-from boardroom.core.inputs import Invalid
+from boardroom.core.inputs import InputError, Invalid
 from boardroom.core.labels import label
-from boardroom.core.views import form_page, get_or_404, or_404
+from boardroom.core.views import form_page, get_or_404, or_404, project_choices
 from boardroom.decisions import approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
+from boardroom.decisions.attendance import meeting_day
 from boardroom.meetings.agenda import meeting_times
 from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, load_meeting, person_with_affiliation
 from boardroom.meetings.pages import load_item
@@ -36,8 +40,13 @@ from boardroom.models import (
     MajorityBase,
     MajorityRule,
     MembershipRole,
+    ParticipationAnswer,
+    Project,
+    ProjectDecision,
     VoteChoice,
 )
+from boardroom.participation.answers import answers_on, load_answers, record_in_meeting
+from boardroom.participation.status import all_municipalities, members_on, participation_lines
 
 bp = Blueprint("decisions", __name__)
 
@@ -182,7 +191,7 @@ METHOD_CHOICES = [
 ]
 
 
-def decision_form(item, seats, defaults):
+def decision_form(item, seats, defaults, project_choices, member_choices, participation):
     class DecisionForm(Form):
         decision = TextAreaField("Vedtak", validators=[DataRequired(message="Skriv vedtaket.")])
         discussion = TextAreaField("Diskusjoner i møtet")
@@ -190,6 +199,9 @@ def decision_form(item, seats, defaults):
         majority_base = SelectField("Regnes av", choices=BASE_CHOICES)
         method = RadioField("Hvordan ble saken avgjort?", choices=METHOD_CHOICES, validators=[
             DataRequired(message="Velg hvordan saken ble avgjort: votering, enstemmig eller ingen votering.")])
+        project = Choice("Vedtaket gjelder deltakelse i prosjektet", coerce=optional_int)
+        declining = SelectMultipleField("Alle deltar unntatt", coerce=int, choices=member_choices,
+                                        widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
 
     choices = VOTE_CHOICES if item.meeting.body.abstain_allowed else [
         c for c in VOTE_CHOICES if c.value != VoteChoice.abstain.value]
@@ -199,11 +211,15 @@ def decision_form(item, seats, defaults):
             f"{seat.municipality.name}", description=who, choices=choices,
             default=defaults[seat.municipality.id].value))
     if request.method == "POST":
-        return DecisionForm()
+        form = DecisionForm()
+        form.project.choices = project_choices
+        return form
     method = item.decided_by or (None if item.kind in VOTED_KINDS else DecisionMethod.none)
-    return DecisionForm(decision=item.decision or item.proposal, discussion=item.discussion,
+    form = DecisionForm(decision=item.decision or item.proposal, discussion=item.discussion,
                         majority_rule=item.majority_rule.value, majority_base=item.majority_base.value,
-                        method=method.value if method else None)
+                        method=method.value if method else None, **participation)
+    form.project.choices = project_choices
+    return form
 
 
 @bp.route("/cases/<int:agenda_item_id>/vedtak", methods=["GET", "POST"])
@@ -212,9 +228,14 @@ def decide(agenda_item_id: int):
     session = get_session()
     item = editable_item(agenda_item_id)
     seats = votes.voting_seats(session, item)
-    form = decision_form(item, seats, votes.default_votes(item, seats))
+    day = meeting_day(item.meeting)
+    members = sorted(members_on(all_municipalities(session), day), key=lambda m: nb_sort_key(m.name))
+    decided = participation_lines(session, [item.id]).get(item.id, [])
+    form = decision_form(item, seats, votes.default_votes(item, seats), project_choices(session),
+                         [SelectChoice(m.id, m.name) for m in members], meeting_participation(session, item))
     context = dict(item=item, meeting=item.meeting, seats=seats, record=record.case_extras(session, item),
-                   disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []))
+                   disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []),
+                   participation=decided)
     if form.validate_on_submit():
         method = DecisionMethod(form.method.data)
         choices = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
@@ -224,12 +245,29 @@ def decide(agenda_item_id: int):
                                  discussion=(form.discussion.data or "").strip(),
                                  majority_rule=MajorityRule(form.majority_rule.data), votes=choices,
                                  method=method, base=MajorityBase(form.majority_base.data))
+            if form.project.data:
+                project = session.get(Project, form.project.data)
+                record_in_meeting(session, item, project, set(form.declining.data or []), members, day)
         except Invalid as exc:
             show_errors(form, exc.errors, {key: f"vote_{key}" for key in exc.errors})
+            return form_page("decisions/decide.html", form, **context)
+        except InputError as error:
+            form.add_error(error)
             return form_page("decisions/decide.html", form, **context)
         flash("Vedtaket er lagret.", "info")
         return redirect(url_for("meetings.case", agenda_item_id=item.id))
     return form_page("decisions/decide.html", form, **context)
+
+
+def meeting_participation(session, item) -> dict:
+    """The form's project and 'alle unntatt' as the case's project decision has them."""
+    decision = session.exec(select(ProjectDecision).where(ProjectDecision.agenda_item_id == item.id)).first()
+    if decision is None:
+        return {}
+    own = [a for a in load_answers(session, [decision.id]).get(decision.id, []) if a.source_item_id == item.id]
+    latest = answers_on(own)
+    return {"project": decision.project_id,
+            "declining": [mid for mid, a in latest.items() if a.answer == ParticipationAnswer.declines]}
 
 
 # --------------------------------------------------------------------------- disqualification

@@ -57,7 +57,7 @@ def write_protokoll(record: MinutesRecord) -> bytes:
     _write_heading(doc, meeting, record.minutes)
     _write_agenda(doc, meeting.items)
     for item in meeting.items:
-        _write_case(doc, item, extras)
+        _write_case(doc, item, extras, record.participation.get(item.id, []))
         _write_cost_shares(doc, item, record.cost_tables.get(item.id, []))
     _write_signatures(doc, meeting)
     _write_corrections(doc, meeting, extras)
@@ -87,7 +87,7 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
     _write_attachments(doc, meeting.attachments)
 
 
-def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
+def _write_case(doc, item: AgendaItem, extras: MinutesExtras, participation=()) -> None:
     number = item_number(item)
     doc.add_heading(f"Sak {number} {_title(item)}" if number else _title(item), level=1)
     earlier = item.deferred_from
@@ -122,6 +122,12 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras) -> None:
             subject = f"{event.subject}: " if event.subject else ""
             p.add_run(f"{subject}{result.text}." + (f" {result.names}" if result.names else ""))
 
+    for line in participation:  # participation decided in the case ("Alle unntatt: Bindal (18/19)")
+        p = doc.add_paragraph()
+        p.add_run(f"Deltakelse i {line.project}: ").bold = True
+        p.add_run(f"{line.summary}.")
+        for remark in line.remarks:
+            doc.add_paragraph(remark, style="List Bullet")
     for heading, html in (
         ("Diskusjoner i møtet", item.discussion_html),
         ("Opplysninger til saken", item.background_html),

@@ -29,7 +29,6 @@ from boardroom.models import (
     AttendanceStatus,
     Body,
     Case,
-    CaseKind,
     Meeting,
     MeetingStatus,
     Membership,

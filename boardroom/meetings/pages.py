@@ -23,6 +23,7 @@ from boardroom.followups.followups import FollowUpRow, follow_up_rows, open_foll
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import MinutesView
 from boardroom.models import AgendaItem, Case, FollowUp, Meeting, MeetingStatus, MinutesVersion, Vote, VoteEvent
+from boardroom.participation.status import ParticipationLine, participation_lines
 
 
 def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, int]]]]:
@@ -80,6 +81,7 @@ class CasePage:
     stored: bool = False  # the case as the approved minutes store it
     # cost id → the slips of approved rows that are not what the key gives (boardroom.costs.approved)
     cost_slips: dict[int, list[str]] = field(default_factory=dict)
+    participation: list[ParticipationLine] = field(default_factory=list)  # decided in the case
 
 
 def stored_case_page(session: Session, item: AgendaItem) -> CasePage | None:
@@ -110,6 +112,8 @@ def case_page(session: Session, item: AgendaItem, public: bool, readable: bool) 
         page.cost_slips = {t.cost.id: slips(t) + control_slips(page.item.background)
                            for t in page.cost_tables if differs_from_key(t)}
         page.follow_ups = visible_follow_ups(follow_up_rows(session, FollowUp.agenda_item_id == item.id), public)
+        page.participation = (page.item.participation if page.stored
+                              else participation_lines(session, [item.id]).get(item.id, []))
     if not public:
         page.history = case_history(session, item)
     return page

@@ -50,7 +50,7 @@ def case(agenda_item_id: int):
     g.site_body = item.meeting.body
     page = pages.case_page(session, item, public=not is_signed_in(), readable=can_see_case(item))
     return render_template("meetings/case.html", item=page.item, record=page.record, cost_tables=page.cost_tables,
-                           cost_slips=page.cost_slips,
+                           cost_slips=page.cost_slips, participation=page.participation,
                            follow_ups=page.follow_ups, history=page.history)
 
 

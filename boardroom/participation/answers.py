@@ -110,3 +110,28 @@ def load_decision(session: Session, decision_id: int) -> ProjectDecision | None:
             selectinload(ProjectDecision.answers),
         )
     ).first()
+
+
+def record_in_meeting(session: Session, item: AgendaItem, project: Project, declining: set[int],
+                      municipalities: list[Municipality], day: date) -> ProjectDecision:
+    """The meeting's decision on a joint project: every member on ``day`` joins except ``declining``.
+
+    The case's project decision is made on first use (titled as the case, dated the meeting's
+    day); each member whose answer from this case differs gets a new answer dated ``day``, so
+    the history keeps earlier answers and later changes are made per member as usual.
+    """
+    decision = session.exec(select(ProjectDecision).where(ProjectDecision.agenda_item_id == item.id,
+                                                          ProjectDecision.project_id == project.id)).first()
+    if decision is None:
+        decision = create_decision(session, project, item.case.title, day, agenda_item=item)
+    members = [m for m in municipalities if m.is_member_on(day)]
+    unknown = declining - {m.id for m in members}
+    if unknown:
+        raise InputError("Velg bare kommuner som var medlemmer på møtedagen.", "declining")
+    latest = answers_on([a for a in load_answers(session, [decision.id]).get(decision.id, [])
+                         if a.source_item_id == item.id])
+    for town in members:
+        answer = ParticipationAnswer.declines if town.id in declining else ParticipationAnswer.joins
+        if town.id not in latest or latest[town.id].answer != answer:
+            record_answer(session, decision, town, answer, day, "vedtak", item)
+    return decision

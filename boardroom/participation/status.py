@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import nb_sort_key
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
+from boardroom.participation.answers import load_answers
 
 
 def join_names(names: list[str]) -> str:
@@ -105,3 +106,33 @@ def overview(session: Session, body_id: int | None = None) -> tuple[list[Municip
         query = query.where(Project.body_id == body_id)
     decisions = session.exec(query).all()
     return municipalities, [decision_status(d, municipalities) for d in decisions]
+
+
+@dataclass(frozen=True)
+class ParticipationLine:
+    """What a case's page and the minutes print of a project decision made in the case."""
+
+    decision_id: int
+    project: str
+    summary: str  # 'Alle unntatt: Bindal og Træna (17/19)'
+    remarks: tuple[str, ...] = ()  # 'Bindal: samarbeider med Brønnøy'
+
+
+def participation_lines(session: Session, item_ids: list[int]) -> dict[int, list[ParticipationLine]]:
+    """The participation decided in these cases, by agenda item id (three queries)."""
+    if not item_ids:
+        return {}
+    decisions = list(session.exec(
+        select(ProjectDecision).where(ProjectDecision.agenda_item_id.in_(item_ids))
+        .options(selectinload(ProjectDecision.project)).order_by(ProjectDecision.position, ProjectDecision.id)))
+    if not decisions:
+        return {}
+    municipalities = all_municipalities(session)
+    answers = load_answers(session, [d.id for d in decisions])
+    lines: dict[int, list[ParticipationLine]] = {}
+    for decision in decisions:
+        status = decision_status(decision, municipalities, answers.get(decision.id, []))
+        remarks = tuple(f"{m.name}: {a.remark}" for m, a in status.remarks)
+        lines.setdefault(decision.agenda_item_id, []).append(
+            ParticipationLine(decision.id, decision.project.name, status.summary, remarks))
+    return lines
