@@ -135,15 +135,15 @@ class MajorityBase(str, enum.Enum):
     """What a qualified majority is counted of."""
 
     votes_cast = "votes_cast"  # avgitte stemmer
-    present = "present"  # de møtende
-    members = "members"  # alle stemmeberettigede medlemmer
+    present = "members_present"  # de møtende (values differ from other enums': labels are keyed by member)
+    members = "all_members"  # alle stemmeberettigede medlemmer
 
 
 class DecisionMethod(str, enum.Enum):
     """How a case was decided, as the secretary records it; nothing is assumed."""
 
     counted = "counted"  # votering, stemme for stemme
-    unanimous = "unanimous"  # enstemmig, bekreftet av sekretæren
+    unanimous = "unanimously"  # enstemmig, bekreftet av sekretæren (not MajorityRule.unanimous' value)
     none = "none"  # ingen votering (orientering, diskusjon)
 
 

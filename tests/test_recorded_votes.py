@@ -44,7 +44,7 @@ def test_a_decision_saved_without_a_vote_prints_no_vote(board, session, client, 
     auth.login("secretary")
     url = f"/cases/{budget.id}/vedtak"
     page = auth.client.get(url).get_data(as_text=True)
-    assert 'value="counted" checked' not in page and 'value="unanimous" checked' not in page  # nothing assumed
+    assert 'value="counted" checked' not in page and 'value="unanimously" checked' not in page  # nothing assumed
     data = decision_data(board, budget)
     del data["method"]
     response = auth.post(url, data)
@@ -66,7 +66,7 @@ def test_enstemmig_is_printed_only_when_confirmed(board, session, client, auth):
     board.attend()
     budget = board.items[2]
     auth.login("secretary")
-    assert auth.post(f"/cases/{budget.id}/vedtak", decision_data(board, budget, method="unanimous")).status_code == 302
+    assert auth.post(f"/cases/{budget.id}/vedtak", decision_data(board, budget, method="unanimously")).status_code == 302
     session.expire_all()
     item = session.get(m.AgendaItem, budget.id)
     assert item.decided_by == D.unanimous and item.vote_events == []  # no per-seat votes are invented
@@ -128,7 +128,7 @@ def test_the_majority_rule_is_set_on_the_case_and_printed_in_the_notice(board, s
     form = auth.client.get(f"/cases/{budget.id}/edit").get_data(as_text=True)
     assert "Flertallskrav" in form
     data = {"title": budget.case.title, "kind": "decision", "proposal": budget.proposal,
-            "majority_rule": "two_thirds", "majority_base": "present"}
+            "majority_rule": "two_thirds", "majority_base": "members_present"}
     response = auth.post(f"/cases/{budget.id}/edit", data)
     assert response.status_code == 302, response.get_data(as_text=True)
     session.expire_all()
@@ -230,7 +230,7 @@ def test_the_decision_form_records_participation_in_the_joint_project(board, ses
     budget = board.items[2]
     auth.login("secretary")
     url = f"/cases/{budget.id}/vedtak"
-    data = decision_data(board, budget, method="unanimous", project=str(project.id),
+    data = decision_data(board, budget, method="unanimously", project=str(project.id),
                          declining=[str(board.muni("Vega")), str(board.muni("Leirfjord"))])
     assert auth.post(url, data).status_code == 302
     session.expire_all()
@@ -283,3 +283,18 @@ def test_alle_unntatt_refuses_a_municipality_that_was_not_a_member(board, sessio
     session.expire_all()
     assert session.exec(select(m.ProjectDecision)).all() == []
     assert session.get(m.AgendaItem, budget.id).decision == ""  # nothing saved
+
+
+def test_no_two_labelled_words_share_a_value():
+    """The labels are keyed by enum member, and a str enum equals its value: 'present' of two enums
+    once printed the attendance word 'Til stede' as the majority base."""
+    import enum
+
+    from boardroom.core import labels
+
+    enums = [v for v in vars(labels).values() if isinstance(v, type) and issubclass(v, enum.Enum)]
+    values = [member.value for e in enums for member in e]
+    shared = {v for v in values if values.count(v) > 1}
+    assert shared == {"absent"}  # VoteChoice and AttendanceStatus: both 'Ikke til stede'
+    assert labels.LABELS[m.MajorityRule.unanimous] == "Enstemmighet"
+    assert labels.LABELS[m.MajorityBase.present] == "av de møtende"

@@ -18,8 +18,8 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 
-BASE = sa.Enum('votes_cast', 'present', 'members', name='majoritybase', native_enum=False, length=20)
-METHOD = sa.Enum('counted', 'unanimous', 'none', name='decisionmethod', native_enum=False, length=20)
+BASE = sa.Enum('votes_cast', 'members_present', 'all_members', name='majoritybase', native_enum=False, length=20)
+METHOD = sa.Enum('counted', 'unanimously', 'none', name='decisionmethod', native_enum=False, length=20)
 
 
 def upgrade() -> None:
