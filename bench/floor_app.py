@@ -1,17 +1,31 @@
 """The same stack doing (almost) nothing: the floors the benchmark compares against.
 
 Served by gunicorn exactly like boardroom: a hello-world Flask route, an empty
-python-docx document, and a one-event icalendar calendar.
+python-docx document, a one-event icalendar calendar, and a static file the size of the
+stored minutes (FLOOR_STATIC_SIZE).
 """
 
 from datetime import datetime, timezone
 from io import BytesIO
 
+import os
+import tempfile
+
 from docx import Document
-from flask import Flask, Response
+from flask import Flask, Response, send_file
 from icalendar import Calendar, Event
 
 app = Flask(__name__)
+
+# a file of the stored minutes' size (FLOOR_STATIC_SIZE bytes), served as a static file is
+STATIC = os.path.join(tempfile.mkdtemp(prefix="boardroom-floor-"), "static.docx")
+with open(STATIC, "wb") as out:
+    out.write(os.urandom(int(os.environ.get("FLOOR_STATIC_SIZE", "65536"))))
+
+
+@app.get("/static.docx")
+def static_docx():
+    return send_file(STATIC, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
 
 
 @app.get("/hello")

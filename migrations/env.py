@@ -38,6 +38,7 @@ def _run(connection) -> None:
         # batch mode recreates a table to change its constraints; with foreign keys on, dropping the
         # old copy would cascade and delete the rows that refer to it (votes, attachments, cases)
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # ends the transaction the statement began, so the migrations' own one commits
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from weakref import WeakKeyDictionary
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -96,6 +97,21 @@ def add_html(container, html: str, lead: str | None = None) -> None:
     _Writer(container, lead).write(parse(html))
 
 
+_STYLES: WeakKeyDictionary = WeakKeyDictionary()  # document part → {style name: style}
+
+
+def style_of(part, name: str):
+    """A style of the document by name, looked up once per document.
+
+    Looking a style up by name makes python-docx scan every style (and ``p.style = name``
+    scans again for the default); on a long protokoll that was most of the time spent.
+    """
+    styles = _STYLES.setdefault(part, {})
+    if name not in styles:
+        styles[name] = part.styles[name]
+    return styles[name]
+
+
 def list_style(ordered: bool, level: int) -> str:
     base = "List Number" if ordered else "List Bullet"
     return base if level <= 1 else f"{base} {min(level, MAX_LIST_LEVEL)}"
@@ -107,7 +123,6 @@ class _Writer:
         self.in_cell = isinstance(container, _Cell)
         self.lead = lead
         self.paragraphs: list[Paragraph] = []
-        self.style_ids: dict[str, str] = {}
         self.after_space = True  # collapse whitespace as HTML does
         self.after_table = False  # the next paragraph keeps some distance from a table
 
@@ -144,15 +159,8 @@ class _Writer:
         return p
 
     def set_style(self, p: Paragraph, name: str) -> None:
-        """Set a paragraph style by name, looked up once per document.
-
-        ``p.style = name`` makes python-docx scan every style for the default on each call,
-        which was most of the time spent on a long protokoll.
-        """
-        style_id = self.style_ids.get(name)
-        if style_id is None:
-            style_id = self.style_ids[name] = self.container.part.styles[name].style_id
-        p._p.style = style_id
+        """Set a paragraph style by name, looked up once per document (``style_of``)."""
+        p._p.style = style_of(self.container.part, name).style_id
 
     def blocks(self, nodes: list, quote: bool = False) -> None:
         loose = None  # paragraph collecting inline content that stands outside any <p>
@@ -245,7 +253,7 @@ class _Writer:
         if not width:
             return
         table = self.container.add_table(len(grid), width)
-        table.style = "Table Grid"
+        table.style = style_of(self.container.part, "Table Grid")
         # row by row: table.cell(r, c) rescans the whole table on every call
         for (cells, head), row in zip(grid, table.rows):
             row_cells = row.cells
@@ -267,7 +275,7 @@ class _Writer:
         """A new Word list instance for the style, so each <ol> counts from its own start."""
         part = self.container.part
         numbering = part.numbering_part.numbering_definitions._numbering
-        style_num_id = part.styles[style].element.pPr.numPr.numId.val
+        style_num_id = style_of(part, style).element.pPr.numPr.numId.val
         abstract_id = numbering.num_having_numId(style_num_id).abstractNumId.val
         num = numbering.add_num(abstract_id)
         num.add_lvlOverride(ilvl=0).add_startOverride(start)
