@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from boardroom.costs.shares import Share
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.record import MinutesExtras, minutes_extras
-from boardroom.documents.parts import template_bytes
+from boardroom.documents.parts import figure_files, template_bytes
 from boardroom.meetings.minutes import MinutesView, assemble
 from boardroom.models import (
     AgendaItem,
@@ -41,10 +41,13 @@ from boardroom.models import (
 FORMAT = 1  # raised when the snapshot's shape changes; older snapshots stay readable
 
 MEETING = ("id", "body_id", "title", "place", "purpose", "mode", "status", "starts_at", "ends_at", "all_day",
-           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id")
-BODY = ("id", "name", "short_name", "case_number_format", "default_place", "word_template_id")
+           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id",
+           "minutes_taker_id", "video_link")
+BODY = ("id", "name", "short_name", "organisation", "case_number_format", "default_place", "word_template_id")
 PERSON = ("id", "name", "title", "affiliation")
-ATTACHMENT = ("id", "meeting_id", "agenda_item_id", "file_id", "title", "filename", "exempt", "exemption_basis")
+CONTACT = (*PERSON, "email")  # the referent, to whom apologies are sent
+ATTACHMENT = ("id", "meeting_id", "agenda_item_id", "file_id", "title", "filename", "exempt", "exemption_basis",
+              "alt_text")
 ATTENDANCE = ("id", "person_id", "invited", "status", "municipality_id", "substitute_for_id")
 ITEM = ("id", "meeting_id", "case_id", "body_id", "position", "number_year", "number_seq", "kind", "status",
         "majority_rule", "deferred_from_id",
@@ -81,6 +84,7 @@ class MinutesRecord:
     cost_tables: dict[int, list[ShareTable]] = field(default_factory=dict)
     template: bytes | None = None  # the Word template the document is built in
     frozen: bool = False
+    figures: dict[int, bytes] = field(default_factory=dict)  # images the case texts show, by attachment id
 
 
 class FrozenExtras:
@@ -105,7 +109,8 @@ class FrozenExtras:
 def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
     """The record as the database gives it now (``meeting`` as ``load_meeting`` gives it)."""
     return MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
-                         tables_for_items(session, [i.id for i in meeting.items]), template_bytes(meeting.body))
+                         tables_for_items(session, [i.id for i in meeting.items]), template_bytes(meeting.body),
+                         figures=figure_files(session, meeting))
 
 
 # --------------------------------------------------------------------------- to plain data
@@ -175,6 +180,7 @@ def to_snapshot(record: MinutesRecord) -> dict:
             "body": _values(m.body, BODY),
             "chair": _values(m.chair, PERSON),
             "co_signer": _values(m.co_signer, PERSON),
+            "minutes_taker": _values(m.minutes_taker, CONTACT),
             "attachments": [_values(a, ATTACHMENT) for a in m.attachments],
             "attendances": [{
                 **_values(a, ATTENDANCE), "person": _values(a.person, PERSON),
@@ -236,7 +242,7 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
     return _frozen(
         data, {"kind": CaseKind, "status": ItemStatus, "majority_rule": MajorityRule},
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
-        attachments=[_frozen(a) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
+        attachments=[_frozen({"alt_text": "", **a}) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
         cost_tables=[_frozen_table(t) for t in data["cost_tables"]],
     )
 
@@ -244,9 +250,12 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
 def from_snapshot(data: dict, template: bytes | None = None) -> MinutesRecord:
     """A stored snapshot as a record the pages and the document builder print."""
     m = data["meeting"]
+    # fields added after a version was stored read back empty (FORMAT stays 1: nothing else changed)
+    m = {"minutes_taker_id": None, "video_link": "", **m}
     meeting = _frozen(
-        m, {"mode": MeetingMode, "status": MeetingStatus}, body=_frozen(m["body"]), chair=_frozen(m["chair"]),
-        co_signer=_frozen(m["co_signer"]), attachments=[_frozen(a) for a in m["attachments"]],
+        m, {"mode": MeetingMode, "status": MeetingStatus}, body=_frozen({"organisation": "", **m["body"]}),
+        chair=_frozen(m["chair"]), minutes_taker=_frozen(m.get("minutes_taker")),
+        co_signer=_frozen(m["co_signer"]), attachments=[_frozen({"alt_text": "", **a}) for a in m["attachments"]],
         attendances=[_frozen(a, {"status": AttendanceStatus}, person=_frozen(a["person"]),
                              municipality=_frozen(a["municipality"]), substitute_for=_frozen(a["substitute_for"]))
                      for a in m["attendances"]],
