@@ -154,7 +154,7 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras, figures: dict[int,
         if html:
             doc.add_heading(heading, level=2)
             add_html(doc, html, figures=figures)
-    _write_attachments(doc, item.attachments)
+    _write_attachments(doc, [a for a in item.attachments if not getattr(a, "alt_text", "")])  # figures stand in the text
 
 
 def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
