@@ -117,11 +117,12 @@ def create_meeting(session: Session, body: Body, **values) -> Meeting:
 
 
 def update_meeting(session: Session, meeting: Meeting, **values) -> Meeting:
-    """Change a meeting's time, place, title, mode, chair or purpose."""
+    """Change a meeting's time, place, title, mode, chair, referent, meeting link or purpose."""
     ensure_editable(meeting)
     for name, value in values.items():
         setattr(meeting, name, value)
     session.flush()
+    session.expire(meeting, ["chair", "minutes_taker"])  # the people follow their changed ids
     return meeting
 
 
