@@ -317,6 +317,10 @@ class Meeting(Timestamped, table=True):
     chair_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     co_signer_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     second_co_signer_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    # referent: the staff member who writes the minutes; apologies (forfall) are sent to them
+    minutes_taker_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    # the address to join a digital or hybrid meeting (Teams, Zoom …), printed in the notice
+    video_link: str = Field(default="", max_length=500)
     called_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     approved_by: str = Field(default="", max_length=200)
@@ -330,6 +334,7 @@ class Meeting(Timestamped, table=True):
     second_co_signer: Person | None = Relationship(
         sa_relationship_kwargs={"foreign_keys": "Meeting.second_co_signer_id"}
     )
+    minutes_taker: Person | None = Relationship(sa_relationship_kwargs={"foreign_keys": "Meeting.minutes_taker_id"})
     items: list["AgendaItem"] = Relationship(
         back_populates="meeting",
         sa_relationship_kwargs={"order_by": "AgendaItem.position", "foreign_keys": "AgendaItem.meeting_id"},
@@ -502,6 +507,8 @@ class Attachment(Timestamped, table=True):
     filename: str = Field(default="", max_length=300)
     exempt: bool = False
     exemption_basis: str = Field(default="", max_length=100)
+    # a figure (PNG/JPEG) shown in the case text as ![alt](bilde:ID) needs its alternative text
+    alt_text: str = Field(default="", max_length=500)
 
     meeting: Meeting | None = Relationship(
         back_populates="attachments", sa_relationship_kwargs={"foreign_keys": "Attachment.meeting_id"}

@@ -176,10 +176,10 @@ def test_the_secretarys_way_to_approved_minutes(board, client, auth, session):
     auth.login("secretary")
     meeting_url = f"/meetings/{board.meeting.id}"
     page = text_of(client.get(meeting_url).get_data(as_text=True))
-    for action in ("Registrer oppmøte", "Velg protokollunderskriver", "Godkjenn protokoll", "Før vedtak og votering",
+    for action in ("Registrer oppmøte", "Velg protokollunderskriver", "Godkjenn protokoll", "Registrer vedtak og votering",
                    "Utsett saken"):
         assert action in page
-    assert "Før rettelse" not in page
+    assert "Registrer rettelse" not in page
 
     html = client.get(f"{meeting_url}/protokollunderskriver").get_data(as_text=True)
     assert f'<option selected value="{board.people["Brit Skjevling"].id}">Brit Skjevling (Vega)</option>' in html
@@ -210,7 +210,7 @@ def test_the_secretarys_way_to_approved_minutes(board, client, auth, session):
     assert meeting.status == m.MeetingStatus.approved and meeting.approved_by == "secretary@example.org"
     page = text_of(client.get(meeting_url).get_data(as_text=True))
     assert "Protokoll godkjent" in page and "secretary@example.org" in page and "Protokollunderskriver Brit Skjevling" in page
-    assert "Før rettelse" in page and "Registrer oppmøte" not in page and "Før vedtak og votering" not in page
+    assert "Registrer rettelse" in page and "Registrer oppmøte" not in page and "Registrer vedtak og votering" not in page
 
 
 def test_approval_without_a_co_signer_shows_the_error(board, client, auth, session):

@@ -116,17 +116,17 @@ def test_from_new_meeting_to_approved_minutes(server, page):
 
     # the decision that names the co-signer
     page.locator("#sak-02-26 h3 a").click()
-    page.get_by_role("link", name="Før vedtak og votering").click()
+    page.get_by_role("link", name="Registrer vedtak og votering").click()
     page.get_by_label("Vedtak", exact=True).fill(
         "Styret valgte Renate Mathisen som person til å undertegne protokoll sammen med møteleder.")
     page.get_by_label("Ingen votering (orientering eller diskusjon)").check()
-    page.get_by_role("button", name="Lagre vedtak").click()
+    page.get_by_role("button", name="Registrer vedtak og votering").click()
     expect(flash).to_contain_text("Vedtaket er lagret.")
 
     # the budget: the decision is pre-filled from the proposal, edited, and voted on
     page.goto(meeting_url)
     page.locator("#sak-04-26 h3 a").click()
-    page.get_by_role("link", name="Før vedtak og votering").click()
+    page.get_by_role("link", name="Registrer vedtak og votering").click()
     decision = page.get_by_label("Vedtak", exact=True)
     expect(decision).to_have_value("Styret vedtar budsjettjusteringen.")
     decision.fill("Styret vedtar budsjettjusteringen, med en økning på kr 200 000 til kurs.")
@@ -135,7 +135,7 @@ def test_from_new_meeting_to_approved_minutes(server, page):
     expect(page.get_by_label("Bindal", exact=True)).to_have_value("absent")  # pre-filled from attendance
     page.get_by_label("Leirfjord", exact=True).select_option(label="Mot")
     page.get_by_label("Rana", exact=True).select_option(label="Mot")
-    page.get_by_role("button", name="Lagre vedtak").click()
+    page.get_by_role("button", name="Registrer vedtak og votering").click()
     expect(page.locator(".vote-result")).to_have_text("Vedtatt mot 2 stemmer (Leirfjord, Rana).")
     expect(page.locator("#historikk + div")).to_contain_text("Vedtak")
 
@@ -155,7 +155,7 @@ def test_from_new_meeting_to_approved_minutes(server, page):
     for _ in range(3):
         page.locator("#uten-avgjorelse li a").first.click()
         page.get_by_label("Enstemmig vedtatt (bekreftet i møtet)").check()
-        page.get_by_role("button", name="Lagre vedtak").click()
+        page.get_by_role("button", name="Registrer vedtak og votering").click()
         expect(flash).to_contain_text("Vedtaket er lagret.")
         page.goto(meeting_url + "/godkjenn")
     expect(page.locator("#uten-avgjorelse")).to_have_count(0)
@@ -163,7 +163,7 @@ def test_from_new_meeting_to_approved_minutes(server, page):
     page.get_by_role("button", name="Godkjenn protokollen").click()
     expect(flash).to_contain_text("Protokollen er godkjent og låst.")
     expect(page.locator("dl.facts").first).to_contain_text("Protokoll godkjent")
-    expect(page.get_by_role("link", name="Før rettelse")).to_be_visible()
+    expect(page.get_by_role("link", name="Registrer rettelse")).to_be_visible()
     expect(page.get_by_role("link", name="Registrer oppmøte")).to_have_count(0)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "e2e-approved-meeting.png"), full_page=True)

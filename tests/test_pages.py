@@ -108,7 +108,7 @@ def test_participation_page(client, demo):
     html = client.get("/participation").get_data(as_text=True)
     text = text_of(html)
     assert "Tema Dato for vedtak Kommunestatus Avvik / merknader" in text
-    assert "Felles anskaffelse EPJ helse og omsorg 25.okt.24 Alle unntatt: Bindal (18/19) Bindal samarbeider sørover" in text
+    assert "Felles anskaffelse EPJ helse og omsorg 25. oktober 2024 Alle unntatt: Bindal (18/19) Bindal samarbeider sørover" in text
     assert "Kun: Brønnøy, Lurøy, Meløy, Rana, Sømna, Vega og Vevelstad (7/19)" in text
     assert "Meløy: Avklart på tlf/epost" in text and "Træna: Avklart på tlf/epost" in text
     matrix = section(html, "matrise")

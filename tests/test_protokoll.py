@@ -76,7 +76,7 @@ def add_item(session, meeting, seq, title, **kw) -> m.AgendaItem:
 def board_meeting(session, make_body, make_meeting):
     """A small meeting like the reference: three members, staff, votes, an exempt case,
     a deferred case, one that continues a deferred one, Markdown with lists and a table."""
-    body = make_body(name="Styret i Digitale Helgeland", default_place="Mo i Rana")
+    body = make_body(name="Styret i Digitale Helgeland", organisation="Digitale Helgeland", default_place="Mo i Rana")
     rana, vevelstad, bindal = (
         m.Municipality(number=n, name=name) for n, name in (("1833", "Rana"), ("1816", "Vevelstad"), ("1811", "Bindal"))
     )
@@ -93,7 +93,8 @@ def board_meeting(session, make_body, make_meeting):
     earlier = make_meeting(body=body, start=oslo(2025, 6, 12, 10))
     earlier_item = add_item(session, earlier, 30, "Arkivplan", status=m.ItemStatus.deferred)
 
-    meeting = make_meeting(body=body, place="Bodø", chair_id=robert.id, co_signer_id=renate.id)
+    meeting = make_meeting(body=body, place="Bodø", chair_id=robert.id, co_signer_id=renate.id,
+                           minutes_taker_id=hilde.id)
     for pos, (person, municipality, status) in enumerate((
         (robert, rana, m.AttendanceStatus.present), (renate, vevelstad, m.AttendanceStatus.present),
         (knut, bindal, m.AttendanceStatus.absent_notice), (hilde, None, m.AttendanceStatus.present),
@@ -169,8 +170,8 @@ def test_saksliste_is_a_word_table_with_one_row_per_case(session, board_meeting)
 def test_heading_lines_and_signatures(session, board_meeting):
     doc = protokoll(session, board_meeting.id)
     text = blocks(doc)
-    assert text[:10] == [
-        "Styremøte",
+    assert text[:12] == [
+        "Protokoll fra styremøte i Digitale Helgeland",
         "Styret i Digitale Helgeland",
         "Tid: 16. oktober 2025 kl. 10.00–13.00",
         "Styremedlemmer: Robert Pettersen (Rana), Renate Mathisen (Vevelstad), Knut Toresen (Bindal)",
@@ -179,9 +180,11 @@ def test_heading_lines_and_signatures(session, board_meeting):
         "Forfall: Knut Toresen (Bindal)",
         "Ikke til stede: Bindal",
         "Sted: Bodø",
+        "Møteleder: Robert Pettersen",
+        "Referent: Hilde Rafaelsen (daglig leder)",
         "Vedlegg:",
     ]
-    assert text[10:13] == ["Økonomisk analyse eHelse", "Strategisk rapport eHelse", "Saksliste"]
+    assert text[12:15] == ["Økonomisk analyse eHelse", "Strategisk rapport eHelse", "Saksliste"]
     assert doc.paragraphs[0].style.name == "Title"
     # place and date, then the two signature lines with the names under them, last of all
     assert text[-3:] == ["Bodø, 16. oktober 2025", "_" * 32 + "\nRobert Pettersen (møteleder)", "_" * 32 + "\nRenate Mathisen"]

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from boardroom.costs.shares import Share
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.record import MinutesExtras, minutes_extras
-from boardroom.documents.parts import template_bytes
+from boardroom.documents.parts import figure_files, template_bytes
 from boardroom.meetings.minutes import MinutesView, assemble
 from boardroom.models import (
     AgendaItem,
@@ -44,10 +44,14 @@ from boardroom.participation.status import ParticipationLine, participation_line
 FORMAT = 1  # raised when the snapshot's shape changes; older snapshots stay readable
 
 MEETING = ("id", "body_id", "title", "place", "purpose", "mode", "status", "starts_at", "ends_at", "all_day",
-           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id", "second_co_signer_id")
-BODY = ("id", "name", "short_name", "case_number_format", "default_place", "word_template_id", "co_signers")
+           "called_at", "approved_at", "approved_by", "cancelled_reason", "chair_id", "co_signer_id",
+           "second_co_signer_id", "minutes_taker_id", "video_link")
+BODY = ("id", "name", "short_name", "organisation", "case_number_format", "default_place", "word_template_id",
+        "co_signers")
 PERSON = ("id", "name", "title", "affiliation")
-ATTACHMENT = ("id", "meeting_id", "agenda_item_id", "file_id", "title", "filename", "exempt", "exemption_basis")
+CONTACT = (*PERSON, "email")  # the referent, to whom apologies are sent
+ATTACHMENT = ("id", "meeting_id", "agenda_item_id", "file_id", "title", "filename", "exempt", "exemption_basis",
+              "alt_text")
 ATTENDANCE = ("id", "person_id", "invited", "status", "municipality_id", "substitute_for_id")
 ITEM = ("id", "meeting_id", "case_id", "body_id", "position", "number_year", "number_seq", "kind", "status",
         "majority_rule", "majority_base", "decided_by", "deferred_from_id",
@@ -85,6 +89,7 @@ class MinutesRecord:
     template: bytes | None = None  # the Word template the document is built in
     participation: dict[int, list[ParticipationLine]] = field(default_factory=dict)  # decided in the case
     frozen: bool = False
+    figures: dict[int, bytes] = field(default_factory=dict)  # images the case texts show, by attachment id
 
 
 class FrozenExtras:
@@ -110,7 +115,8 @@ def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
     """The record as the database gives it now (``meeting`` as ``load_meeting`` gives it)."""
     ids = [i.id for i in meeting.items]
     return MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
-                         tables_for_items(session, ids), template_bytes(meeting.body), participation_lines(session, ids))
+                         tables_for_items(session, ids), template_bytes(meeting.body), participation_lines(session, ids),
+                         figures=figure_files(session, meeting))
 
 
 # --------------------------------------------------------------------------- to plain data
@@ -183,6 +189,7 @@ def to_snapshot(record: MinutesRecord) -> dict:
             "chair": _values(m.chair, PERSON),
             "co_signer": _values(m.co_signer, PERSON),
             "second_co_signer": _values(m.second_co_signer, PERSON),
+            "minutes_taker": _values(m.minutes_taker, CONTACT),
             "attachments": [_values(a, ATTACHMENT) for a in m.attachments],
             "attendances": [{
                 **_values(a, ATTENDANCE), "person": _values(a.person, PERSON),
@@ -246,7 +253,7 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
         {"kind": CaseKind, "status": ItemStatus, "majority_rule": MajorityRule, "majority_base": MajorityBase,
          "decided_by": DecisionMethod},
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
-        attachments=[_frozen(a) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
+        attachments=[_frozen({"alt_text": "", **a}) for a in data["attachments"]], deferred_from=earlier, vote_events=events,
         cost_tables=[_frozen_table(t) for t in data["cost_tables"]],
         participation=[ParticipationLine(p["decision_id"], p["project"], p["summary"], tuple(p["remarks"]))
                        for p in data.get("participation", [])],
@@ -256,9 +263,13 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
 def from_snapshot(data: dict, template: bytes | None = None) -> MinutesRecord:
     """A stored snapshot as a record the pages and the document builder print."""
     m = data["meeting"]
+    # fields added after a version was stored read back empty (FORMAT stays 1: nothing else changed)
+    m = {"minutes_taker_id": None, "video_link": "", **m}
     meeting = _frozen(
-        m, {"mode": MeetingMode, "status": MeetingStatus}, body=_frozen(m["body"]), chair=_frozen(m["chair"]),
-        co_signer=_frozen(m["co_signer"]), second_co_signer=_frozen(m.get("second_co_signer")), attachments=[_frozen(a) for a in m["attachments"]],
+        m, {"mode": MeetingMode, "status": MeetingStatus}, body=_frozen({"organisation": "", **m["body"]}),
+        chair=_frozen(m["chair"]), minutes_taker=_frozen(m.get("minutes_taker")),
+        co_signer=_frozen(m["co_signer"]), second_co_signer=_frozen(m.get("second_co_signer")),
+        attachments=[_frozen({"alt_text": "", **a}) for a in m["attachments"]],
         attendances=[_frozen(a, {"status": AttendanceStatus}, person=_frozen(a["person"]),
                              municipality=_frozen(a["municipality"]), substitute_for=_frozen(a["substitute_for"]))
                      for a in m["attendances"]],

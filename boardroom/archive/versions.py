@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from boardroom.archive.snapshot import MinutesRecord, apply_access, from_snapshot, live_record, to_snapshot
 from boardroom.core.text import render_markdown
 from boardroom.costs.approved import fix_shares
-from boardroom.documents.parts import stored_template
+from boardroom.documents.parts import figure_files, stored_template
 from boardroom.documents.protokoll import write_protokoll
 from boardroom.meetings.minutes import load_meeting
 from boardroom.models import Correction, Meeting, MeetingStatus, MinutesVersion, utcnow
@@ -45,7 +45,9 @@ def sha256(data: bytes) -> str:
 def _store(session: Session, meeting_id: int, snapshot: dict, who: str, note: str,
            when: datetime | None = None) -> MinutesVersion:
     template = stored_template(session, snapshot["meeting"]["body"]["word_template_id"])
-    docx = write_protokoll(from_snapshot(snapshot, template))
+    record = from_snapshot(snapshot, template)
+    record.figures = figure_files(session, record.meeting)
+    docx = write_protokoll(record)
     text = canonical(snapshot)
     latest = session.exec(select(func.max(MinutesVersion.version)).where(MinutesVersion.meeting_id == meeting_id)).one()
     row = MinutesVersion(meeting_id=meeting_id, version=(latest or 0) + 1, created_at=when or utcnow(),
@@ -114,7 +116,9 @@ class StoredRecord:
 def read_version(session: Session, row: MinutesVersion) -> StoredRecord:
     data = json.loads(row.snapshot)
     record = from_snapshot(data, stored_template(session, data["meeting"]["body"]["word_template_id"]))
-    return StoredRecord(record, row, apply_access(session, record))
+    withheld = apply_access(session, record)
+    record.figures = figure_files(session, record.meeting)  # after access: an exempt figure is left out
+    return StoredRecord(record, row, withheld)
 
 
 def minutes_record(session: Session, meeting: Meeting) -> tuple[MinutesRecord, MinutesVersion | None]:

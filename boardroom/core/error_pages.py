@@ -1,6 +1,6 @@
 """Norwegian error pages (HTML, or JSON under /api/)."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -22,7 +22,11 @@ def handle_http_error(error: HTTPException):
     detail = error.description if error.description != type(error).description else ""
     if request.path.startswith("/api/"):
         return jsonify(error=detail or message, detail=detail, status=code), code
-    return render_template("core/error.html", code=code, message=message, detail=detail), code
+    # locked approved minutes (boardroom.meetings.workflow.Locked): the way to change them is a correction
+    correction_id = getattr(error, "correction_meeting_id", None)
+    correction_url = url_for("decisions.correct", meeting_id=correction_id) if correction_id else None
+    return render_template("core/error.html", code=code, message=message, detail=detail,
+                           correction_url=correction_url), code
 
 
 def handle_csrf_error(error: CSRFError):

@@ -32,6 +32,7 @@ MEDIA_TYPES = {
     ".jpg": "image/jpeg",
     ".jpeg": "image/jpeg",
 }
+IMAGE_TYPES = {"image/png", "image/jpeg"}  # what a case text can show as a figure
 ALLOWED_TEXT = "PDF, Word (.docx), Excel (.xlsx), PNG eller JPEG"
 DEFAULT_MAX_SIZE = 20 * 1024 * 1024
 
@@ -114,6 +115,20 @@ def check(filename: str, data: bytes, allowed: tuple[str, ...] | None = None) ->
     if not content_matches(ext, data):
         raise FileRejected(f"Innholdet i filen er ikke en gyldig {ext.lstrip('.').upper()}-fil.")
     return MEDIA_TYPES[ext]
+
+
+def check_figure(filename: str, data: bytes) -> None:
+    """A figure for a case text: a PNG or JPEG that can be read as a picture; raises FileRejected otherwise."""
+    from docx.image.image import Image  # the same reader that puts it into the Word documents
+
+    if check(filename, data) not in IMAGE_TYPES:
+        raise FileRejected("Et bilde i saksteksten må være en PNG- eller JPEG-fil.")
+    try:
+        image = Image.from_blob(data)
+        if not (image.px_width and image.px_height):
+            raise ValueError("no size")
+    except Exception as exc:  # python-docx raises several kinds for a broken picture
+        raise FileRejected("Bildet kan ikke leses. Lagre det på nytt som PNG eller JPEG.") from exc
 
 
 def store(session: Session, filename: str, data: bytes, allowed: tuple[str, ...] | None = None) -> StoredFile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -23,6 +24,21 @@ def nb_date(d: date | datetime) -> str:
     if isinstance(d, datetime):
         d = local(d).date()
     return format_date(d, "d. MMMM y", locale=LOCALE)
+
+
+# a date written by hand in one of the ways the overviews had them: "25.okt.24", "12. juni 25", "21.03.2025"
+_HANDWRITTEN_DATE = re.compile(r"\d{1,2}\.?\s*([a-zæøå]+\.?|\d{1,2}\.)\s*\d{2,4}", re.IGNORECASE)
+
+
+def decision_date(decision) -> str:
+    """When a decision was made, in the one form every page uses: "25. oktober 2024". A note that
+    says more than the date ("Kunngjort juni 2025") follows in parentheses; a date typed by hand
+    in another form ("25.okt.24") is not repeated."""
+    text = nb_date(decision.decided_on)
+    note = (getattr(decision, "decided_text", "") or "").strip()
+    if note and not _HANDWRITTEN_DATE.fullmatch(note):
+        text += f" ({note})"
+    return text
 
 
 def nb_datetime(dt: datetime) -> str:

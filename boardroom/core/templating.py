@@ -21,6 +21,7 @@ def init_app(app) -> None:
     app.jinja_env.filters.update(
         nb_date=formatting.nb_date,
         nb_datetime=formatting.nb_datetime,
+        decision_date=formatting.decision_date,
         meeting_when=formatting.meeting_when,
         nok=formatting.nok,
         nb_number=formatting.nb_number,

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from boardroom.core.formatting import local
+from boardroom.core.formatting import local, nb_date, nb_datetime
 from boardroom.core.inputs import Invalid
 from boardroom.meetings.minutes import board_members, item_number
 from boardroom.meetings.workflow import Locked, ensure_editable, move_to
@@ -99,9 +99,14 @@ def case_label(item: AgendaItem) -> str:
     return f"sak {number}" if number else f"«{item.case.title}»"
 
 
-def mark_held(session: Session, meeting: Meeting) -> None:
-    """The meeting has taken place (gjennomført); its minutes can now be approved."""
+def mark_held(session: Session, meeting: Meeting, now: datetime | None = None) -> None:
+    """The meeting has taken place (gjennomført); its minutes can now be approved. Raises Locked (409)
+    for a meeting that has not begun yet."""
     ensure_editable(meeting)
+    if meeting.status != MeetingStatus.held and meeting.starts_at > (now or utcnow()):
+        start = nb_date(meeting.starts_at) if meeting.all_day else nb_datetime(meeting.starts_at)
+        raise Locked(f"Møtet begynner {start} og kan ikke markeres som gjennomført før det har "
+                     "begynt.")
     move_to(meeting, MeetingStatus.held)
     session.flush()
 
@@ -181,6 +186,20 @@ def correct(session: Session, meeting: Meeting, item: AgendaItem | None, field: 
     session.flush()
     store_correction(session, meeting, row, correction_subject(row, meeting))
     return row
+
+
+def current_text(meeting: Meeting, item: AgendaItem | None, field: str) -> str:
+    """The text a correction starts from: the field as it stands now (Markdown for the case texts)."""
+    fields = ITEM_FIELDS if item is not None else MEETING_FIELDS
+    if field not in fields:
+        return ""
+    return getattr(item if item is not None else meeting, field) or ""
+
+
+def correction_subject_for(meeting: Meeting, item: AgendaItem | None, field: str) -> str:
+    """'Sak 39-25, Vedtak' or 'Møtet, Sted', before the correction is made."""
+    return correction_subject(Correction(meeting_id=meeting.id, agenda_item_id=item.id if item else None,
+                                         field=field, reason="", made_by=""), meeting)
 
 
 def load_corrections(session: Session, meeting: Meeting) -> list[Correction]:

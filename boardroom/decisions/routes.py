@@ -463,23 +463,39 @@ class CorrectionForm(Form):
 @bp.route("/meetings/<int:meeting_id>/rettelser/ny", methods=["GET", "POST"])
 @editor_required
 def correct(meeting_id: int):
+    """Two steps: choose the case and field (a GET form, ``?item=ID&field=decision``), then edit the
+    field's current text, prefilled, and give the reason."""
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     g.site_body = meeting.body
     approval.ensure_correctable(meeting)
-    form = CorrectionForm()
+    chosen = None
+    if request.method == "POST":
+        form = CorrectionForm()
+    else:
+        form = CorrectionForm(formdata=None, data={"item": request.args.get("item", ""),
+                                                    "field": request.args.get("field", "")})
     form.item.choices = [SelectChoice("", "Møtet")] + [
         SelectChoice(str(i.id), f"Sak {item_number(i)} {i.case.title}" if item_number(i) else i.case.title)
         for i in meeting.items]
     form.field.choices = [SelectChoice("", "Velg felt")] + [
         SelectChoice(key, name, optgroup="I saken") for key, name in approval.ITEM_FIELDS.items()] + [
         SelectChoice(key, name, optgroup="I møtet") for key, name in approval.MEETING_FIELDS.items()]
-    context = dict(meeting=meeting)
+    item = next((i for i in meeting.items if str(i.id) == (form.item.data or "")), None)
+    fields = approval.ITEM_FIELDS if item is not None else approval.MEETING_FIELDS
+    if form.field.data in fields and (item is not None or not form.item.data):
+        chosen = approval.correction_subject_for(meeting, item, form.field.data)
+        if request.method != "POST":  # start from the text as it stands in the minutes
+            form.text.data = approval.current_text(meeting, item, form.field.data)
+    elif request.method == "POST":
+        chosen = ""  # the choice is not valid: the errors say so, and what was typed stays
+    elif request.args.get("field"):
+        form.field.errors = ["Velg et felt som hører til saken, eller «Møtet» for tittel, sted og formål."]
+    context = dict(meeting=meeting, chosen=chosen)
     if form.validate_on_submit():
-        item = next((i for i in meeting.items if str(i.id) == form.item.data), None)
         try:
             approval.correct(session, meeting, item, form.field.data, form.text.data, form.reason.data,
-                      signature(session, current_user))
+                             signature(session, current_user))
         except Invalid as exc:
             show_errors(form, exc.errors)
             return form_page("decisions/correct.html", form, **context)

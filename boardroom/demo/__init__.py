@@ -376,6 +376,7 @@ def load_meeting(loader: Loader, body: Body, municipalities, people) -> Meeting:
         defaults=dict(
             ends_at=ends_at, all_day=True, title="Styremøte", place="Bodø og Teams", mode=MeetingMode.hybrid,
             status=MeetingStatus.approved, chair_id=people[CHAIR].id, co_signer_id=people[CO_SIGNER].id,
+            minutes_taker_id=people[STAFF[0][0]].id,  # daglig leder writes the minutes
         ),
     )
     deputy, deputy_municipality, stands_in_for = DEPUTY

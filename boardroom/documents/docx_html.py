@@ -7,6 +7,9 @@ Paragraphs, bold/italic/underline/strike/code runs, line breaks, bullet and numb
 (Word's "List Bullet"/"List Number" styles, nested up to level 3, every list numbered from
 its own start), tables ("Table Grid", bold header row), headings (Heading 3 or bold),
 block quotes ("Quote") and links (their text, then the address in parentheses).
+Figures (``<img src="/figurer/ID" alt="…">``, see ``boardroom.core.text``) are embedded from the
+``figures`` given (attachment id -> image bytes), scaled down to the page width, with their
+alternative text as the picture's description; a figure not given prints "[Bilde: alt]".
 Script and style elements are dropped with their content.
 """
 
@@ -15,16 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from io import BytesIO
 from weakref import WeakKeyDictionary
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Emu, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
-VOID = {"br", "hr"}
+from boardroom.core.text import figure_id
+
+VOID = {"br", "hr", "img"}
 DROPPED = {"script", "style"}
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {"p", "ul", "ol", "pre", "blockquote", "hr", "table"}
@@ -89,12 +95,13 @@ def parse(html: str) -> Node:
     return builder.root
 
 
-def add_html(container, html: str, lead: str | None = None) -> None:
+def add_html(container, html: str, lead: str | None = None, figures: dict[int, bytes] | None = None) -> None:
     """Append ``html`` to a python-docx ``Document`` or table ``_Cell``.
 
-    ``lead`` (e.g. "Vedtak: ") is written in bold at the start of the first paragraph.
+    ``lead`` (e.g. "Vedtak: ") is written in bold at the start of the first paragraph;
+    ``figures`` are the images the text may show, by attachment id.
     """
-    _Writer(container, lead).write(parse(html))
+    _Writer(container, lead, figures).write(parse(html))
 
 
 _STYLES: WeakKeyDictionary = WeakKeyDictionary()  # document part → {style name: style}
@@ -118,8 +125,9 @@ def list_style(ordered: bool, level: int) -> str:
 
 
 class _Writer:
-    def __init__(self, container, lead: str | None):
+    def __init__(self, container, lead: str | None, figures: dict[int, bytes] | None = None):
         self.container = container
+        self.figures = figures or {}
         self.in_cell = isinstance(container, _Cell)
         self.lead = lead
         self.paragraphs: list[Paragraph] = []
@@ -293,6 +301,8 @@ class _Writer:
         elif node.tag == "br":
             p.add_run().add_break()
             self.after_space = True
+        elif node.tag == "img":
+            self.picture(node, p)
         elif node.tag == "a":
             self.inlines(node.children, p, fmt)
             href = node.attrs.get("href") or ""
@@ -301,6 +311,32 @@ class _Writer:
                 self.text(f" ({shown})", p, fmt)
         else:
             self.inlines(node.children, p, fmt | {FORMATS[node.tag]} if node.tag in FORMATS else fmt)
+
+    def picture(self, node: Node, p: Paragraph) -> None:
+        """The figure itself, no wider than the text column, described by its alternative text."""
+        alt = (node.attrs.get("alt") or "").strip()
+        data = self.figures.get(figure_id(node.attrs.get("src") or ""))
+        if data is None:
+            self.text(f"[Bilde: {alt}]", p, frozenset())
+            return
+        from docx.image.image import Image
+
+        image = Image.from_blob(data)
+        natural = Emu(int(image.px_width / (image.horz_dpi or 72) * 914400))
+        width = min(natural, self.column_width())
+        run = p.add_run()
+        run.add_picture(BytesIO(data), width=width)
+        for doc_pr in run._r.iter(qn("wp:docPr")):
+            doc_pr.set("descr", alt)  # Word's "Alternativ tekst"
+            doc_pr.set("title", alt)
+        self.after_space = False
+
+    def column_width(self) -> Emu:
+        """The text width of the page (or of the table cell the text stands in)."""
+        if self.in_cell and self.container.width:
+            return Emu(self.container.width)
+        section = self.container.part.document.sections[-1]
+        return Emu(section.page_width - section.left_margin - section.right_margin)
 
     def text(self, data: str, p: Paragraph, fmt: frozenset) -> None:
         text = re.sub(r"\s+", " ", data)

@@ -1,7 +1,8 @@
 """The notice (innkalling) of a meeting as a DOCX document.
 
-"Innkalling til Styremøte", Tid, Sted, Møteform, Innkalt, Vedlegg, the saksliste as a
-table, then each case: "Sak NN-YY Tittel" with Opplysninger til saken, Vurdering and
+"Innkalling til Styremøte", Tid, Sted, Møteform, Møtelenke (digital and hybrid meetings),
+Innkalt, Forfall meldes til, Innkalling sendt, Vedlegg (the meeting's and every case's), the
+saksliste as a table, then each case: "Sak NN-YY Tittel" with Opplysninger til saken, Vurdering and
 Forslag til vedtak as real Word formatting. An exempt case shows only its public title and
 legal basis, as in the minutes. Same set-up as the minutes (boardroom.documents).
 """
@@ -19,14 +20,15 @@ from boardroom.documents.docx_html import add_html
 from boardroom.documents.parts import (
     case_heading,
     document_filename,
+    figure_files,
     labelled,
     new_document,
     template_bytes,
     write_agenda,
     write_attachments,
 )
-from boardroom.meetings.minutes import assemble
-from boardroom.models import AgendaItem, CaseKind, Meeting
+from boardroom.meetings.minutes import assemble, item_number
+from boardroom.models import AgendaItem, CaseKind, Meeting, MeetingMode
 
 DECIDED_KINDS = (CaseKind.decision, CaseKind.election)  # the notice says what majority their decision needs
 
@@ -51,19 +53,57 @@ def build_innkalling(session: Session, meeting: Meeting) -> bytes:
     labelled(doc, "Tid", meeting_when(meeting))
     labelled(doc, "Sted", meeting.place or "Ikke fastsatt")
     labelled(doc, "Møteform", label(meeting.mode))
+    if meeting.mode != MeetingMode.physical:
+        labelled(doc, "Møtelenke", meeting.video_link or "Sendes ut før møtet")
     invited = assemble(session, meeting).invited_text
     if invited:
         labelled(doc, "Innkalt", invited)
-    write_attachments(doc, meeting.attachments)
+    contact = apologies_contact(meeting)
+    if contact:
+        labelled(doc, "Forfall meldes til", contact)
+    if meeting.called_at:
+        labelled(doc, "Innkalling sendt", nb_date(meeting.called_at))
+    write_attachments(doc, notice_attachments(meeting))
     write_agenda(doc, meeting.items)
+    figures = figure_files(session, meeting)
     for item in meeting.items:
-        _write_case(doc, item)
+        _write_case(doc, item, figures)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def _write_case(doc, item: AgendaItem) -> None:
+def apologies_contact(meeting: Meeting) -> str:
+    """'Hilde Rafaelsen (daglig leder), hilde@example.org': the referent, who keeps the attendance."""
+    person = meeting.minutes_taker
+    if person is None:
+        return ""
+    name = f"{person.name} ({person.title})" if person.title else person.name
+    return f"{name}, {person.email}" if person.email else name
+
+
+class _Listed:
+    """An attachment as the notice lists it: a case's file is named with its case number."""
+
+    def __init__(self, attachment, prefix: str):
+        self.exempt, self.exemption_basis = attachment.exempt, attachment.exemption_basis
+        self.title = f"{prefix}{attachment.title}"
+
+
+def notice_attachments(meeting: Meeting) -> list:
+    """Every paper the notice comes with: the meeting's own, then each case's ("Sak 40-25: Budsjett 2026").
+    Figures shown in the case texts are not listed, nor the files of an exempt case (as in its text)."""
+    listed = list(meeting.attachments)
+    for item in meeting.items:
+        if item.case.exempt:
+            continue
+        number = item_number(item)
+        prefix = f"Sak {number}: " if number else f"{item.case.title}: "
+        listed += [_Listed(a, prefix) for a in item.attachments if not a.alt_text]
+    return listed
+
+
+def _write_case(doc, item: AgendaItem, figures: dict[int, bytes]) -> None:
     doc.add_heading(case_heading(item), level=1)
     if item.case.exempt:
         basis = item.case.exemption_basis
@@ -73,7 +113,7 @@ def _write_case(doc, item: AgendaItem) -> None:
         html = getattr(item, field)
         if html:
             doc.add_heading(heading, level=2)
-            add_html(doc, html)
+            add_html(doc, html, figures=figures)
     if item.kind in DECIDED_KINDS:
         labelled(doc, "Flertallskrav", majority_text(item))
-    write_attachments(doc, item.attachments)
+    write_attachments(doc, [a for a in item.attachments if not a.alt_text])

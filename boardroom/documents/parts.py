@@ -26,6 +26,7 @@ from docx.parts.numbering import NumberingPart
 from docx.shared import Mm, Pt
 from flask import current_app
 from sqlalchemy.orm import object_session
+from sqlmodel import select
 
 from boardroom.core import files
 from boardroom.core.formatting import local
@@ -261,6 +262,26 @@ def write_attachments(doc, attachments) -> None:
             title = "Vedlegg unntatt offentlighet" + (f" ({attachment.exemption_basis})"
                                                      if attachment.exemption_basis else "")
         doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
+
+
+def figure_files(session, meeting) -> dict[int, bytes]:
+    """The figures the meeting's case texts may show (attachment id -> PNG/JPEG bytes): its cases'
+    attachments that have alternative text, not exempt (the documents are public). Works on a
+    meeting and on a stored version read back (one query)."""
+    wanted = {a.id: a.file_id for item in meeting.items for a in item.attachments
+              if getattr(a, "alt_text", "") and a.file_id and not a.exempt and not item.case.exempt}
+    if not wanted:
+        return {}
+    stored = {f.id: f for f in session.exec(select(StoredFile).where(StoredFile.id.in_(set(wanted.values())),
+                                                                     StoredFile.media_type.in_(files.IMAGE_TYPES)))}
+    figures = {}
+    for attachment_id, file_id in wanted.items():
+        if file_id in stored:
+            try:
+                figures[attachment_id] = files.read(stored[file_id])
+            except FileNotFoundError:
+                current_app.logger.warning("Figure %s is missing on disk", stored[file_id].sha256)
+    return figures
 
 
 def document_filename(kind: str, meeting: Meeting) -> str:

@@ -1,8 +1,8 @@
 """The minutes (protokoll) of a meeting as a DOCX document, in the reference's order.
 
-Heading, Tid, Styremedlemmer, Innkalt, Til stede, Ikke til stede, Sted, Vedlegg, the
-saksliste as a table, each case (Vedtak, Votering, Diskusjoner i møtet, Opplysninger til
-saken, Vurdering), then place, date and signature lines. Built with Word's own styles
+"Protokoll fra styremøte i Digitale Helgeland", Tid, Styremedlemmer, Innkalt, Til stede, Ikke til stede, Sted, Møteleder, Referent,
+Godkjent, Vedlegg, the saksliste as a table, each case (Vedtak, Votering, Diskusjoner i møtet, Opplysninger til
+saken, Vurdering), then place, date and signature lines, kept on the page of the last case. Built with Word's own styles
 (Title, Heading 1/2, Table Grid, List Bullet/Number) on A4, so it can be sent unchanged —
 or in the body's own Word template (boardroom.documents, shared with the notice).
 """
@@ -25,7 +25,7 @@ from boardroom.documents.parts import labelled as _labelled
 from boardroom.documents.parts import write_agenda as _write_agenda
 from boardroom.documents.parts import write_attachments as _write_attachments
 from boardroom.meetings.minutes import MinutesView, item_number
-from boardroom.models import AgendaItem, DecisionMethod, ItemStatus, Meeting
+from boardroom.models import AgendaItem, DecisionMethod, ItemStatus, Meeting, MeetingStatus
 
 if TYPE_CHECKING:
     from boardroom.archive.snapshot import MinutesRecord
@@ -57,8 +57,9 @@ def write_protokoll(record: MinutesRecord) -> bytes:
     _write_heading(doc, meeting, record.minutes)
     _write_agenda(doc, meeting.items)
     for item in meeting.items:
-        _write_case(doc, item, extras, record.participation.get(item.id, []))
+        _write_case(doc, item, extras, record.figures, record.participation.get(item.id, []))
         _write_cost_shares(doc, item, record.cost_tables.get(item.id, []))
+    _keep_end_with_signatures(doc)
     _write_signatures(doc, meeting)
     _write_corrections(doc, meeting, extras)
     out = BytesIO()
@@ -69,8 +70,18 @@ def write_protokoll(record: MinutesRecord) -> bytes:
 # --------------------------------------------------------------------------- parts
 
 
+def protokoll_title(meeting: Meeting) -> str:
+    """'Protokoll fra styremøte i Digitale Helgeland': the meeting's title in the sentence, and the
+    organisation the body belongs to (the body's own name when no organisation is given)."""
+    title = meeting.title.strip() or "Styremøte"
+    if not title[1:2].isupper():  # "Styremøte" -> "styremøte"; an acronym ("KDU-møte") stays
+        title = title[0].lower() + title[1:]
+    organ = getattr(meeting.body, "organisation", "") or meeting.body.name.removeprefix("Styret i ")
+    return f"Protokoll fra {title} i {organ}"
+
+
 def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
-    doc.add_paragraph(meeting.title, style="Title")
+    doc.add_paragraph(protokoll_title(meeting), style="Title")
     doc.add_paragraph(meeting.body.name, style="Subtitle")
     _labelled(doc, "Tid", meeting_when(meeting))
     for name, value in (
@@ -81,13 +92,30 @@ def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
         ("Ikke møtt", view.no_shows_text),
         ("Ikke til stede", view.absent_text),
         ("Sted", meeting.place),
+        ("Møteleder", meeting.chair.name if meeting.chair else ""),
+        ("Referent", _person(getattr(meeting, "minutes_taker", None))),
+        ("Godkjent", _approval(meeting)),
     ):
         if value:
             _labelled(doc, name, value)
     _write_attachments(doc, meeting.attachments)
 
 
-def _write_case(doc, item: AgendaItem, extras: MinutesExtras, participation=()) -> None:
+def _approval(meeting: Meeting) -> str:
+    """'20. november 2025' once approved; a draft says it is one."""
+    if meeting.approved_at:
+        return nb_date(meeting.approved_at)
+    return "" if meeting.status == MeetingStatus.approved else "Utkast, ikke godkjent"
+
+
+def _person(person) -> str:
+    """'Hilde Rafaelsen (daglig leder)'"""
+    if person is None:
+        return ""
+    return f"{person.name} ({person.title})" if person.title else person.name
+
+
+def _write_case(doc, item: AgendaItem, extras: MinutesExtras, figures: dict[int, bytes], participation=()) -> None:
     number = item_number(item)
     doc.add_heading(f"Sak {number} {_title(item)}" if number else _title(item), level=1)
     earlier = item.deferred_from
@@ -105,9 +133,9 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras, participation=()) 
     elif item.status == ItemStatus.withdrawn:
         doc.add_paragraph("Saken ble trukket.")
     elif item.decision_html:
-        add_html(doc, item.decision_html, lead="Vedtak: ")
+        add_html(doc, item.decision_html, lead="Vedtak: ", figures=figures)
     elif item.proposal_html:
-        add_html(doc, item.proposal_html, lead="Forslag til vedtak: ")
+        add_html(doc, item.proposal_html, lead="Forslag til vedtak: ", figures=figures)
     for line in extras.disqualified_lines(item):
         doc.add_paragraph(f"{line}.")
     if getattr(item, "decided_by", None) == DecisionMethod.unanimous:
@@ -135,8 +163,8 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras, participation=()) 
     ):
         if html:
             doc.add_heading(heading, level=2)
-            add_html(doc, html)
-    _write_attachments(doc, item.attachments)
+            add_html(doc, html, figures=figures)
+    _write_attachments(doc, [a for a in item.attachments if not getattr(a, "alt_text", "")])  # figures stand in the text
 
 
 def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
@@ -176,8 +204,42 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
         doc.add_paragraph()
 
 
+KEPT_WITH_SIGNATURES = 3  # the last case's final paragraphs that go onto the signatures' page
+
+
+def _keep_end_with_signatures(doc) -> None:
+    """The last case's final paragraphs stay on the page of the signatures: a signature page with no
+    text of the case above it is not what the board signed. Tables at the end (a cost table)
+    keep their rows together and with what follows."""
+    from docx.oxml.ns import qn
+
+    kept = 0
+    for element in reversed(list(doc.element.body.iterchildren())):
+        if element.tag == qn("w:p"):
+            element.get_or_add_pPr().keepNext_val = True
+            kept += 1
+        elif element.tag == qn("w:tbl"):
+            for row in element.iter(qn("w:tr")):
+                _keep_row_together(row)
+            for p in element.iter(qn("w:p")):
+                p.get_or_add_pPr().keepNext_val = True
+            kept += 1
+        if kept >= KEPT_WITH_SIGNATURES:
+            break
+
+
+def _keep_row_together(tr) -> None:
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = tr.get_or_add_trPr()
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def _write_signatures(doc, meeting: Meeting) -> None:
-    """Place and date, then a line to sign on for the chair and each co-signer, each person once."""
+    """Place and date, then a line to sign on for the chair and each co-signer, each person once, on one
+    page (every paragraph keeps with the next, the signature row does not split)."""
     place = meeting.place or meeting.body.default_place
     day = nb_date(meeting.starts_at)
     p = doc.add_paragraph(f"{place}, {day}" if place else day)
@@ -187,12 +249,14 @@ def _write_signatures(doc, meeting: Meeting) -> None:
     signers = [s for s in (meeting.co_signer, getattr(meeting, "second_co_signer", None)) if s is not None]
     names += [s.name for s in signers if meeting.chair is None or s.id != meeting.chair.id] or ["Protokollunderskriver"]
     table = doc.add_table(rows=1, cols=len(names))
+    _keep_row_together(table.rows[0]._tr)
     for cell, name in zip(table.rows[0].cells, names):
         line = cell.paragraphs[0]
         line.paragraph_format.space_before = Pt(36)
         line.paragraph_format.keep_with_next = True
+        line.paragraph_format.keep_together = True
         line.add_run(SIGNATURE_LINE)
-        cell.add_paragraph(name)
+        cell.add_paragraph(name).paragraph_format.keep_together = True
 
 
 def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:

@@ -82,17 +82,30 @@ def current_chair_id(session: Session, body_id: int, day: date) -> int | None:
     return seats[0].person_id if seats else None
 
 
+def previous_minutes_taker_id(session: Session, body_id: int) -> int | None:
+    """The referent of the body's latest meeting that had one (the same secretary, as a rule)."""
+    return session.exec(
+        select(Meeting.minutes_taker_id)
+        .where(Meeting.body_id == body_id, Meeting.minutes_taker_id.is_not(None))
+        .order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+        .limit(1)
+    ).first()
+
+
 def create_meeting(session: Session, body: Body, **values) -> Meeting:
     """A new meeting with the body's standard cases and its current members and staff invited.
 
     ``values`` are Meeting fields (title, starts_at, ends_at, all_day, place, mode, chair_id,
-    purpose). An empty place becomes the body's default place, no chair its current chair.
+    minutes_taker_id, video_link, purpose). An empty place becomes the body's default place, no chair
+    its current chair, no referent the referent of the body's latest meeting.
     """
     meeting = Meeting(body_id=body.id, **values)
     if not meeting.place:
         meeting.place = body.default_place
     if meeting.chair_id is None:
         meeting.chair_id = current_chair_id(session, body.id, local(meeting.starts_at).date())
+    if meeting.minutes_taker_id is None:
+        meeting.minutes_taker_id = previous_minutes_taker_id(session, body.id)
     session.add(meeting)
     session.flush()
     add_standard_cases(session, meeting)
@@ -101,11 +114,12 @@ def create_meeting(session: Session, body: Body, **values) -> Meeting:
 
 
 def update_meeting(session: Session, meeting: Meeting, **values) -> Meeting:
-    """Change a meeting's time, place, title, mode, chair or purpose."""
+    """Change a meeting's time, place, title, mode, chair, referent, meeting link or purpose."""
     ensure_editable(meeting)
     for name, value in values.items():
         setattr(meeting, name, value)
     session.flush()
+    session.expire(meeting, ["chair", "minutes_taker"])  # the people follow their changed ids
     return meeting
 
 
@@ -333,17 +347,25 @@ def send_notice(session: Session, meeting: Meeting, now: datetime | None = None)
 
 
 def add_attachment(session: Session, meeting: Meeting, title: str, filename: str, data: bytes,
-                   item: AgendaItem | None = None, exempt: bool = False, exemption_basis: str = "") -> Attachment:
-    """Upload a Vedlegg to a meeting, or to one of its cases; the file is stored once by content."""
+                   item: AgendaItem | None = None, exempt: bool = False, exemption_basis: str = "",
+                   alt_text: str = "") -> Attachment:
+    """Upload a Vedlegg to a meeting, or to one of its cases; the file is stored once by content.
+
+    With ``alt_text`` the file is a figure the case text can show (``![alt](bilde:ID)``): it must be a
+    PNG or JPEG picture that Word can show.
+    """
     ensure_editable(meeting)
     filename = files.clean_filename(filename)
+    alt_text = (alt_text or "").strip()
+    if alt_text:
+        files.check_figure(filename, data)
     stored = files.store(session, filename, data)
     owner = item if item is not None else meeting
     attachment = Attachment(
         meeting_id=None if item is not None else meeting.id,
         agenda_item_id=item.id if item is not None else None,
         file_id=stored.id, title=title, filename=filename, exempt=exempt,
-        exemption_basis=exemption_basis if exempt else "",
+        exemption_basis=exemption_basis if exempt else "", alt_text=alt_text,
         position=max((a.position for a in owner.attachments), default=-1) + 1,
     )
     session.add(attachment)

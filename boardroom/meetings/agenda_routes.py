@@ -118,6 +118,7 @@ def meeting_values(form: MeetingForm) -> dict:
                                        form.end_time.data, form.all_day.data)
     return dict(title=form.title.data, starts_at=starts_at, ends_at=ends_at, all_day=form.all_day.data,
                 place=form.place.data or "", mode=MeetingMode(form.mode.data), chair_id=form.chair_id.data,
+                minutes_taker_id=form.minutes_taker_id.data, video_link=form.video_link.data or "",
                 purpose=form.purpose.data or "")
 
 
@@ -129,7 +130,8 @@ def meeting_data(meeting: Meeting) -> dict:
     return dict(body_id=meeting.body_id, title=meeting.title, all_day=meeting.all_day, start_date=start.date(),
                 start_time=None if meeting.all_day else start.time(), end_date=end.date(),
                 end_time=None if meeting.all_day else end.time(), place=meeting.place, mode=meeting.mode.value,
-                chair_id=meeting.chair_id, purpose=meeting.purpose)
+                chair_id=meeting.chair_id, minutes_taker_id=meeting.minutes_taker_id, video_link=meeting.video_link,
+                purpose=meeting.purpose)
 
 
 @bp.route("/meetings/new", methods=["GET", "POST"])
@@ -152,7 +154,8 @@ def new_meeting():
 def edit_meeting(meeting_id: int):
     session = get_session()
     meeting = editable_or_409(meeting_or_404(meeting_id))
-    form = MeetingForm(session, fixed_body=meeting.body, data=None if request.method == "POST" else meeting_data(meeting))
+    form = MeetingForm(session, fixed_body=meeting.body, meeting=meeting,
+                       data=None if request.method == "POST" else meeting_data(meeting))
     if form.validate_on_submit():
         update_meeting(session, meeting, **meeting_values(form))
         return to_builder(meeting, "Møtet er lagret.")
@@ -207,7 +210,8 @@ def edit_case(agenda_item_id: int):
                   **{f: getattr(item, f) for f in ("case_handler_id", "agenda_note", "background", "assessment",
                                                    "proposal")},
                   "kind": (item.kind or CaseKind.decision).value}
-    form = CaseForm(session, data=values)
+    figures = {a.id: a.alt_text for a in item.attachments if a.alt_text}
+    form = CaseForm(session, data=values, figures=figures)
     if form.is_submitted() and "preview" in request.form:
         return render_template("meetings/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
     if form.validate_on_submit():
@@ -372,6 +376,7 @@ def attachments_page(meeting: Meeting, item: AgendaItem | None):
                 get_session(), meeting, title=form.title.data or Path(files.clean_filename(upload.filename)).stem,
                 filename=upload.filename, data=upload.read(), item=item, exempt=form.exempt.data,
                 exemption_basis=form.exemption_basis.data or "",
+                alt_text=(form.alt_text.data or "") if form.figure.data else "",
             )
         except files.FileRejected as exc:
             form.file.errors.append(str(exc))
@@ -401,6 +406,19 @@ def attachment(attachment_id: int, filename: str):
     attachment = attachment_or_404(attachment_id)
     if attachment.file is None or filename != attachment.filename:
         abort(404, "Vedlegget finnes ikke.")
+    return serve_attachment(attachment)
+
+
+@bp.get("/figurer/<int:attachment_id>")
+def figure(attachment_id: int):
+    """A figure (PNG/JPEG attachment) as a case text shows it, ``![alt](bilde:ID)``; same access as the file."""
+    attachment = attachment_or_404(attachment_id)
+    if attachment.file is None or attachment.file.media_type not in files.IMAGE_TYPES:
+        abort(404, "Bildet finnes ikke.")
+    return serve_attachment(attachment)
+
+
+def serve_attachment(attachment: Attachment):
     item = attachment.agenda_item
     restricted = attachment.exempt or (item is not None and item.case.exempt)
     if not is_signed_in() and (restricted or not can_see_agenda(attachment_meeting(attachment))):

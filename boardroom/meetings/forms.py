@@ -6,7 +6,9 @@ rules that need the database or the meeting's state live in ``boardroom.meetings
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 from flask_wtf.file import FileField
 from sqlmodel import select
@@ -15,9 +17,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from boardroom.core import fields
 from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
+from boardroom.core.formatting import local
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
-from boardroom.models import Body, CaseKind, MajorityBase, MajorityRule, MeetingMode, Person
+from boardroom.core.text import figure_refs
+from boardroom.models import Body, CaseKind, MajorityBase, MajorityRule, Meeting, MeetingMode, Person
 
 # the agenda's forms check their optional fields themselves (validate_<field>) even when empty
 text = partial(fields.text, skip_empty=False)
@@ -42,17 +46,42 @@ class MeetingForm(Form):
     end_time = Time("Til klokken")
     place = text("Sted", 200)
     mode = SelectField("Møteform", choices=[SelectChoice(m.value, label(m)) for m in MeetingMode], default=MeetingMode.physical.value)
+    video_link = text("Møtelenke", 500)
     chair_id = Choice("Møteleder", coerce=optional_int)
+    minutes_taker_id = Choice("Referent", coerce=optional_int)
     purpose = text("Formål", 500)
 
-    def __init__(self, session, *args, fixed_body: Body | None = None, **kw):
+    def __init__(self, session, *args, fixed_body: Body | None = None, meeting: Meeting | None = None, **kw):
         super().__init__(*args, **kw)
+        self.meeting = meeting  # the meeting being edited: moving its start keeps its length
         bodies = session.exec(select(Body).order_by(Body.name)).all()
         self.body_id.choices = [SelectChoice(b.id, b.name) for b in bodies]
         if fixed_body is not None:  # a meeting stays with its body
             self.body_id.choices = [SelectChoice(fixed_body.id, fixed_body.name)]
             self.body_id.data = fixed_body.id
         self.chair_id.choices = person_choices(session)
+        self.minutes_taker_id.choices = person_choices(session)
+
+    def validate(self, extra_validators=None):
+        self.keep_duration()
+        return super().validate(extra_validators)
+
+    def keep_duration(self) -> None:
+        """A moved meeting keeps its length: when the start date changes and the end date is left as it
+        was, the end date moves by as many days (a one-day meeting stays on one day)."""
+        if self.meeting is None or self.start_date.data is None or self.start_date.errors:
+            return
+        old_start = local(self.meeting.starts_at).date()
+        old_end = local(self.meeting.ends_at - timedelta(seconds=1) if self.meeting.all_day else self.meeting.ends_at).date()
+        if self.start_date.data != old_start and self.end_date.data in (old_end, None):
+            self.end_date.data = old_end + (self.start_date.data - old_start)
+
+    def validate_video_link(self, field):
+        if not field.data:
+            return
+        parts = urlsplit(field.data)
+        if parts.scheme not in ("https", "http") or not parts.netloc or any(c.isspace() for c in field.data):
+            raise ValidationError("Møtelenken må være en nettadresse som begynner med https://.")
 
     def validate_start_time(self, field):
         if not self.all_day.data and field.data is None and not field.errors:
@@ -89,9 +118,32 @@ class CaseForm(Form):
     exemption_basis = text("Hjemmel", 100)
     public_title = text("Offentlig tittel", 300)
 
-    def __init__(self, session, *args, **kw):
+    def __init__(self, session, *args, figures: dict[int, str] | None = None, **kw):
         super().__init__(*args, **kw)
         self.case_handler_id.choices = person_choices(session)
+        self.figures = figures or {}  # the case's figure attachments: id -> alternative text
+
+    def check_figures(self, field) -> None:
+        """Each ``![alt](bilde:ID)`` shows one of this case's figures and has its alternative text."""
+        for alt, number in figure_refs(field.data):
+            if number not in self.figures:
+                raise ValidationError(f"bilde:{number} er ikke et bilde som er lastet opp til denne saken. "
+                                      "Last opp bildet under «Vedlegg» og kryss av for bilde i saksteksten.")
+            if not alt:
+                raise ValidationError(f"Bildet bilde:{number} mangler alternativ tekst. Skriv den mellom klammene: "
+                                      f"![{self.figures[number]}](bilde:{number}).")
+
+    def validate_agenda_note(self, field):
+        self.check_figures(field)
+
+    def validate_background(self, field):
+        self.check_figures(field)
+
+    def validate_assessment(self, field):
+        self.check_figures(field)
+
+    def validate_proposal(self, field):
+        self.check_figures(field)
 
     def validate_kind(self, field):
         if field.data not in {k.value for k in CaseKind}:
@@ -135,10 +187,18 @@ class AttachmentForm(Form):
     title = text("Tittel", 300)
     exempt = BooleanField("Unntatt offentlighet")
     exemption_basis = text("Hjemmel", 100)
+    figure = BooleanField("Bilde som skal vises i saksteksten (PNG eller JPEG)")
+    alt_text = text("Alternativ tekst", 500)
 
     def validate_file(self, field):
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError("Velg en fil å laste opp.")
+        if self.figure.data and not field.data.filename.lower().endswith((".png", ".jpg", ".jpeg")):
+            raise ValidationError("Et bilde i saksteksten må være en PNG- eller JPEG-fil.")
+
+    def validate_alt_text(self, field):
+        if self.figure.data and not field.data:
+            raise ValidationError("Skriv en alternativ tekst som sier hva bildet viser, for dem som ikke ser det.")
 
     def validate_exemption_basis(self, field):
         if self.exempt.data and not field.data:

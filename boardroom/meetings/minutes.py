@@ -32,6 +32,7 @@ def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
             joinedload(Meeting.chair),
             joinedload(Meeting.co_signer),
             joinedload(Meeting.second_co_signer),
+            joinedload(Meeting.minutes_taker),
             selectinload(Meeting.attachments),
             selectinload(Meeting.attendances).options(
                 joinedload(Attendance.person),

@@ -26,10 +26,15 @@ STATE_WORDS = {
 
 
 class Locked(Conflict):
-    """A change the meeting's state does not allow: HTTP 409 with a Norwegian message."""
+    """A change the meeting's state does not allow: HTTP 409 with a Norwegian message.
 
-    def __init__(self, message: str):
+    ``correction_meeting_id`` is set when the minutes are approved: the error page then links to
+    the correction form of that meeting, the one way left to change them.
+    """
+
+    def __init__(self, message: str, correction_meeting_id: int | None = None):
         super().__init__(description=message)
+        self.correction_meeting_id = correction_meeting_id
 
 
 def ensure_editable(meeting: Meeting) -> None:
@@ -37,7 +42,8 @@ def ensure_editable(meeting: Meeting) -> None:
     if meeting.status == S.approved:
         raise Locked(
             "Protokollen for dette møtet er godkjent og låst. Endringer må føres som en rettelse "
-            "(hvem, når, hva og hvorfor)."
+            "(hvem, når, hva og hvorfor).",
+            correction_meeting_id=meeting.id,
         )
     if meeting.status == S.cancelled:
         raise Locked("Møtet er avlyst. Gjenopprett det før du gjør endringer.")
