@@ -38,6 +38,9 @@ def _run(connection) -> None:
         # batch mode recreates a table to change its constraints; with foreign keys on, dropping the
         # old copy would cascade and delete the rows that refer to it (votes, attachments, cases)
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # the pragma began the connection's transaction (autobegin); end it, or alembic would run
+        # inside it without committing, and the migrations would be rolled back on close
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
