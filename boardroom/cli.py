@@ -48,17 +48,23 @@ def _store_approved_minutes() -> int:
 
 
 @click.command("demo")
+@click.option("--years", default=0, type=click.IntRange(0, 30), show_default=True,
+              help="Legg også til generert historikk for så mange år før 2025 (for måling).")
 @with_appcontext
-def demo_command():
-    """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
+def demo_command(years: int):
+    """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent); with --years,
+    generated history of that many years before it as well (seeded, so the same each time)."""
     from boardroom.demo import load_demo, load_demo_accounts
 
+    started = time.perf_counter()
     db.upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
-        summary = load_demo(session)
+        summary = load_demo(session, years)
         accounts = load_demo_accounts(session)
         session.commit()
     click.echo(summary)
+    if years:
+        click.echo(f"Tid: {time.perf_counter() - started:.1f} s.")
     click.echo("Kontoer for innlogging på /login:")
     click.echo("\n".join(accounts))
 
