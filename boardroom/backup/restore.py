@@ -127,13 +127,15 @@ def _insert_tables(engine: Engine, archive: Archive) -> None:
             if table.name in STATE_TABLES:
                 conn.execute(table.delete())
             later = _self_references(table, codec.columns)
+            # columns the update would stamp afresh (modified_at) keep their stored value
+            kept = [c for c in codec.columns if table.columns[c].onupdate is not None] if later else []
             pk = [c.name for c in table.primary_key.columns]
             pending = []
             batch = []
             for values in archive.rows(table.name):
                 row = codec.decode(values)
                 if later and any(row[c] is not None for c in later):
-                    pending.append({**{k: row[k] for k in pk}, **{c: row[c] for c in later}})
+                    pending.append({**{k: row[k] for k in pk}, **{c: row[c] for c in later + kept}})
                     row.update({c: None for c in later})
                 batch.append(row)
                 if len(batch) >= BATCH:
@@ -143,8 +145,8 @@ def _insert_tables(engine: Engine, archive: Archive) -> None:
                 conn.execute(table.insert(), batch)
             if pending:
                 where = sa.and_(*[table.c[k] == sa.bindparam(f"pk_{k}") for k in pk])
-                update = table.update().where(where).values({c: sa.bindparam(f"v_{c}") for c in later})
-                conn.execute(update, [{**{f"pk_{k}": r[k] for k in pk}, **{f"v_{c}": r[c] for c in later}}
+                update = table.update().where(where).values({c: sa.bindparam(f"v_{c}") for c in later + kept})
+                conn.execute(update, [{**{f"pk_{k}": r[k] for k in pk}, **{f"v_{c}": r[c] for c in later + kept}}
                                       for r in pending])
         if engine.dialect.name == "postgresql":
             _reset_sequences(conn)

@@ -178,6 +178,7 @@ class History:
             meeting = create_meeting(self.session, self.body, title="Styremøte", starts_at=oslo(day, 10),
                                      ends_at=oslo(day, 15), place=place, mode=mode, status=MeetingStatus.planned)
             self.loader.created["Meeting"] += 1
+            self.loader.created["Case"] += len(meeting.items)  # its standard cases
             meetings.append(meeting)
         projects = [f"{rng.choice(['Felles', 'Regionalt', 'Interkommunalt'])} {system} {year}"
                     for system in rng.sample(SYSTEMS, 6)]
@@ -200,7 +201,8 @@ class History:
             new_cases.append((f"Årsrapport og regnskap {year - 1}", CaseKind.decision, None))
         new_cases += [(f"Oppstart: {name}", CaseKind.decision, ("project", name)) for name in project_names]
         new_cases.append(("Status prosjekter og vedtak", CaseKind.information, None))
-        while len(new_cases) < rng.randint(9, 12):
+        wanted = rng.randint(10, 13)
+        while len(new_cases) < wanted:
             kind = rng.choice([CaseKind.decision, CaseKind.decision, CaseKind.information, CaseKind.discussion])
             topic = rng.choice(TOPICS)
             title = {CaseKind.decision: f"Felles tiltak for {topic}", CaseKind.information: f"Orientering om {topic}",
