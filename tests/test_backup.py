@@ -249,3 +249,10 @@ def test_the_backup_is_one_snapshot_while_the_app_writes(source, tmp_path):
         writer.dispose()
     assert any("FROM person" in s for s in statements)
     assert manifest["tables"]["person"]["rows"] == len(source.rows["person"])
+
+
+def test_demo_with_history_twice_changes_nothing(source):
+    result = source.run("demo", "--years", str(YEARS))
+    assert result.exit_code == 0, result.output
+    assert "ingenting ble endret" in result.output
+    assert table_rows(source.engine) == source.rows
