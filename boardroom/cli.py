@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -47,17 +48,23 @@ def _store_approved_minutes() -> int:
 
 
 @click.command("demo")
+@click.option("--years", default=0, type=click.IntRange(0, 30), show_default=True,
+              help="Legg også til generert historikk for så mange år før 2025 (for måling).")
 @with_appcontext
-def demo_command():
-    """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent)."""
+def demo_command(years: int):
+    """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent); with --years,
+    generated history of that many years before it as well (seeded, so the same each time)."""
     from boardroom.demo import load_demo, load_demo_accounts
 
+    started = time.perf_counter()
     db.upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
-        summary = load_demo(session)
+        summary = load_demo(session, years)
         accounts = load_demo_accounts(session)
         session.commit()
     click.echo(summary)
+    if years:
+        click.echo(f"Tid: {time.perf_counter() - started:.1f} s.")
     click.echo("Kontoer for innlogging på /login:")
     click.echo("\n".join(accounts))
 
@@ -147,6 +154,50 @@ def user_deactivate(email: str):
         click.echo(f"Deaktiverte {user.email}; alle øktene er avsluttet.")
 
 
+def _megabytes(path: Path) -> str:
+    return f"{path.stat().st_size / 1_000_000:.1f} MB".replace(".", ",")
+
+
+@click.command("backup")
+@click.option("-o", "--output", "out", required=True, type=click.Path(dir_okay=False), help="Arkivfilen (.zip).")
+@with_appcontext
+def backup_command(out: str):
+    """Write every row and every stored file, from one consistent snapshot, into one archive."""
+    from boardroom.backup.codec import BackupError
+    from boardroom.backup.dump import write_backup
+    from boardroom.core.files import storage_root
+
+    started = time.perf_counter()
+    try:
+        manifest = write_backup(db.get_engine(), Path(out), storage_root())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"Sikkerhetskopi skrevet til {out}: {rows} rader i {len(manifest['tables'])} tabeller og "
+               f"{len(manifest['files'])} filer, {_megabytes(Path(out))}, migrasjonsversjon "
+               f"{manifest['alembic_revision']} ({time.perf_counter() - started:.1f} s).")
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@with_appcontext
+def restore_command(archive: str):
+    """Load an archive made by `boardroom backup` into an empty database (SQLite or PostgreSQL)."""
+    from boardroom.backup.codec import BackupError
+    from boardroom.backup.restore import restore_backup
+    from boardroom.core.files import storage_root
+
+    started = time.perf_counter()
+    try:
+        manifest = restore_backup(db.get_engine(), current_app.config["DATABASE_URL"], Path(archive), storage_root())
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    rows = sum(t["rows"] for t in manifest["tables"].values())
+    click.echo(f"Gjenopprettet {rows} rader i {len(manifest['tables'])} tabeller og {len(manifest['files'])} filer "
+               f"fra {archive} (tatt {manifest['created_at'][:19]} fra {manifest['database']}) "
+               f"({time.perf_counter() - started:.1f} s).")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
@@ -165,7 +216,7 @@ def serve(host: str, port: int, workers: int):
 
 def init_app(app) -> None:
     """Attach the commands to the app, so `boardroom` and app.test_cli_runner() both see them."""
-    for command in (db_group, demo_command, export_group, user_group, serve):
+    for command in (db_group, demo_command, export_group, user_group, backup_command, restore_command, serve):
         app.cli.add_command(command)
 
 

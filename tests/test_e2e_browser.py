@@ -132,9 +132,10 @@ def test_from_new_meeting_to_approved_minutes(server, page):
     decision.fill("Styret vedtar budsjettjusteringen, med en økning på kr 200 000 til kurs.")
     page.get_by_label("Diskusjoner i møtet").fill("- Leirfjord ønsket lavere kostnader.")
     page.get_by_label("Votering: stemmene per kommune nedenfor").check()
-    expect(page.get_by_label("Bindal", exact=True)).to_have_value("absent")  # pre-filled from attendance
-    page.get_by_label("Leirfjord", exact=True).select_option(label="Mot")
-    page.get_by_label("Rana", exact=True).select_option(label="Mot")
+    votes = page.locator("table.votes-form")  # the participation checkboxes below are named by municipality too
+    expect(votes.get_by_label("Bindal", exact=True)).to_have_value("absent")  # pre-filled from attendance
+    votes.get_by_label("Leirfjord", exact=True).select_option(label="Mot")
+    votes.get_by_label("Rana", exact=True).select_option(label="Mot")
     page.get_by_role("button", name="Registrer vedtak og votering").click()
     expect(page.locator(".vote-result")).to_have_text("Vedtatt mot 2 stemmer (Leirfjord, Rana).")
     expect(page.locator("#historikk + div")).to_contain_text("Vedtak")

@@ -311,8 +311,12 @@ class Loader:
         return f"Lastet {ORGANISATION}: " + (", ".join(parts) or f"{sum(self.created.values())} rader") + "."
 
 
-def load_demo(session: Session) -> str:
-    """Load Digitale Helgeland's demo data (idempotent); returns a Norwegian summary."""
+def load_demo(session: Session, years: int = 0) -> str:
+    """Load Digitale Helgeland's demo data (idempotent); returns a Norwegian summary.
+
+    ``years``: also the generated history of that many years before 2025 (boardroom.demo.history),
+    which stores meeting documents and so needs the app (its file store).
+    """
     loader = Loader(session)
     body = loader.get_or_create(Body, name=BODY, defaults=dict(organisation=ORGANISATION, short_name="DH"))
     default_standard_cases(body)  # only when the body has none
@@ -327,6 +331,10 @@ def load_demo(session: Session) -> str:
     load_project_extras(loader, body, projects, items, municipalities, people)
     load_plan(loader, body)
     freeze_unversioned(session, "demo")  # the approved minutes, stored as approved
+    if years:
+        from boardroom.demo.history import load_history
+
+        load_history(loader, body, municipalities, people, years)
     return loader.summary()
 
 
