@@ -22,6 +22,7 @@ from boardroom.core.inputs import Invalid
 from boardroom.core.labels import label
 from boardroom.core.views import form_page, get_or_404, or_404
 from boardroom.decisions import approval, deferral, disqualification, record, votes
+from boardroom.decisions import absence
 from boardroom.decisions import attendance as presence
 from boardroom.meetings.agenda import meeting_times
 from boardroom.meetings.minutes import BOARD_ROLES, board_members, item_number, load_meeting, person_with_affiliation
@@ -142,7 +143,8 @@ def attendance(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
     form, add_form = attendance_forms(session, meeting)
-    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting))
+    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting),
+                   reported=absence.reported(session, meeting))
     if form.validate_on_submit():
         changes = {a.id: presence.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
                                             int(form[f"substitute_{a.id}"].data or 0) or None)
@@ -169,7 +171,7 @@ def add_attendee(meeting_id: int):
               "info")
         return redirect(url_for(".attendance", meeting_id=meeting.id))
     return form_page("decisions/attendance.html", form, meeting=meeting, add_form=add_form,
-                     seats=seat_texts(session, meeting))
+                     seats=seat_texts(session, meeting), reported=absence.reported(session, meeting))
 
 
 # --------------------------------------------------------------------------- decision and vote
