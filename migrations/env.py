@@ -38,6 +38,7 @@ def _run(connection) -> None:
         # batch mode recreates a table to change its constraints; with foreign keys on, dropping the
         # old copy would cascade and delete the rows that refer to it (votes, attachments, cases)
         connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # end the autobegun transaction, so Alembic's own one commits the migrations
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

@@ -140,36 +140,46 @@ def queue_notices(session: Session, meeting: Meeting, config, kind: str, organiz
     """Queue the notice ("notice"), the update ("update") or the cancellation ("cancel") of a
     meeting loaded with its cases and attendances, to everyone it concerns (or ``only`` those)."""
     result = QueuedNotice(configured=bool(config.get("SMTP_URL")))
+    built: list[bytes] = []
+
+    def docx_of() -> bytes:
+        if not built:
+            built.append(build_innkalling(session, meeting))  # once for everyone
+        return built[0]
+
+    with session.no_autoflush:  # one flush for all the rows, at the end
+        for attendance in recipients(meeting, kind, only):
+            _queue_one(session, meeting, config, kind, organizer, attendance, result, docx_of)
+    session.flush()
+    return result
+
+
+def _queue_one(session, meeting, config, kind, organizer, attendance, result, docx_of) -> None:
     base_url = config["BASE_URL"].rstrip("/")
     url = meeting_url(meeting, base_url)
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    docx = None
-    for attendance in recipients(meeting, kind, only):
-        address = (attendance.person.email or "").strip()
-        if "@" not in address:
-            result.without_email.append(attendance.person.name)
-            continue
-        if docx is None and kind != "cancel":
-            docx = build_innkalling(session, meeting)  # once for everyone
-        absence_url = absence_link(config, attendance) if kind != "cancel" else None
-        subject, plain, html = texts(meeting, attendance, kind, url, absence_url)
-        message = EmailMessage()
-        message["Subject"] = subject
-        message["From"] = sender_address(config)
-        message["To"] = formataddr((attendance.person.name, address))
-        if organizer[1] and organizer[1] != parseaddr(sender_address(config))[1]:
-            message["Reply-To"] = str(Address(organizer[0], addr_spec=organizer[1]))
-        message.set_content(plain)
-        message.add_alternative(html, subtype="html")
-        message.add_alternative(invitation(meeting, attendance, base_url, organizer, method).decode(),
-                                subtype="calendar", params={"method": method})
-        if docx is not None:
-            message.add_attachment(docx, maintype="application", subtype=DOCX.partition("/")[2],
-                                   filename=innkalling_filename(meeting))
-        enqueue(session, config, message, kind, meeting_id=meeting.id, person_id=attendance.person_id)
-        result.queued += 1
-    session.flush()
-    return result
+    address = (attendance.person.email or "").strip()
+    if "@" not in address:
+        result.without_email.append(attendance.person.name)
+        return
+    docx = docx_of() if kind != "cancel" else None
+    absence_url = absence_link(config, attendance) if kind != "cancel" else None
+    subject, plain, html = texts(meeting, attendance, kind, url, absence_url)
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender_address(config)
+    message["To"] = formataddr((attendance.person.name, address))
+    if organizer[1] and organizer[1] != parseaddr(sender_address(config))[1]:
+        message["Reply-To"] = str(Address(organizer[0], addr_spec=organizer[1]))
+    message.set_content(plain)
+    message.add_alternative(html, subtype="html")
+    message.add_alternative(invitation(meeting, attendance, base_url, organizer, method).decode(),
+                            subtype="calendar", params={"method": method})
+    if docx is not None:
+        message.add_attachment(docx, maintype="application", subtype=DOCX.partition("/")[2],
+                               filename=innkalling_filename(meeting))
+    enqueue(session, config, message, kind, meeting_id=meeting.id, person_id=attendance.person_id)
+    result.queued += 1
 
 
 def was_called(meeting: Meeting) -> bool:
