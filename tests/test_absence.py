@@ -122,3 +122,9 @@ def test_only_invited_members_may_report(app, auth, session, board, planned):
     auth.login("member")  # a person not invited
     response = auth.post(f"/meetings/{meeting.id}/forfall", data={"message": ""})
     assert response.status_code == 403 and "innkalt" in response.get_data(as_text=True)
+
+
+def test_the_body_setting_is_edited_in_the_register(app, auth, client, session, board):
+    auth.login("secretary")
+    page = client.get(f"/registers/bodies/{board.body.id}")
+    assert page.status_code == 200 and "Vara kalles inn med en gang" in page.get_data(as_text=True)
