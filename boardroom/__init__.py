@@ -113,6 +113,12 @@ def create_app(config: dict | None = None) -> Flask:
         LOGIN_MAX_FAILURES_ACCOUNT=env_int("BOARDROOM_LOGIN_MAX_FAILURES_ACCOUNT", 5),
         LOGIN_MAX_FAILURES_ADDRESS=env_int("BOARDROOM_LOGIN_MAX_FAILURES_ADDRESS", 30),
         LOGIN_LOCKOUT_MINUTES=env_int("BOARDROOM_LOGIN_LOCKOUT_MINUTES", 15),
+        # outgoing mail: smtp://user:password@host:587 (STARTTLS) or smtps://…:465 (TLS); unset: mail is
+        # kept in the outbox, marked as not sent
+        SMTP_URL=os.environ.get("BOARDROOM_SMTP_URL", ""),
+        MAIL_FROM=os.environ.get("BOARDROOM_MAIL_FROM", ""),
+        # how often the outbox worker looks for mail to send, in seconds
+        OUTBOX_POLL_SECONDS=env_int("BOARDROOM_OUTBOX_POLL_SECONDS", 10),
     )
     app.config.update(config)
     app.json.ensure_ascii = False
@@ -128,8 +134,10 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.calendar import routes as calendar
     from boardroom.core import audit, cache, error_pages, guards, templating  # noqa: F401  (audit registers its listener)
     from boardroom.costs import routes as costs
+    from boardroom.decisions import absence_routes as absence
     from boardroom.decisions import routes as decisions
     from boardroom.followups import routes as followups
+    from boardroom.mail import routes as mail
     from boardroom.meetings import agenda_routes as agenda
     from boardroom.meetings import home_routes as main
     from boardroom.meetings import routes as meetings
@@ -157,4 +165,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(agenda.bp)
     app.register_blueprint(decisions.bp)
     app.register_blueprint(registers.bp)
+    app.register_blueprint(absence.bp)
+    app.register_blueprint(mail.bp)
     return app

@@ -198,6 +198,29 @@ def restore_command(archive: str):
                f"({time.perf_counter() - started:.1f} s).")
 
 
+@click.group("outbox")
+def outbox_group():
+    """Outgoing e-mail."""
+
+
+@outbox_group.command("run")
+@click.option("--loop", is_flag=True, help="Fortsett å sende til prosessen stoppes (ellers én runde).")
+@with_appcontext
+def outbox_run(loop: bool):
+    """Send the e-mail that is due (one pass, or --loop for a worker)."""
+    from boardroom.mail.outbox import MailConfigError
+    from boardroom.mail.worker import run_forever, run_once
+
+    try:
+        if loop:
+            run_forever(current_app._get_current_object())
+        else:
+            counts = run_once(current_app._get_current_object())
+            click.echo(", ".join(f"{n} {status}" for status, n in counts.items()) or "Ingen e-post å sende.")
+    except MailConfigError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, type=int, show_default=True)
@@ -211,12 +234,16 @@ def serve(host: str, port: int, workers: int):
     if gunicorn is None:
         raise click.ClickException("Fant ikke gunicorn.")
     click.echo(f"boardroom kjører på http://{host}:{port}/")
+    from boardroom.mail.worker import start_worker_process
+
+    start_worker_process()  # one outbox worker beside gunicorn's web workers; it ends when they do
     os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "boardroom:create_app()"])
 
 
 def init_app(app) -> None:
     """Attach the commands to the app, so `boardroom` and app.test_cli_runner() both see them."""
-    for command in (db_group, demo_command, export_group, user_group, backup_command, restore_command, serve):
+    for command in (db_group, demo_command, export_group, user_group, backup_command, restore_command, outbox_group,
+                    serve):
         app.cli.add_command(command)
 
 

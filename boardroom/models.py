@@ -225,6 +225,9 @@ class Body(Timestamped, table=True):
     abstain_allowed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     # the body's own Word template (.docx) whose styles, header, footer and logo the notice and minutes use
     word_template_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
+    # when a member reports absence (forfall), their deputy (vara) is called in at once; otherwise
+    # the secretary calls the deputy in with one click
+    deputy_autocall: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     meetings: list["Meeting"] = Relationship(back_populates="body")
     standard_cases: list["StandardCase"] = Relationship(
@@ -848,6 +851,47 @@ class Revision(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     value: int = 0
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class OutboxStatus(str, enum.Enum):
+    queued = "queued"  # venter på sending
+    sending = "sending"  # claimed by a worker
+    sent = "sent"  # accepted by the mail server
+    retry = "retry"  # delivery failed; tried again later
+    rejected = "rejected"  # the mail server refused the address for good
+    unconfigured = "unconfigured"  # ikke sendt – e-post er ikke satt opp
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One e-mail, stored whole before anyone tries to send it, so nothing is lost while the mail
+    server is down. A worker claims a due row (status ``sending``, ``claim``), sends it and records
+    what the server said; a failure is tried again later (``next_attempt_at``, growing backoff)."""
+
+    __table_args__ = (sa.Index("ix_outboxmessage_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", ondelete="SET NULL", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
+    kind: str = Field(max_length=20)  # "notice", "update", "cancel", "invitation", "reset"
+    recipient: str = Field(max_length=200)
+    subject: str = Field(default="", max_length=300)
+    message: bytes = Field(sa_type=sa.LargeBinary)  # the whole RFC 5322 message
+    status: OutboxStatus = Field(sa_column=enum_column(OutboxStatus, default=OutboxStatus.queued))
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    claim: str = Field(default="", max_length=40)  # which worker holds it while sending
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str = Field(default="", max_length=1000)
+
+
+class UsedToken(SQLModel, table=True):
+    """A signed one-use link (absence report, set or reset password) that has been used."""
+
+    jti: str = Field(primary_key=True, max_length=64)
+    purpose: str = Field(max_length=20)
+    used_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 # Register the Markdown rendering on flush wherever the models are used (app, CLI, tests).

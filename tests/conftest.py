@@ -210,3 +210,16 @@ class Auth:
 @pytest.fixture
 def auth(client, session):
     return Auth(client, session)
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server, running, that the app sends to (BOARDROOM_SMTP_URL)."""
+    from tests.mail_helpers import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    app.config["SMTP_URL"] = server.url
+    app.config["MAIL_FROM"] = "Digitale Helgeland <post@dh.example>"
+    yield server
+    server.stop()

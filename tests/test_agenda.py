@@ -567,7 +567,7 @@ def test_send_notice_by_form(session, auth, secretary, ctx, make_meeting, board)
     response = auth.post(url_of("/meetings/{m}/send", ctx))
     assert response.status_code == 302
     page = page_text(auth.client.get(response.headers["Location"]))
-    assert "Innkallingen er sendt" in page and "Sakene har fått nummer 38-25 til 41-25." in page
+    assert "Møtet er innkalt." in page and "Sakene har fått nummer 38-25 til 41-25." in page
     meeting = reload(session, ctx["meeting"])
     assert meeting.status == m.MeetingStatus.called and numbers(meeting)[-1] == "41-25"
     again = auth.client.get(url_of("/meetings/{m}/send", ctx))

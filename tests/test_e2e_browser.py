@@ -99,7 +99,7 @@ def test_from_new_meeting_to_approved_minutes(server, page):
     # send the notice: the numbers are fixed in this order
     page.get_by_role("link", name="Send innkalling").first.click()
     page.get_by_role("button", name="Send innkalling").click()
-    expect(flash).to_contain_text("Innkallingen er sendt")
+    expect(flash).to_contain_text("Møtet er innkalt")
     expect(page.locator("table.builder tbody tr td.nowrap")).to_have_text(
         ["01-26", "02-26", "03-26", "04-26", "05-26", "06-26"])
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "boardroom"
-AREAS = ("api", "auth", "calendar", "core", "costs", "decisions", "documents", "followups", "meetings",
-         "members", "participation", "projects", "registers")
+AREAS = ("api", "auth", "calendar", "core", "costs", "decisions", "documents", "followups", "mail",
+         "meetings", "members", "participation", "projects", "registers")
 
 
 def module_name(path: Path) -> str:

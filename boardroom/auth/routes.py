@@ -2,12 +2,12 @@
 
 from datetime import timedelta
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired
 
-from boardroom.auth import sessions, throttle
+from boardroom.auth import invitations, sessions, throttle
 from boardroom.auth.accounts import (
     AccountError,
     SignedInUser,
@@ -16,10 +16,12 @@ from boardroom.auth.accounts import (
     find_user,
     set_password,
 )
+from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.views import safe_next
-from boardroom.models import User
+from boardroom.mail.tokens import LinkError
+from boardroom.models import Person, User
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -47,6 +49,15 @@ class PasswordForm(Form):
     new = PasswordField("Nytt passord", validators=[DataRequired(message="Oppgi et nytt passord.")])
     repeated = PasswordField("Gjenta det nye passordet",
                              validators=[DataRequired(message="Skriv det nye passordet en gang til.")])
+
+
+class ForgotForm(Form):
+    email = EmailField("E-post", validators=[DataRequired(message="Oppgi e-postadressen din.")])
+
+
+class NewPasswordForm(Form):
+    new = PasswordField("Nytt passord", validators=[DataRequired(message="Oppgi et nytt passord.")])
+    repeated = PasswordField("Gjenta passordet", validators=[DataRequired(message="Skriv passordet en gang til.")])
 
 
 def _wait_text(seconds: int) -> str:
@@ -115,6 +126,67 @@ def password():
                 flash("Passordet er endret. Du er logget ut alle andre steder.", "info")
                 return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form), 400 if form.is_submitted() else 200
+
+
+@bp.post("/persons/<int:person_id>/account")
+@editor_required
+def invite(person_id: int):
+    """The secretary invites a person by e-mail: a member account and a one-time link to set a password."""
+    session = get_session()
+    person = session.get(Person, person_id)
+    if person is None:
+        abort(404, "Personen finnes ikke.")
+    try:
+        invitations.invite_person(session, current_app.config, person)
+    except AccountError as exc:
+        abort(409, str(exc))
+    sent = "sendes" if current_app.config.get("SMTP_URL") else "ligger i utboksen, men er ikke sendt – e-post er ikke satt opp"
+    flash(f"{person.name} er invitert. E-posten med lenken {sent}.", "info")
+    return redirect(url_for("registers.person_edit", person_id=person.id))
+
+
+@bp.route("/account/forgot", methods=["GET", "POST"])
+def forgot():
+    """Ask for a reset link; the answer is the same whether the address has an account or not."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        invitations.request_reset(get_session(), current_app.config, form.email.data)
+        flash("Hvis adressen har en konto, får den en e-post med en lenke for å sette nytt passord. "
+              "Lenken virker i 2 timer.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 400 if form.is_submitted() else 200
+
+
+def _by_link(purpose: str, token: str):
+    session = get_session()
+    try:
+        user, payload = invitations.account_of_link(session, current_app.config, purpose, token)
+    except LinkError as exc:
+        abort(exc.status, exc.message)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            check_new_password(form.new.data, form.repeated.data)
+            invitations.set_password_by_link(session, purpose, user, payload, form.new.data)
+        except AccountError as exc:
+            form.new.errors.append(str(exc))
+        except LinkError as exc:
+            abort(exc.status, exc.message)
+        else:
+            flash("Passordet er satt. Logg inn med e-postadressen og det nye passordet.", "info")
+            return redirect(url_for("auth.login"))
+    return (render_template("auth/set_password.html", form=form, user=user, invitation=purpose == "invitation"),
+            400 if form.is_submitted() else 200)
+
+
+@bp.route("/account/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _by_link("invitation", token)
+
+
+@bp.route("/account/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    return _by_link("reset", token)
 
 
 def init_app(app) -> None:

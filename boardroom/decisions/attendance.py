@@ -69,7 +69,7 @@ def record_attendance(session: Session, meeting: Meeting, changes: dict[int, Att
         att, member = by_id[key], change.substitute_for_id
         if member is None:
             continue
-        if change.status != AttendanceStatus.present:
+        if change.status not in (AttendanceStatus.present, AttendanceStatus.invited):  # invited: called in
             errors[key] = "Bare den som er til stede, kan møte for et styremedlem."
         elif member not in board_ids:
             errors[key] = "Velg et styremedlem som varamedlemmet møter for."

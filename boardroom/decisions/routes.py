@@ -24,7 +24,7 @@ from boardroom.core.forms import Date, Form, Time
 from boardroom.core.inputs import InputError, Invalid
 from boardroom.core.labels import label
 from boardroom.core.views import form_page, get_or_404, or_404, project_choices
-from boardroom.decisions import approval, deferral, disqualification, record, votes
+from boardroom.decisions import absence, approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
 from boardroom.decisions.attendance import meeting_day
 from boardroom.meetings.agenda import meeting_times
@@ -151,7 +151,8 @@ def attendance(meeting_id: int):
     session = get_session()
     meeting = editable_meeting(meeting_id)
     form, add_form = attendance_forms(session, meeting)
-    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting))
+    context = dict(meeting=meeting, add_form=add_form, seats=seat_texts(session, meeting),
+                   reported=absence.reported(session, meeting))
     if form.validate_on_submit():
         changes = {a.id: presence.AttendanceChange(AttendanceStatus(form[f"status_{a.id}"].data),
                                             int(form[f"substitute_{a.id}"].data or 0) or None)
@@ -178,7 +179,7 @@ def add_attendee(meeting_id: int):
               "info")
         return redirect(url_for(".attendance", meeting_id=meeting.id))
     return form_page("decisions/attendance.html", form, meeting=meeting, add_form=add_form,
-                     seats=seat_texts(session, meeting))
+                     seats=seat_texts(session, meeting), reported=absence.reported(session, meeting))
 
 
 # --------------------------------------------------------------------------- decision and vote

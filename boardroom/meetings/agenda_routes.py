@@ -13,9 +13,23 @@ from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
 from sqlmodel import select
 
+from boardroom.auth.accounts import signature
 from boardroom.core import files
 from boardroom.core.access import agenda_published, can_see_agenda, editor_required, is_signed_in
 from boardroom.core.cache import cached
@@ -25,6 +39,7 @@ from boardroom.core.labels import label
 from boardroom.core.text import render_markdown
 from boardroom.core.views import form_page, get_or_404, or_404, safe_next
 from boardroom.documents.parts import remove_word_template, set_word_template
+from boardroom.mail.notice import QueuedNotice, organizer_of, queue_notices, was_called
 from boardroom.meetings.agenda import (
     StaysLast,
     add_attachment,
@@ -101,6 +116,28 @@ def editable_or_409(meeting: Meeting) -> Meeting:
     return meeting
 
 
+def mail_notices(meeting: Meeting, kind: str, only=None) -> QueuedNotice:
+    """Queue the notice, update or cancellation e-mails, from the signed-in secretary."""
+    session = get_session()
+    organizer = organizer_of(current_app.config, current_user.email, signature(session, current_user))
+    return queue_notices(session, meeting, current_app.config, kind, organizer, only)
+
+
+def mail_text(result: QueuedNotice, what: str) -> str:
+    """What happened to the e-mails, said plainly: queued is not sent."""
+    if not result.queued:
+        text = f"Ingen {what} er sendt på e-post."
+    elif result.configured:
+        text = (f"{what.capitalize()} sendes på e-post til {result.queued} "
+                f"{'person' if result.queued == 1 else 'personer'}; se «Utsendt e-post» på møtesiden.")
+    else:
+        text = (f"{what.capitalize()} er ikke sendt – e-post er ikke satt opp. {result.queued} e-poster ligger i "
+                "utboksen og sendes når BOARDROOM_SMTP_URL er satt.")
+    if result.without_email:
+        text += f" Mangler e-postadresse: {', '.join(result.without_email)}."
+    return text
+
+
 def to_builder(meeting: Meeting, message: str | None = None):
     if message:
         flash(message, "info")
@@ -157,7 +194,10 @@ def edit_meeting(meeting_id: int):
     form = MeetingForm(session, fixed_body=meeting.body, meeting=meeting,
                        data=None if request.method == "POST" else meeting_data(meeting))
     if form.validate_on_submit():
+        sequence = meeting.sequence
         update_meeting(session, meeting, **meeting_values(form))
+        if meeting.sequence != sequence and was_called(meeting):  # what calendars show has changed
+            return to_builder(meeting, "Møtet er lagret. " + mail_text(mail_notices(meeting, "update"), "endringen"))
         return to_builder(meeting, "Møtet er lagret.")
     return form_page("meetings/meeting_form.html", form, meeting=meeting, bodies=[meeting.body])
 
@@ -169,7 +209,10 @@ def cancel(meeting_id: int):
     form = CancelForm()
     if form.validate_on_submit():
         cancel_meeting(get_session(), meeting, form.reason.data)
-        return to_builder(meeting, "Møtet er avlyst. Det står fortsatt i møteplanen, merket som avlyst.")
+        text = "Møtet er avlyst. Det står fortsatt i møteplanen, merket som avlyst."
+        if was_called(meeting):
+            text += " " + mail_text(mail_notices(meeting, "cancel"), "avlysningen")
+        return to_builder(meeting, text)
     return form_page("meetings/cancel.html", form, meeting=meeting)
 
 
@@ -323,7 +366,8 @@ def send(meeting_id: int):
         numbers = [item_number(item) for item in numbered]
         text = (f"Sakene har fått nummer {numbers[0]} til {numbers[-1]}." if len(numbers) > 1
                 else f"Saken har fått nummer {numbers[0]}." if numbers else "")
-        return to_builder(meeting, f"Innkallingen er sendt, og møtet er innkalt. {text}".strip())
+        mailed = mail_notices(meeting, "notice")
+        return to_builder(meeting, f"Møtet er innkalt. {text} {mail_text(mailed, 'innkallingen')}".strip())
     if meeting.status != MeetingStatus.planned:
         return to_builder(meeting, "Innkallingen er allerede sendt.")
     first = next_sequence(session, meeting.body_id, meeting_year(meeting))

@@ -2,16 +2,19 @@
 
 
 from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from boardroom.archive import versions as archive
-from boardroom.core.access import can_see_agenda, can_see_case, can_see_minutes, is_signed_in
+from boardroom.core.access import can_edit, can_see_agenda, can_see_case, can_see_minutes, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.views import base_url, or_404
+from boardroom.decisions.absence import attendance_of, can_report
+from boardroom.mail.outbox import meeting_messages
 from boardroom.meetings import pages
 from boardroom.meetings.minutes import item_number, load_meeting
 from boardroom.meetings.numbering import format_number
-from boardroom.models import MeetingStatus
+from boardroom.models import MeetingStatus, UserRole
 
 bp = Blueprint("meetings", __name__)
 bp.add_app_template_global(item_number)
@@ -34,7 +37,11 @@ def show(meeting_id: int):
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     g.site_body = meeting.body
     page = pages.meeting_page(session, meeting, public=not is_signed_in())
+    mine = attendance_of(meeting, current_user.person_id) if is_signed_in() and current_user.role == UserRole.member \
+        else None
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
+                           outbox=meeting_messages(session, meeting.id) if can_edit() else None,
+                           my_attendance=mine, may_report=can_report(meeting, mine),
                            follow_ups=page.follow_ups, version=page.version, versions=page.versions,
                            body_feed_url=base_url() + url_for("calendar.body_feed", body_id=meeting.body_id)
                            if meeting.body.public else None)  # the live body: a feed is not part of the minutes

@@ -88,6 +88,7 @@ class BodyForm(RegisterForm):
     co_signers = SelectField("Protokollunderskrivere", coerce=int, default=1, choices=[
         SelectChoice(1, "Én, sammen med møteleder"), SelectChoice(2, "To, sammen med møteleder")])
     abstain_allowed = BooleanField("Medlemmene kan avstå fra å stemme", default=False)
+    deputy_autocall = BooleanField("Vara kalles inn med en gang når et medlem melder forfall", default=False)
 
     def validate_case_number_format(self, field):
         try:

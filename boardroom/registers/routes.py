@@ -17,7 +17,7 @@ from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.views import base_url, form_page, get_or_404, saved
 from boardroom.members.pages import latest_population
-from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase
+from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase, User
 from boardroom.registers import registers
 from boardroom.registers.forms import (
     BodyForm,
@@ -265,8 +265,9 @@ def person_edit(person_id: int):
         registers.save(get_session(), person, **form.values())
         return saved("Personen er lagret.", url_for(".persons"))
     seats = get_session().exec(memberships_query().where(Membership.person_id == person.id)).all()
+    account = get_session().exec(select(User).where(User.person_id == person.id)).first()
     return form_page("registers/person.html", form, person=person, seats=seats, bodies=body_names(),
-                     stands_in_for=registers.stands_in_for(get_session(), seats))
+                     stands_in_for=registers.stands_in_for(get_session(), seats), account=account)
 
 
 @bp.route("/persons/<int:person_id>/delete", methods=["GET", "POST"])
