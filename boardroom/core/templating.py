@@ -36,4 +36,6 @@ def init_app(app) -> None:
         can_see_minutes=access.can_see_minutes,
         can_see_case=access.can_see_case,
         shown_title=access.shown_title,
+        shown_handler=access.shown_handler,
+        can_see_correction=access.can_see_correction,
     )

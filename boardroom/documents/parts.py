@@ -28,6 +28,7 @@ from flask import current_app
 from sqlalchemy.orm import object_session
 
 from boardroom.core import files
+from boardroom.core.access import public_handler, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html, mark_header_row, shade
@@ -209,9 +210,7 @@ def labelled(doc, name: str, value: str) -> None:
 
 def case_title(item: AgendaItem) -> str:
     """The case title; an exempt case shows its public title (the documents are public)."""
-    if item.case.exempt:
-        return item.case.public_title or "Unntatt offentlighet"
-    return item.case.title
+    return public_title(item.case)
 
 
 def case_heading(item: AgendaItem) -> str:
@@ -241,7 +240,7 @@ def write_agenda(doc, items: list[AgendaItem]) -> None:
         if item.agenda_note_html and not item.case.exempt:
             add_html(tema, item.agenda_note_html)
         kind.text = label(item.kind)
-        handler.text = item.case_handler.name if item.case_handler else ""
+        handler.text = public_handler(item)  # the documents are public
     for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
         column.width = width  # the grid, which LibreOffice reads
         for cell in column.cells:

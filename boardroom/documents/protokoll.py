@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from docx.shared import Pt
 from sqlmodel import Session
 
+from boardroom.core.access import correction_exempt
 from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
 from boardroom.core.text import render_markdown
 from boardroom.decisions.record import MinutesExtras
@@ -195,6 +196,9 @@ def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
         p.add_run(subject).bold = True
         p.add_run(f" – rettet {nb_datetime(row.created_at)} av {row.made_by}")
         p.paragraph_format.keep_with_next = True
+        if correction_exempt(row, meeting):  # the documents are public
+            doc.add_paragraph("Saken er unntatt offentlighet; rettelsen vises ikke.")
+            continue
         for name, text in (("Før", row.before or "–"), ("Etter", row.after)):
             add_html(doc, render_markdown(text), lead=f"{name}: ")  # the texts are Markdown, as the fields
         _labelled(doc, "Begrunnelse", row.reason)

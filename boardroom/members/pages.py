@@ -163,7 +163,7 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
     rows = [
         VoteRow(item_id, meeting_id, format_number(fmt, number_year, seq),
                 (public_title or EXEMPT_TITLE) if exempt and public else title,
-                starts_at, status == MeetingStatus.approved, subject, choice)
+                starts_at, status == MeetingStatus.approved, "" if exempt and public else subject, choice)
         for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title, exempt, public_title)
         in session.exec(query)
     ]
