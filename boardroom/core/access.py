@@ -68,6 +68,29 @@ def shown_title(item: AgendaItem, user=None) -> str:
     return item.case.title if is_signed_in(user) else public_title(item.case)
 
 
+def attachment_text(attachment) -> str:
+    """What the public reads of an attachment: its title, or that it is exempt (with the basis)."""
+    if not attachment.exempt:
+        return attachment.title
+    basis = attachment.exemption_basis
+    return "Vedlegg unntatt offentlighet" + (f" ({basis})" if basis else "")
+
+
+def can_see_attachment(attachment, user=None) -> bool:
+    """An attachment's title (in a list this viewer already may see): signed in, or not exempt."""
+    return is_signed_in(user) or not attachment.exempt
+
+
+def public_file(attachment, meeting: Meeting) -> bool:
+    """An attachment's file is public: its meeting's notice is sent and neither it nor its case is exempt."""
+    item = attachment.agenda_item
+    return agenda_published(meeting) and not attachment.exempt and not (item is not None and item.case.exempt)
+
+
+def can_download(attachment, meeting: Meeting, user=None) -> bool:
+    return is_signed_in(user) or public_file(attachment, meeting)
+
+
 def case_published(item: AgendaItem | None) -> bool:
     """What came of a case (its costs, follow-ups) is public: its minutes are approved and it is not exempt."""
     return item is None or (minutes_published(item.meeting) and not item.case.exempt)

@@ -38,4 +38,6 @@ def init_app(app) -> None:
         shown_title=access.shown_title,
         shown_handler=access.shown_handler,
         can_see_correction=access.can_see_correction,
+        can_see_attachment=access.can_see_attachment,
+        attachment_text=access.attachment_text,
     )

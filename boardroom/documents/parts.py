@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy.orm import object_session
 
 from boardroom.core import files
-from boardroom.core.access import public_handler, public_title
+from boardroom.core.access import attachment_text, public_handler, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html, mark_header_row, shade
@@ -255,11 +255,8 @@ def write_attachments(doc, attachments) -> None:
     p.add_run("Vedlegg:").bold = True
     p.paragraph_format.space_after = Pt(0)
     for attachment in attachments:
-        title = attachment.title
-        if attachment.exempt:  # the documents are public: an exempt file's title is withheld, as on the pages
-            title = "Vedlegg unntatt offentlighet" + (f" ({attachment.exemption_basis})"
-                                                     if attachment.exemption_basis else "")
-        doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
+        # the documents are public: an exempt file's title is withheld, as on the pages
+        doc.add_paragraph(attachment_text(attachment)).paragraph_format.space_after = Pt(0)
 
 
 def document_filename(kind: str, meeting: Meeting) -> str:

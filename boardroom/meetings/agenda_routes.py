@@ -17,7 +17,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from sqlmodel import select
 
 from boardroom.core import files
-from boardroom.core.access import agenda_published, can_see_agenda, editor_required, is_signed_in
+from boardroom.core.access import can_download, can_see_agenda, editor_required, public_file
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import local
@@ -397,16 +397,15 @@ def attachment(attachment_id: int, filename: str):
     attachment = attachment_or_404(attachment_id)
     if attachment.file is None or filename != attachment.filename:
         abort(404, "Vedlegget finnes ikke.")
-    item = attachment.agenda_item
-    restricted = attachment.exempt or (item is not None and item.case.exempt)
-    if not is_signed_in() and (restricted or not can_see_agenda(attachment_meeting(attachment))):
+    meeting = attachment_meeting(attachment)
+    if not can_download(attachment, meeting):
         return redirect(url_for("auth.login", next=request.path))
     stored = attachment.file
     # read whole (uploads are small and bounded), so no file handle outlives the request
     response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,
                          as_attachment=stored.media_type not in INLINE_TYPES, etag=stored.sha256, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if restricted or not agenda_published(attachment_meeting(attachment)):
+    if not public_file(attachment, meeting):
         response.headers["Cache-Control"] = "private, no-store"  # not for shared caches
     return response
 
