@@ -34,6 +34,7 @@ PREFIX = "MARKOR"  # ASCII, so no escaping (JSON, HTML, iCalendar, XML) can hide
 MARKER = re.compile(rb"MARKOR-[A-Z0-9-]+")
 PDF = b"%PDF-1.4\n% MARKOR-FILE-CONTENT\n"
 BASE = "http://boardroom.test"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 ITEM_TEXTS = ("agenda_note", "background", "assessment", "proposal", "decision", "discussion")
 
@@ -177,7 +178,9 @@ def world(app, session):
         for status, day, tag in ((m.MeetingStatus.called, 2, "CALLED"), (m.MeetingStatus.held, 3, "HELD")):
             row = meeting(status, day)
             seq += 1
-            open_case(session, row, body, 0, seq, f"Åpen sak {tag.lower()}")
+            shown = open_case(session, row, body, 0, seq, f"Åpen sak {tag.lower()}")
+            add_attachment(session, row, f"Offentlig vedlegg {tag.lower()}", f"offentlig-{tag.lower()}.pdf",
+                           b"%PDF-1.4\n% public " + tag.encode(), item=shown)
             seq += 1
             secret_case(session, w, row, body, tag, 1, seq, **common)
             exempt_attachment(session, w, row, tag)
@@ -329,9 +332,10 @@ def rule_urls(app, session, world) -> set[str]:
     return urls
 
 
-def crawl(client, start: set[str]) -> dict[str, set[str]]:
-    """Visit every address reachable from ``start``; the markers found, by address."""
-    leaks, seen, queue = {}, set(), sorted(start)
+def crawl(client, start: set[str]) -> tuple[dict[str, set[str]], dict[str, str]]:
+    """Visit every address reachable from ``start``: the markers found, by address, and the media
+    type of every address answered with 200."""
+    leaks, seen, answered, queue = {}, set(), {}, sorted(start)
     while queue:
         url = queue.pop()
         if url in seen:
@@ -341,18 +345,36 @@ def crawl(client, start: set[str]) -> dict[str, set[str]]:
         assert response.status_code < 500, url
         if response.status_code != 200:
             continue
+        answered[url] = response.mimetype
         found = found_markers(response)
         if found:
             leaks[url] = found
         queue += sorted(links_in(response) - seen)
-    assert len(seen) > 100, "the crawl reached too little to mean anything"
-    return leaks
+    return leaks, answered
 
 
 def test_a_visitor_finds_no_marker_anywhere(app, client, session, world):
     start = {"/"} | rule_urls(app, session, world)
-    leaks = crawl(client, start)
+    leaks, answered = crawl(client, start)
     assert leaks == {}, "\n".join(f"{url}: {sorted(found)}" for url, found in sorted(leaks.items()))
+    # the walk reached every kind of output, the documents of every state and the stored versions
+    kinds = set(answered.values())
+    assert {"text/html", "application/json", "text/calendar", "text/csv", DOCX} <= kinds, kinds
+    meetings = session.exec(select(m.Meeting).order_by(m.Meeting.id)).all()
+    for meeting in meetings:
+        assert answered.get(f"/meetings/{meeting.id}") == "text/html"
+        assert answered.get(f"/api/meetings/{meeting.id}") == "application/json"
+        assert answered.get(f"/meetings/{meeting.id}.ics") == "text/calendar"
+    for meeting in meetings[1:]:  # the notice is sent
+        assert answered.get(f"/meetings/{meeting.id}/innkalling.docx") == DOCX
+    for meeting in meetings[3:]:  # approved, corrected
+        for path in ("protokoll.docx", "protokoll/v1.docx", "protokoll/v2.docx"):
+            assert answered.get(f"/meetings/{meeting.id}/{path}") == DOCX
+    assert answered.get(f"/calendar/feed/{world.token}.ics") == "text/calendar"
+    public_files = {u for u in answered if u.startswith("/attachments/")}  # the only files not withheld
+    assert public_files == {f"/attachments/{a.id}/{a.filename}" for a in session.exec(select(m.Attachment))
+                            if a.filename.startswith("offentlig-")}
+    assert len(answered) > 60, len(answered)
 
 
 def test_the_secretary_reads_the_markers(client, session, world, auth):
