@@ -55,12 +55,28 @@ def can_see_minutes(meeting: Meeting, user=None) -> bool:
 
 def can_see_case(item: AgendaItem, user=None) -> bool:
     """The texts of a case: signed in, or published and not exempt."""
-    return is_signed_in(user) or (can_see_agenda(item.meeting) and not item.case.exempt)
+    return is_signed_in(user) or (can_see_agenda(item.meeting) and public_texts(item))
 
 
 def public_title(case) -> str:
     """The title the public may see: the public title (or 'Unntatt offentlighet') of an exempt case."""
-    return (case.public_title or EXEMPT_TITLE) if case.exempt else case.title
+    return public_title_of(case.title, case.exempt, case.public_title)
+
+
+def public_title_of(title: str, exempt: bool, public: str) -> str:
+    """``public_title`` of a case read as plain columns."""
+    return (public or EXEMPT_TITLE) if exempt else title
+
+
+def public_texts(item: AgendaItem) -> bool:
+    """Whether the public may read a case's texts, votes, costs and handler once its meeting's papers
+    are published: it is not exempt. The Word documents, which are public, print only these."""
+    return not item.case.exempt
+
+
+def exemption_text(case) -> str:
+    """'Unntatt offentlighet, Offl. § 14': what the public reads in place of an exempt case."""
+    return f"{EXEMPT_TITLE}, {case.exemption_basis}" if case.exemption_basis else EXEMPT_TITLE
 
 
 def shown_title(item: AgendaItem, user=None) -> str:
@@ -127,7 +143,7 @@ def shown_versions(versions, corrections, meeting, user=None) -> list:
 
 def public_handler(item: AgendaItem) -> str:
     """The case handler (saksbehandler) the public may see: none of an exempt case."""
-    return item.case_handler.name if item.case_handler and not item.case.exempt else ""
+    return item.case_handler.name if item.case_handler and public_texts(item) else ""
 
 
 def shown_handler(item: AgendaItem, user=None) -> str:

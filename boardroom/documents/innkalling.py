@@ -12,6 +12,7 @@ from io import BytesIO
 
 from sqlmodel import Session
 
+from boardroom.core.access import exemption_text, public_texts
 from boardroom.core.formatting import meeting_when, nb_date
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html
@@ -62,9 +63,8 @@ def build_innkalling(session: Session, meeting: Meeting) -> bytes:
 
 def _write_case(doc, item: AgendaItem) -> None:
     doc.add_heading(case_heading(item), level=1)
-    if item.case.exempt:
-        basis = item.case.exemption_basis
-        doc.add_paragraph(f"Unntatt offentlighet, {basis}" if basis else "Unntatt offentlighet")
+    if not public_texts(item):
+        doc.add_paragraph(exemption_text(item.case))
         return
     for heading, field in CASE_TEXTS:
         html = getattr(item, field)

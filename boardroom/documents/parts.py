@@ -28,7 +28,7 @@ from flask import current_app
 from sqlalchemy.orm import object_session
 
 from boardroom.core import files
-from boardroom.core.access import attachment_text, public_handler, public_title
+from boardroom.core.access import attachment_text, public_handler, public_texts, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html, mark_header_row, shade
@@ -237,7 +237,7 @@ def write_agenda(doc, items: list[AgendaItem]) -> None:
         number, tema, kind, handler = row.cells
         number.text = item_number(item)
         tema.text = case_title(item)
-        if item.agenda_note_html and not item.case.exempt:
+        if item.agenda_note_html and public_texts(item):
             add_html(tema, item.agenda_note_html)
         kind.text = label(item.kind)
         handler.text = public_handler(item)  # the documents are public

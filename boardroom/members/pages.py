@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from boardroom.core.access import EXEMPT_TITLE
+from boardroom.core.access import public_title_of
 from boardroom.core.formatting import OSLO, local, nb_sort_key
 from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
@@ -162,9 +162,9 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
                             Meeting.starts_at < datetime(chosen + 1, 1, 1, tzinfo=OSLO))
     rows = [
         VoteRow(item_id, meeting_id, format_number(fmt, number_year, seq),
-                (public_title or EXEMPT_TITLE) if exempt and public else title,
+                public_title_of(title, exempt, shown) if public else title,
                 starts_at, status == MeetingStatus.approved, "" if exempt and public else subject, choice)
-        for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title, exempt, public_title)
+        for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title, exempt, shown)
         in session.exec(query)
     ]
     return rows, years, chosen
