@@ -50,6 +50,7 @@ class World:
         self.markers: set[str] = set()
         self.secret_items: list[int] = []  # cases whose page the secretary reads the markers on
         self.token = ""
+        self.later_id = 0  # the meeting approved while public, then partly made exempt
 
 
 def secret_case(session, world, meeting, body, tag, position, seq, *, exempt=True, towns=(), key=None, project=None):
@@ -207,12 +208,26 @@ def world(app, session):
                        PDF + b"later")
         w.markers |= {mark("LATER", "matt-title"), mark("LATER", "matt-file")}
         approve_minutes(session, later, "sekretaer@example.org")
+        w.later_id = later.id
         correct(session, later, late, "decision", f"Rettet {mark('LATER', 'corr-text')}.",
                 mark("LATER", "corr-reason"), "sekretaer@example.org")
         w.markers |= {mark("LATER", "corr-text"), mark("LATER", "corr-reason")}
         late.case.exempt, late.case.exemption_basis = True, "Offl. § 14"
         for attachment in [late_attachment, *later.attachments]:
             attachment.exempt, attachment.exemption_basis = True, "Offl. § 13"
+        # rows outside the exempt cases that point at them: a follow-up closed by one, an answer given in one
+        opened = approved.items[0]
+        session.add(m.FollowUp(agenda_item_id=opened.id, text="Offentlig oppfølging", status=m.FollowUpStatus.done,
+                               closed_by_item_id=late.id))
+        outside = m.ProjectDecision(project_id=project.id, title="Vedtak før boardroom", decided_on=date(2025, 1, 1),
+                                    decided_text="Kunngjort januar 2025")
+        session.add(outside)
+        session.flush()
+        held = session.get(m.AgendaItem, w.secret_items[3])
+        session.add(m.Participation(decision_id=outside.id, municipality_id=towns[0].id,
+                                    answer=m.ParticipationAnswer.declines, answered_on=date(2025, 10, 3),
+                                    source="vedtak", source_item_id=held.id, remark=mark("OUTSIDE", "answer")))
+        w.markers.add(mark("OUTSIDE", "answer"))
         w.token = issue_token(session, person=people[1], by="sekretaer@example.org")
         session.commit()
     return w
@@ -375,6 +390,10 @@ def test_a_visitor_finds_no_marker_anywhere(app, client, session, world):
     assert public_files == {f"/attachments/{a.id}/{a.filename}" for a in session.exec(select(m.Attachment))
                             if a.filename.startswith("offentlig-")}
     assert len(answered) > 60, len(answered)
+    # what is public stays readable: the decision taken outside boardroom and the open cases
+    overview = client.get("/participation").get_data(as_text=True)
+    assert "Vedtak før boardroom" in overview and "Unntatt offentlighet" in overview
+    assert "Åpen sak godkjent" in client.get(f"/meetings/{meetings[3].id}").get_data(as_text=True)
 
 
 def test_the_secretary_reads_the_markers(client, session, world, auth):
@@ -388,4 +407,5 @@ def test_the_secretary_reads_the_markers(client, session, world, auth):
     everything = set()
     for url in ("/api/participation", "/costs", "/follow-ups", "/participation"):
         everything |= found_markers(client.get(url))
-    assert {mark("HELD", "pd-title"), mark("HELD", "cost"), mark("HELD", "followup")} <= everything
+    assert {mark("HELD", "pd-title"), mark("HELD", "cost"), mark("HELD", "followup"), mark("OUTSIDE", "answer"),
+            mark("LATER", "corr-reason")} <= everything | found_markers(client.get(f"/meetings/{world.later_id}"))
