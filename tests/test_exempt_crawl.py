@@ -125,7 +125,7 @@ def exempt_attachment(session, world, meeting, tag, item=None):
 
 @pytest.fixture
 def world(app, session):
-    """Meetings planned, called, held, approved, and approved then made exempt, full of markers."""
+    """Meetings planned, cancelled, called, held, approved, and approved then made exempt, full of markers."""
     w = World()
     with app.test_request_context():
         body = m.Body(name="Styret i Testsamarbeidet", short_name="TS")
@@ -174,6 +174,10 @@ def world(app, session):
         add_attachment(session, planned, mark("PLANNED", "matt2-title"), f"{mark('PLANNED', 'matt2-file')}.pdf",
                        PDF + b"planned")
         w.markers |= {mark("PLANNED", "matt2-title"), mark("PLANNED", "matt2-file")}
+        # cancelled before its notice was sent: its papers stay unpublished
+        cancelled = meeting(m.MeetingStatus.planned, 6)
+        secret_case(session, w, cancelled, body, "CANCELLED", 0, None, exempt=False, **common)
+        cancelled.status, cancelled.cancelled_reason = m.MeetingStatus.cancelled, "Avlyst"
         # called, held: the exempt cases
         seq = 0
         for status, day, tag in ((m.MeetingStatus.called, 2, "CALLED"), (m.MeetingStatus.held, 3, "HELD")):
@@ -182,13 +186,15 @@ def world(app, session):
             shown = open_case(session, row, body, 0, seq, f"Åpen sak {tag.lower()}")
             add_attachment(session, row, f"Offentlig vedlegg {tag.lower()}", f"offentlig-{tag.lower()}.pdf",
                            b"%PDF-1.4\n% public " + tag.encode(), item=shown)
+            exempt_attachment(session, w, row, tag + "OPEN", item=shown)  # an exempt file of an open case
             seq += 1
             secret_case(session, w, row, body, tag, 1, seq, **common)
             exempt_attachment(session, w, row, tag)
         # approved with an exempt case
         approved = meeting(m.MeetingStatus.approved, 4)
         seq += 1
-        open_case(session, approved, body, 0, seq, "Åpen sak godkjent")
+        exempt_attachment(session, w, approved, "APPROVEDOPEN",
+                          item=open_case(session, approved, body, 0, seq, "Åpen sak godkjent"))
         seq += 1
         secret_case(session, w, approved, body, "APPROVED", 1, seq, **common)
         exempt_attachment(session, w, approved, "APPROVED")
@@ -223,7 +229,8 @@ def world(app, session):
                                     decided_text="Kunngjort januar 2025")
         session.add(outside)
         session.flush()
-        held = session.get(m.AgendaItem, w.secret_items[3])
+        held = next(i for i in map(lambda i: session.get(m.AgendaItem, i), w.secret_items)
+                    if i.case.title == mark("HELD", "title"))
         session.add(m.Participation(decision_id=outside.id, municipality_id=towns[0].id,
                                     answer=m.ParticipationAnswer.declines, answered_on=date(2025, 10, 3),
                                     source="vedtak", source_item_id=held.id, remark=mark("OUTSIDE", "answer")))
@@ -380,9 +387,9 @@ def test_a_visitor_finds_no_marker_anywhere(app, client, session, world):
         assert answered.get(f"/meetings/{meeting.id}") == "text/html"
         assert answered.get(f"/api/meetings/{meeting.id}") == "application/json"
         assert answered.get(f"/meetings/{meeting.id}.ics") == "text/calendar"
-    for meeting in meetings[1:]:  # the notice is sent
+    for meeting in meetings[2:]:  # the notice is sent
         assert answered.get(f"/meetings/{meeting.id}/innkalling.docx") == DOCX
-    for meeting in meetings[3:]:  # approved, corrected
+    for meeting in meetings[4:]:  # approved, corrected
         for path in ("protokoll.docx", "protokoll/v1.docx", "protokoll/v2.docx"):
             assert answered.get(f"/meetings/{meeting.id}/{path}") == DOCX
     assert answered.get(f"/calendar/feed/{world.token}.ics") == "text/calendar"
@@ -393,7 +400,7 @@ def test_a_visitor_finds_no_marker_anywhere(app, client, session, world):
     # what is public stays readable: the decision taken outside boardroom and the open cases
     overview = client.get("/participation").get_data(as_text=True)
     assert "Vedtak før boardroom" in overview and "Unntatt offentlighet" in overview
-    assert "Åpen sak godkjent" in client.get(f"/meetings/{meetings[3].id}").get_data(as_text=True)
+    assert "Åpen sak godkjent" in client.get(f"/meetings/{meetings[4].id}").get_data(as_text=True)
 
 
 def test_the_secretary_reads_the_markers(client, session, world, auth):
