@@ -50,6 +50,7 @@ class World:
         self.markers: set[str] = set()
         self.secret_items: list[int] = []  # cases whose page the secretary reads the markers on
         self.token = ""
+        self.public_vote_item = 0  # the one case whose votes the public may see
         self.later_id = 0  # the meeting approved while public, then partly made exempt
 
 
@@ -193,8 +194,13 @@ def world(app, session):
         # approved with an exempt case
         approved = meeting(m.MeetingStatus.approved, 4)
         seq += 1
-        exempt_attachment(session, w, approved, "APPROVEDOPEN",
-                          item=open_case(session, approved, body, 0, seq, "Åpen sak godkjent"))
+        shown = open_case(session, approved, body, 0, seq, "Åpen sak godkjent")
+        exempt_attachment(session, w, approved, "APPROVEDOPEN", item=shown)
+        event = m.VoteEvent(agenda_item_id=shown.id, subject="Forslag til vedtak")
+        session.add(event)
+        session.flush()
+        session.add_all([m.Vote(vote_event_id=event.id, municipality_id=t.id, choice=m.VoteChoice.for_) for t in towns])
+        w.public_vote_item = shown.id
         seq += 1
         secret_case(session, w, approved, body, "APPROVED", 1, seq, **common)
         exempt_attachment(session, w, approved, "APPROVED")
@@ -397,6 +403,9 @@ def test_a_visitor_finds_no_marker_anywhere(app, client, session, world):
     assert public_files == {f"/attachments/{a.id}/{a.filename}" for a in session.exec(select(m.Attachment))
                             if a.filename.startswith("offentlig-")}
     assert len(answered) > 60, len(answered)
+    # a municipality's votes: only those of published, open cases (exempt cases' votes stay unlisted)
+    votes = client.get(f"/api/municipalities/{session.exec(select(m.Municipality)).first().number}").get_json()["votes"]
+    assert [v["case"]["id"] for v in votes] == [world.public_vote_item]
     # what is public stays readable: the decision taken outside boardroom and the open cases
     overview = client.get("/participation").get_data(as_text=True)
     assert "Vedtak før boardroom" in overview and "Unntatt offentlighet" in overview

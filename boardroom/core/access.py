@@ -60,12 +60,7 @@ def can_see_case(item: AgendaItem, user=None) -> bool:
 
 def public_title(case) -> str:
     """The title the public may see: the public title (or 'Unntatt offentlighet') of an exempt case."""
-    return public_title_of(case.title, case.exempt, case.public_title)
-
-
-def public_title_of(title: str, exempt: bool, public: str) -> str:
-    """``public_title`` of a case read as plain columns."""
-    return (public or EXEMPT_TITLE) if exempt else title
+    return (case.public_title or EXEMPT_TITLE) if case.exempt else case.title
 
 
 def public_texts(item: AgendaItem) -> bool:
@@ -110,6 +105,11 @@ def can_download(attachment, meeting: Meeting, user=None) -> bool:
 def case_published(item: AgendaItem | None) -> bool:
     """What came of a case (its costs, follow-ups) is public: its minutes are approved and it is not exempt."""
     return item is None or (minutes_published(item.meeting) and not item.case.exempt)
+
+
+def case_published_clause():
+    """``case_published`` as SQL, for queries joining AgendaItem's Meeting and Case."""
+    return (Meeting.status == MeetingStatus.approved) & Case.exempt.is_(False)
 
 
 def public_case_title(item: AgendaItem, public: bool) -> str:
