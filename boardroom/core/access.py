@@ -5,6 +5,10 @@ published: the meeting plan, a notice once it is sent, minutes once approved, th
 participation overview. Any signed-in account reads everything of its bodies; only the
 secretary and the administrator change anything. An exempt case shows the public only its
 number, "Unntatt offentlighet" and its legal basis.
+
+Every output asks here — pages, JSON, Word documents, calendars, CSV — and so does whatever
+comes from a case: its handler, votes, costs, follow-ups, attachments, corrections, and the
+project decisions and participation answers taken in it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from functools import wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
-
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
@@ -95,7 +98,7 @@ def can_see_attachment(attachment, user=None) -> bool:
 def public_file(attachment, meeting: Meeting) -> bool:
     """An attachment's file is public: its meeting's notice is sent and neither it nor its case is exempt."""
     item = attachment.agenda_item
-    return agenda_published(meeting) and not attachment.exempt and not (item is not None and item.case.exempt)
+    return agenda_published(meeting) and not attachment.exempt and (item is None or public_texts(item))
 
 
 def can_download(attachment, meeting: Meeting, user=None) -> bool:
@@ -104,7 +107,7 @@ def can_download(attachment, meeting: Meeting, user=None) -> bool:
 
 def case_published(item: AgendaItem | None) -> bool:
     """What came of a case (its costs, follow-ups) is public: its minutes are approved and it is not exempt."""
-    return item is None or (minutes_published(item.meeting) and not item.case.exempt)
+    return item is None or (minutes_published(item.meeting) and public_texts(item))
 
 
 def case_published_clause():
@@ -133,11 +136,11 @@ def can_see_correction(correction, meeting, user=None) -> bool:
 
 def shown_versions(versions, corrections, meeting, user=None) -> list:
     """The stored versions of minutes as this viewer may see them: for the public, a version made by
-    a correction to an exempt case (version n by correction n-1) without its note, the reason."""
+    a correction to an exempt case without its note (the correction's reason)."""
     if is_signed_in(user):
         return list(versions)
-    withheld = {n + 2 for n, c in enumerate(corrections) if correction_exempt(c, meeting)}
-    return [Withheld(v, note="Rettelse i sak unntatt offentlighet") if v.version in withheld else v
+    withheld = {c.reason for c in corrections if correction_exempt(c, meeting)}
+    return [Withheld(v, note="Rettelse i sak unntatt offentlighet") if v.version > 1 and v.note in withheld else v
             for v in versions]
 
 
