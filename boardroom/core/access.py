@@ -164,10 +164,10 @@ def shown_handler(item: AgendaItem, user=None) -> str:
 def unreadable_items(session: Session, item_ids, user=None) -> dict[int, str]:
     """Of these agenda items, those whose texts this viewer may not read, each with the title shown
     instead: exempt cases (their public title) and cases of meetings whose notice is not sent.
-    Empty when signed in; one query."""
-    ids = {i for i in item_ids if i}
-    if not ids or is_signed_in(user):
+    Empty when signed in; for visitors always one query, however many rows (or none) ask."""
+    if is_signed_in(user):
         return {}
+    ids = {i for i in item_ids if i}
     rows = session.exec(
         select(AgendaItem.id, Case.exempt, Case.public_title)
         .join(Case, AgendaItem.case_id == Case.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
