@@ -288,7 +288,7 @@ def found_markers(response) -> set[str]:
             blobs += [t.encode() for t in docx_texts(data)]
     for blob in blobs:
         seen |= set(MARKER.findall(blob))
-    return {s.decode() if isinstance(s, bytes) else s for s in seen}
+    return {s.decode() for s in seen}
 
 
 def links_in(response) -> set[str]:
@@ -371,12 +371,13 @@ def crawl(client, start: set[str]) -> tuple[dict[str, set[str]], dict[str, str]]
         seen.add(url)
         response = client.get(url)
         assert response.status_code < 500, url
+        # refusals and redirects too; a refusal may echo the address asked for (next=), nothing more
+        found = found_markers(response) - {s.decode() for s in MARKER.findall(unquote(url).encode())}
+        if found:
+            leaks[url] = found
         if response.status_code != 200:
             continue
         answered[url] = response.mimetype
-        found = found_markers(response)
-        if found:
-            leaks[url] = found
         queue += sorted(links_in(response) - seen)
     return leaks, answered
 
