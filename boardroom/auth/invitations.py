@@ -37,7 +37,7 @@ def _mail(session: Session, config, user: User, name: str, purpose: str, person_
     if purpose == "invitation":
         message["Subject"] = "Du er invitert til boardroom"
         body = [f"Hei {name},", "", "Sekretariatet har laget en konto til deg i boardroom, der du finner møter, "
-                "sakspapirer og protokoller.", "", f"Velg passordet ditt her (lenken virker i 7 dager, én gang):", url,
+                "sakspapirer og protokoller.", "", "Velg passordet ditt her (lenken virker i 7 dager, én gang):", url,
                 "", f"Brukernavnet ditt er {user.email}."]
     else:
         message["Subject"] = "Nytt passord i boardroom"

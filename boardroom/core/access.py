@@ -5,6 +5,10 @@ published: the meeting plan, a notice once it is sent, minutes once approved, th
 participation overview. Any signed-in account reads everything of its bodies; only the
 secretary and the administrator change anything. An exempt case shows the public only its
 number, "Unntatt offentlighet" and its legal basis.
+
+Every output asks here — pages, JSON, Word documents, calendars, CSV — and so does whatever
+comes from a case: its handler, votes, costs, follow-ups, attachments, corrections, and the
+project decisions and participation answers taken in it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from functools import wraps
 
 from flask import abort, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import or_
+from sqlmodel import Session, select
 
-from boardroom.models import AgendaItem, Meeting, MeetingStatus, UserRole
+from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus, UserRole
 
 EDITORS = (UserRole.admin, UserRole.secretary)
 EXEMPT_TITLE = "Unntatt offentlighet"
+UNPUBLISHED_TITLE = "Ikke offentlig ennå"  # a case of a meeting whose notice is not sent
+PUBLISHED_STATUSES = (MeetingStatus.called, MeetingStatus.held, MeetingStatus.approved)
 
 
 def is_signed_in(user=None) -> bool:
@@ -32,7 +40,7 @@ def can_edit(user=None) -> bool:
 
 def agenda_published(meeting: Meeting) -> bool:
     """The notice (innkalling) has been sent: the saksliste and case papers are public."""
-    return meeting.status in (MeetingStatus.called, MeetingStatus.held, MeetingStatus.approved)
+    return meeting.status in PUBLISHED_STATUSES
 
 
 def minutes_published(meeting: Meeting) -> bool:
@@ -50,7 +58,7 @@ def can_see_minutes(meeting: Meeting, user=None) -> bool:
 
 def can_see_case(item: AgendaItem, user=None) -> bool:
     """The texts of a case: signed in, or published and not exempt."""
-    return is_signed_in(user) or (can_see_agenda(item.meeting) and not item.case.exempt)
+    return is_signed_in(user) or (can_see_agenda(item.meeting) and public_texts(item))
 
 
 def public_title(case) -> str:
@@ -58,9 +66,170 @@ def public_title(case) -> str:
     return (case.public_title or EXEMPT_TITLE) if case.exempt else case.title
 
 
+def public_texts(item: AgendaItem) -> bool:
+    """Whether the public may read a case's texts, votes, costs and handler once its meeting's papers
+    are published: it is not exempt. The Word documents, which are public, print only these."""
+    return not item.case.exempt
+
+
+def exemption_text(case) -> str:
+    """'Unntatt offentlighet, Offl. § 14': what the public reads in place of an exempt case."""
+    return f"{EXEMPT_TITLE}, {case.exemption_basis}" if case.exemption_basis else EXEMPT_TITLE
+
+
 def shown_title(item: AgendaItem, user=None) -> str:
     """The title this viewer may see: the real one when signed in, else the public one."""
     return item.case.title if is_signed_in(user) else public_title(item.case)
+
+
+def attachment_text(attachment) -> str:
+    """What the public reads of an attachment: its title, or that it is exempt (with the basis)."""
+    if not attachment.exempt:
+        return attachment.title
+    basis = attachment.exemption_basis
+    return "Vedlegg unntatt offentlighet" + (f" ({basis})" if basis else "")
+
+
+def can_see_attachment(attachment, user=None) -> bool:
+    """An attachment's title (in a list this viewer already may see): signed in, or not exempt."""
+    return is_signed_in(user) or not attachment.exempt
+
+
+def public_file(attachment, meeting: Meeting) -> bool:
+    """An attachment's file is public: its meeting's notice is sent and neither it nor its case is exempt."""
+    item = attachment.agenda_item
+    return agenda_published(meeting) and not attachment.exempt and (item is None or public_texts(item))
+
+
+def can_download(attachment, meeting: Meeting, user=None) -> bool:
+    return is_signed_in(user) or public_file(attachment, meeting)
+
+
+def case_published(item: AgendaItem | None) -> bool:
+    """What came of a case (its costs, follow-ups) is public: its minutes are approved and it is not exempt."""
+    return item is None or (minutes_published(item.meeting) and public_texts(item))
+
+
+def case_published_clause():
+    """``case_published`` as SQL, for queries joining AgendaItem's Meeting and Case."""
+    return (Meeting.status == MeetingStatus.approved) & Case.exempt.is_(False)
+
+
+def public_case_title(item: AgendaItem, public: bool) -> str:
+    """A case's title where it is referred to: for the public, an exempt case's public title, and
+    no title for a case of a meeting whose notice is not sent."""
+    if not public:
+        return item.case.title
+    if item.case.exempt:
+        return public_title(item.case)
+    return item.case.title if agenda_published(item.meeting) else UNPUBLISHED_TITLE
+
+
+def correction_exempt(correction, meeting) -> bool:
+    """A correction to an exempt case of these minutes: the public sees only that it was made."""
+    return any(i.id == correction.agenda_item_id and i.case.exempt for i in meeting.items)
+
+
+def can_see_correction(correction, meeting, user=None) -> bool:
+    return is_signed_in(user) or not correction_exempt(correction, meeting)
+
+
+def shown_versions(versions, corrections, meeting, user=None) -> list:
+    """The stored versions of minutes as this viewer may see them: for the public, a version made by
+    a correction to an exempt case without its note (the correction's reason)."""
+    if is_signed_in(user):
+        return list(versions)
+    withheld = {c.reason for c in corrections if correction_exempt(c, meeting)}
+    return [Withheld(v, note="Rettelse i sak unntatt offentlighet") if v.version > 1 and v.note in withheld else v
+            for v in versions]
+
+
+def public_handler(item: AgendaItem) -> str:
+    """The case handler (saksbehandler) the public may see: none of an exempt case."""
+    return item.case_handler.name if item.case_handler and public_texts(item) else ""
+
+
+def shown_handler(item: AgendaItem, user=None) -> str:
+    """The case handler this viewer may see: the real one when signed in, else the public one."""
+    if is_signed_in(user):
+        return item.case_handler.name if item.case_handler else ""
+    return public_handler(item)
+
+
+# --------------------------------------------------------------------------- rows tied to a case
+# Follow-ups, costs, project decisions, participation answers and votes belong to the case they
+# came from; a visitor reads their texts only where the case's texts are readable.
+
+
+def unreadable_items(session: Session, item_ids, user=None) -> dict[int, str]:
+    """Of these agenda items, those whose texts this viewer may not read, each with the title shown
+    instead: exempt cases (their public title) and cases of meetings whose notice is not sent.
+    Empty when signed in; for visitors always one query, however many rows (or none) ask."""
+    if is_signed_in(user):
+        return {}
+    ids = {i for i in item_ids if i}
+    rows = session.exec(
+        select(AgendaItem.id, Case.exempt, Case.public_title)
+        .join(Case, AgendaItem.case_id == Case.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(AgendaItem.id.in_(ids), or_(Case.exempt, Meeting.status.not_in(PUBLISHED_STATUSES)))
+    )
+    return {i: (shown or EXEMPT_TITLE) if exempt else UNPUBLISHED_TITLE for i, exempt, shown in rows}
+
+
+class Withheld:
+    """A read-only stand-in for a row, with the fields this viewer may not read replaced."""
+
+    def __init__(self, row, **replaced):
+        self.__dict__.update(_row=row, _replaced=replaced)
+
+    def __getattr__(self, name):
+        replaced = self.__dict__["_replaced"]
+        return replaced[name] if name in replaced else getattr(self.__dict__["_row"], name)
+
+    def __setattr__(self, name, value):
+        raise AttributeError("a withheld row is read-only")
+
+
+def public_answer(answer, unreadable: dict[int, str], decision_withheld: bool = False):
+    """A participation answer without its remark when it came from (or answers) an unreadable case."""
+    if not (decision_withheld or answer.source_item_id in unreadable) or not answer.remark:
+        return answer
+    return answer._replace(remark="") if hasattr(answer, "_replace") else Withheld(answer, remark="")
+
+
+def public_decision(decision, unreadable: dict[int, str], with_answers: bool = True):
+    """A project decision as this viewer may see it: one taken in an unreadable case shows only the
+    case's public title, without its date text and remark; (``with_answers``) its answers without
+    the remarks that came from such a case."""
+    withheld = decision.agenda_item_id in unreadable
+    replaced = {}
+    if with_answers:
+        answers = [public_answer(a, unreadable, withheld) for a in decision.answers]
+        if any(a is not b for a, b in zip(answers, decision.answers)):
+            replaced["answers"] = answers
+    if withheld:
+        replaced |= {"title": unreadable[decision.agenda_item_id], "decided_text": "", "remark": ""}
+    return Withheld(decision, **replaced) if replaced else decision
+
+
+def public_decisions(session: Session, decisions, answers: dict | None = None, user=None):
+    """Project decisions as this viewer may see them (one query). With ``answers``, the plain answer
+    rows by decision id the caller loaded instead of ``decision.answers``; returns both."""
+    decisions = list(decisions)
+    if is_signed_in(user):
+        return decisions, answers
+    if answers is None:
+        sources = {a.source_item_id for d in decisions for a in d.answers}
+    else:
+        sources = {a.source_item_id for rows in answers.values() for a in rows}
+    unreadable = unreadable_items(session, {d.agenda_item_id for d in decisions} | sources, user)
+    if not unreadable:
+        return decisions, answers
+    shown = [public_decision(d, unreadable, with_answers=answers is None) for d in decisions]
+    if answers is not None:
+        withheld = {d.id for d in decisions if d.agenda_item_id in unreadable}
+        answers = {k: [public_answer(a, unreadable, k in withheld) for a in rows] for k, rows in answers.items()}
+    return shown, answers
 
 
 def editor_required(view):

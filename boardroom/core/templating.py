@@ -37,4 +37,8 @@ def init_app(app) -> None:
         can_see_minutes=access.can_see_minutes,
         can_see_case=access.can_see_case,
         shown_title=access.shown_title,
+        shown_handler=access.shown_handler,
+        can_see_correction=access.can_see_correction,
+        can_see_attachment=access.can_see_attachment,
+        attachment_text=access.attachment_text,
     )

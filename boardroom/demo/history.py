@@ -21,7 +21,7 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from boardroom.core.formatting import OSLO
 from boardroom.decisions.approval import approve_minutes, choose_co_signers, co_signer_candidates, mark_held

@@ -13,6 +13,7 @@ from io import BytesIO
 
 from sqlmodel import Session
 
+from boardroom.core.access import exemption_text, public_texts
 from boardroom.core.formatting import meeting_when, nb_date
 from boardroom.core.labels import label
 from boardroom.decisions.votes import majority_text
@@ -105,9 +106,8 @@ def notice_attachments(meeting: Meeting) -> list:
 
 def _write_case(doc, item: AgendaItem, figures: dict[int, bytes]) -> None:
     doc.add_heading(case_heading(item), level=1)
-    if item.case.exempt:
-        basis = item.case.exemption_basis
-        doc.add_paragraph(f"Unntatt offentlighet, {basis}" if basis else "Unntatt offentlighet")
+    if not public_texts(item):
+        doc.add_paragraph(exemption_text(item.case))
         return
     for heading, field in CASE_TEXTS:
         html = getattr(item, field)

@@ -29,6 +29,7 @@ from sqlalchemy.orm import object_session
 from sqlmodel import select
 
 from boardroom.core import files
+from boardroom.core.access import attachment_text, public_handler, public_texts, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html, mark_header_row, shade
@@ -210,9 +211,7 @@ def labelled(doc, name: str, value: str) -> None:
 
 def case_title(item: AgendaItem) -> str:
     """The case title; an exempt case shows its public title (the documents are public)."""
-    if item.case.exempt:
-        return item.case.public_title or "Unntatt offentlighet"
-    return item.case.title
+    return public_title(item.case)
 
 
 def case_heading(item: AgendaItem) -> str:
@@ -239,10 +238,10 @@ def write_agenda(doc, items: list[AgendaItem]) -> None:
         number, tema, kind, handler = row.cells
         number.text = item_number(item)
         tema.text = case_title(item)
-        if item.agenda_note_html and not item.case.exempt:
+        if item.agenda_note_html and public_texts(item):
             add_html(tema, item.agenda_note_html)
         kind.text = label(item.kind)
-        handler.text = item.case_handler.name if item.case_handler else ""
+        handler.text = public_handler(item)  # the documents are public
     for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
         column.width = width  # the grid, which LibreOffice reads
         for cell in column.cells:
@@ -257,11 +256,8 @@ def write_attachments(doc, attachments) -> None:
     p.add_run("Vedlegg:").bold = True
     p.paragraph_format.space_after = Pt(0)
     for attachment in attachments:
-        title = attachment.title
-        if attachment.exempt:  # the documents are public: an exempt file's title is withheld, as on the pages
-            title = "Vedlegg unntatt offentlighet" + (f" ({attachment.exemption_basis})"
-                                                     if attachment.exemption_basis else "")
-        doc.add_paragraph(title).paragraph_format.space_after = Pt(0)
+        # the documents are public: an exempt file's title is withheld, as on the pages
+        doc.add_paragraph(attachment_text(attachment)).paragraph_format.space_after = Pt(0)
 
 
 def figure_files(session, meeting) -> dict[int, bytes]:

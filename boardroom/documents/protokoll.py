@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from docx.shared import Pt
 from sqlmodel import Session
 
+from boardroom.core.access import correction_exempt, exemption_text, public_texts
 from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
 from boardroom.core.text import render_markdown
 from boardroom.decisions.record import MinutesExtras
@@ -123,9 +124,8 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras, figures: dict[int,
         doc.add_paragraph().add_run(
             f"Utsatt fra møtet {nb_date(earlier.meeting.starts_at)}, sak {item_number(earlier)}"
         ).italic = True
-    if item.case.exempt:
-        basis = item.case.exemption_basis
-        doc.add_paragraph(f"Unntatt offentlighet, {basis}" if basis else "Unntatt offentlighet")
+    if not public_texts(item):
+        doc.add_paragraph(exemption_text(item.case))
         return
 
     if item.status == ItemStatus.deferred:
@@ -176,7 +176,7 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
     from boardroom.costs.tables import COLUMNS, key_text, sharing_text
     from boardroom.documents.docx_html import mark_header_row, shade
 
-    if item.case.exempt:
+    if not public_texts(item):
         return
     for table in tables:
         cost = table.cost
@@ -270,6 +270,9 @@ def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
         p.add_run(subject).bold = True
         p.add_run(f" – rettet {nb_datetime(row.created_at)} av {row.made_by}")
         p.paragraph_format.keep_with_next = True
+        if correction_exempt(row, meeting):  # the documents are public
+            doc.add_paragraph("Saken er unntatt offentlighet; rettelsen vises ikke.")
+            continue
         for name, text in (("Før", row.before or "–"), ("Etter", row.after)):
             add_html(doc, render_markdown(text), lead=f"{name}: ")  # the texts are Markdown, as the fields
         _labelled(doc, "Begrunnelse", row.reason)

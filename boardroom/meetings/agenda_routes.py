@@ -31,7 +31,7 @@ from sqlmodel import select
 
 from boardroom.auth.accounts import signature
 from boardroom.core import files
-from boardroom.core.access import agenda_published, can_see_agenda, editor_required, is_signed_in
+from boardroom.core.access import can_download, can_see_agenda, editor_required, public_file
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import local
@@ -463,16 +463,15 @@ def figure(attachment_id: int):
 
 
 def serve_attachment(attachment: Attachment):
-    item = attachment.agenda_item
-    restricted = attachment.exempt or (item is not None and item.case.exempt)
-    if not is_signed_in() and (restricted or not can_see_agenda(attachment_meeting(attachment))):
+    meeting = attachment_meeting(attachment)
+    if not can_download(attachment, meeting):
         return redirect(url_for("auth.login", next=request.path))
     stored = attachment.file
     # read whole (uploads are small and bounded), so no file handle outlives the request
     response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,
                          as_attachment=stored.media_type not in INLINE_TYPES, etag=stored.sha256, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    if restricted or not agenda_published(attachment_meeting(attachment)):
+    if not public_file(attachment, meeting):
         response.headers["Cache-Control"] = "private, no-store"  # not for shared caches
     return response
 

@@ -9,10 +9,10 @@ import re
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from boardroom.core.access import EXEMPT_TITLE
+from boardroom.core.access import case_published, public_case_title
 from boardroom.core.inputs import InputError
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Meeting, MeetingStatus
+from boardroom.models import AgendaItem, Meeting
 
 
 def find_item(session: Session, number: str, body_id: int | None = None) -> AgendaItem:
@@ -37,15 +37,8 @@ def find_item(session: Session, number: str, body_id: int | None = None) -> Agen
     return candidates[0]
 
 
-def published(item: AgendaItem | None) -> bool:
-    """A case the public may read about: its minutes are approved and it is not exempt."""
-    return item is None or (item.meeting.status == MeetingStatus.approved and not item.case.exempt)
-
-
-def case_title(item: AgendaItem, public: bool) -> str:
-    if item.case.exempt and public:
-        return item.case.public_title or EXEMPT_TITLE
-    return item.case.title
+published = case_published  # the rules live in boardroom.core.access
+case_title = public_case_title
 
 
 def item_options():

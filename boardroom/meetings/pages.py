@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.archive.versions import current_version, minutes_record, read_version, versions
+from boardroom.core.access import shown_versions
 from boardroom.core.formatting import local
 from boardroom.costs.approved import control_slips, differs_from_key, slips
 from boardroom.costs.tables import ShareTable, tables_for_items
@@ -52,7 +53,8 @@ def meeting_page(session: Session, meeting: Meeting, public: bool) -> MeetingPag
     record, current = minutes_record(session, meeting)
     return MeetingPage(record.meeting, record.minutes, record.extras,
                        visible_follow_ups(open_follow_ups_for(session, meeting), public),
-                       current, versions(session, meeting.id) if current else [])
+                       current, shown_versions(versions(session, meeting.id), record.extras.corrections, record.meeting)
+                       if current else [])
 
 
 def load_item(session: Session, item_id: int) -> AgendaItem | None:

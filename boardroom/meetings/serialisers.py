@@ -5,7 +5,7 @@ public title and legal basis; times are ISO 8601 with the Europe/Oslo offset."""
 from __future__ import annotations
 
 from boardroom.calendar.ical import meeting_url
-from boardroom.core.access import EXEMPT_TITLE, can_see_case, can_see_minutes, is_signed_in, shown_title
+from boardroom.core.access import EXEMPT_TITLE, can_see_attachment, can_see_case, can_see_minutes, shown_title
 from boardroom.core.formatting import local, meeting_when
 from boardroom.core.labels import label
 from boardroom.meetings.lookup import case_title
@@ -38,7 +38,7 @@ def meeting_summary(meeting: Meeting, site: str) -> dict:
 
 
 def attachment_json(attachment: Attachment) -> dict:
-    if attachment.exempt and not is_signed_in():
+    if not can_see_attachment(attachment):
         return {"title": EXEMPT_TITLE, "exempt": True, "exemption_basis": attachment.exemption_basis}
     return {"title": attachment.title, "filename": attachment.filename, "exempt": False}
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from boardroom.core.access import EXEMPT_TITLE
+from boardroom.core.access import case_published_clause
 from boardroom.core.formatting import OSLO, local, nb_sort_key
 from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
@@ -143,7 +143,7 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
     query = (
         select(Vote.choice, VoteEvent.subject, AgendaItem.id, AgendaItem.number_year, AgendaItem.number_seq,
                Meeting.id, Meeting.starts_at, Meeting.status, Body.case_number_format,
-               Case.title, Case.exempt, Case.public_title)
+               Case.title)
         .join(VoteEvent, Vote.vote_event_id == VoteEvent.id)
         .join(AgendaItem, VoteEvent.agenda_item_id == AgendaItem.id)
         .join(Case, AgendaItem.case_id == Case.id)
@@ -152,8 +152,8 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
         .where(Vote.municipality_id == municipality.id)
         .order_by(Meeting.starts_at.desc(), AgendaItem.position, VoteEvent.id)
     )
-    if public:
-        query = query.where(Meeting.status == MeetingStatus.approved)
+    if public:  # how a municipality voted is public once the minutes are, except in exempt cases
+        query = query.where(case_published_clause())
     starts = session.exec(query.with_only_columns(Meeting.starts_at).order_by(None).distinct())
     years = sorted({local(start).year for (start,) in starts}, reverse=True)
     chosen = year if year in years else (years[0] if years else None)
@@ -162,9 +162,8 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
                             Meeting.starts_at < datetime(chosen + 1, 1, 1, tzinfo=OSLO))
     rows = [
         VoteRow(item_id, meeting_id, format_number(fmt, number_year, seq),
-                (public_title or EXEMPT_TITLE) if exempt and public else title,
-                starts_at, status == MeetingStatus.approved, subject, choice)
-        for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title, exempt, public_title)
+                title, starts_at, status == MeetingStatus.approved, subject, choice)
+        for (choice, subject, item_id, number_year, seq, meeting_id, starts_at, status, fmt, title)
         in session.exec(query)
     ]
     return rows, years, chosen

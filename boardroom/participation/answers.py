@@ -14,6 +14,7 @@ from typing import NamedTuple
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
+from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError
 from boardroom.models import AgendaItem, Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
@@ -101,8 +102,8 @@ def create_decision(
 
 
 def load_decision(session: Session, decision_id: int) -> ProjectDecision | None:
-    """A decision with its project, answers (and their source cases) loaded."""
-    return session.exec(
+    """A decision with its project and answers loaded, as this viewer may see it."""
+    found = session.exec(
         select(ProjectDecision)
         .where(ProjectDecision.id == decision_id)
         .options(
@@ -110,6 +111,7 @@ def load_decision(session: Session, decision_id: int) -> ProjectDecision | None:
             selectinload(ProjectDecision.answers),
         )
     ).first()
+    return public_decisions(session, [found])[0][0] if found else None
 
 
 def record_in_meeting(session: Session, item: AgendaItem, project: Project, declining: set[int],

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
+from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.labels import label
 from boardroom.meetings.lookup import items_by_id
@@ -85,7 +86,7 @@ def fast_overview(session: Session) -> tuple[list[Municipality], list[DecisionSt
         .options(joinedload(ProjectDecision.project).load_only(Project.id, Project.name, Project.phase, Project.health))
         .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
     ).all()
-    answers = load_answers(session)
+    decisions, answers = public_decisions(session, decisions, load_answers(session))
     statuses = [decision_status(d, municipalities, answers.get(d.id, [])) for d in decisions]
     return municipalities, statuses, answers
 

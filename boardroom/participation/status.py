@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import load_answers
@@ -104,7 +105,7 @@ def overview(session: Session, body_id: int | None = None) -> tuple[list[Municip
     )
     if body_id is not None:
         query = query.where(Project.body_id == body_id)
-    decisions = session.exec(query).all()
+    decisions, _ = public_decisions(session, session.exec(query).all())
     return municipalities, [decision_status(d, municipalities) for d in decisions]
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
+from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import today
 from boardroom.costs.shares import CostShareError, Key, compute_shares
@@ -95,8 +96,9 @@ def key_shares(key: CostKey, participants: list[Municipality], population: dict[
 
 def project_view(session: Session, project: Project, public: bool) -> ProjectView:
     municipalities = list(session.exec(select(Municipality).order_by(Municipality.number)))
+    decisions, _ = public_decisions(session, project.decisions)
     statuses = [decision_status(d, municipalities) for d in sorted(
-        project.decisions, key=lambda d: (d.decided_on, d.position, d.id))]
+        decisions, key=lambda d: (d.decided_on, d.position, d.id))]
     current = latest_decision(project.decisions, today())
     ids = participant_ids(current, current.answers, municipalities) if current else set()
     participants = sorted((m for m in municipalities if m.id in ids), key=lambda m: nb_sort_key(m.name))
