@@ -32,6 +32,7 @@ TABLE_FOR = {  # a URL argument → the table whose ids fill it
     "follow_up_id": m.FollowUp, "meeting_id": m.Meeting, "attendance_id": m.Attendance, "project_id": m.Project,
     "case_id": m.StandardCase, "municipality_id": m.Municipality, "figure_id": m.PopulationFigure,
     "person_id": m.Person, "membership_id": m.Membership,
+    "token": None,  # signed one-time links (absence, invitation, password reset): a forged one
 }
 
 
@@ -56,8 +57,11 @@ def fill(session, rule: str) -> str | None:
     if planned is None:
         return None
     values = {}
-    for name in re.findall(r"<int:(\w+)>", rule):
+    for name in re.findall(r"<(?:int:)?(\w+)>", rule):
         table = TABLE_FOR[name]
+        if table is None:
+            values[name] = "forfalsket.token.verdi"
+            continue
         query = select(table.id).order_by(table.id)
         if table is m.Meeting:
             query = query.where(m.Meeting.id == planned.id)
@@ -67,7 +71,7 @@ def fill(session, rule: str) -> str | None:
         if found is None:
             return None
         values[name] = found
-    return re.sub(r"<int:(\w+)>", lambda match: str(values[match.group(1)]), rule)
+    return re.sub(r"<(?:int:)?(\w+)>", lambda match: str(values[match.group(1)]), rule)
 
 
 def field_names(html: str) -> list[str]:
