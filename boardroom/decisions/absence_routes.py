@@ -6,7 +6,7 @@ A deputy called in gets the notice e-mail when the notice has gone out already.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -71,6 +71,8 @@ def report(meeting_id: int):
     except Invalid as exc:
         abort(409, str(exc))
     flash(text, "info")
+    if request.form.get("next") == url_for("members.minside"):  # reported from Min side: back there
+        return redirect(url_for("members.minside"))
     return redirect(url_for("meetings.show", meeting_id=meeting.id))
 
 

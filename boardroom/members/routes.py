@@ -15,6 +15,7 @@ from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
+from boardroom.members.minside import my_page
 from boardroom.members.pages import (
     current_seats,
     latest_population,
@@ -22,7 +23,7 @@ from boardroom.members.pages import (
     municipality_view,
     representatives,
 )
-from boardroom.models import Membership, Municipality
+from boardroom.models import Membership, Municipality, UserRole
 
 bp = Blueprint("members", __name__)
 
@@ -90,3 +91,14 @@ def mine():
                    "personen som har setet i styret.")
     town = session.get(Municipality, chosen.municipality_id)
     return redirect(url_for(".municipality", kommunenummer=town.number))
+
+
+@bp.get("/min-side")
+@login_required
+def minside():
+    """The signed-in board member's own page: meetings, cases, follow-ups, open answers, feed."""
+    if not current_user.person_id:
+        return render_template("members/minside_none.html")
+    page = my_page(get_session(), current_user.person_id)
+    return render_template("members/minside.html", page=page,
+                           may_report_absence=current_user.role == UserRole.member)
