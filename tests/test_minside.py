@@ -166,7 +166,7 @@ def test_a_member_sees_meetings_cases_follow_ups_answers_and_feed(client, auth, 
     meetings = section(html, "moter")
     assert meetings.index("12. mars 2026") < meetings.index("20. april 2026")
     coming = meetings[:meetings.index("20. april 2026")]
-    assert "Sted Mo i Rana (fysisk)" in coming and "Status Innkalt" in coming
+    assert "Sted Mo i Rana Møteform Fysisk" in coming and "Status Innkalt" in coming
     assert "Mitt svar Jeg kommer (ikke meldt forfall)" in coming
     assert "Innkalling (Word) · Saksliste og saker på møtesiden" in coming
     assert f'href="/meetings/{world["coming"].id}/innkalling.docx"' in html
