@@ -80,7 +80,7 @@ def field_names(html: str) -> list[str]:
 
 
 @pytest.mark.parametrize("rule", RULES)
-@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(typed=st.lists(NASTY, min_size=60, max_size=60))
 def test_every_form_answers_bad_input_without_500(rule, typed, demo, auth):
     if not getattr(auth, "_fuzz_signed_in", False):
