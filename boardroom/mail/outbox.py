@@ -4,15 +4,18 @@
 of) the mail server. Account mail is stored whole; a meeting's notice, update or cancellation
 is stored as a small row (``boardroom.mail.notice.queue_notices``) and built by the worker when
 it first delivers it (innkalling.docx once per meeting per pass); the built message is kept on
-the row, so a retry sends the same message and the row records what was sent. ``deliver_due`` is one pass of the worker: it claims due rows one at a time
-(``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then an atomic claiming UPDATE that also
-serialises SQLite), commits the claim, sends, and records what the server said. Several workers
-(several servers, or ``boardroom outbox run`` beside ``serve``) never send a row twice; a row left
-``sending`` by a worker that died is taken again after ``STALE_CLAIM``.
+the row, so a retry sends the same message and the row records what was sent.
+
+``deliver_due`` is one pass of the worker: it claims due rows one at a time (``SELECT … FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, then an atomic claiming UPDATE that also serialises
+SQLite), commits the claim, builds the message if need be, sends, and records what the server
+said. Several workers (several servers, or ``boardroom outbox run`` beside ``serve``) never send
+a row twice; a row left ``sending`` by a worker that died is taken again after ``STALE_CLAIM``.
 
 A failure is retried with growing backoff (1, 2, 4 … minutes, at most an hour) and never given
 up; an address the server refuses for good (5xx) is marked rejected. Without
-BOARDROOM_SMTP_URL the row is kept as ``unconfigured`` and goes out once mail is set up.
+BOARDROOM_SMTP_URL the row is kept as ``unconfigured`` and goes out once mail is set up. A
+meeting mail that no longer applies when its turn comes is marked ``dropped``, saying why.
 """
 
 from __future__ import annotations
