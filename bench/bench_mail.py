@@ -1,5 +1,5 @@
-"""Time "Send innkalling" to 25 people, who each get their e-mail (text, HTML, innkalling.docx,
-calendar invitation) queued in the outbox; the sending happens in the worker, afterwards.
+"""Time "Send innkalling" to 25 people, who each get a row queued in the outbox; the worker,
+afterwards, builds each e-mail (text, HTML, innkalling.docx, calendar invitation) and sends it.
 
     python bench/bench_mail.py [--runs 15]
 
@@ -94,11 +94,9 @@ def main() -> None:
     with Session(engine) as session:
         queued = session.exec(select(m.OutboxMessage).where(m.OutboxMessage.meeting_id == fresh["id"])).all()
         assert len(queued) == PEOPLE, len(queued)
-        size = sum(len(row.message) for row in queued) / len(queued)
     print(f"{engine.dialect.name}, {args.runs} runs (ms)")
     print(f"{'Send innkalling til 25 personer (15 saker)':48} median {statistics.median(times):7.1f}  "
           f"p90 {times[int(len(times) * 0.9) - 1]:7.1f}  (target < 300)")
-    print(f"{'':48} {PEOPLE} e-poster i utboksen, {size / 1024:.0f} kB hver")
 
     # the worker, afterwards: deliver everything due to a real SMTP server
     server.start()
@@ -108,10 +106,15 @@ def main() -> None:
                 row.status = m.OutboxStatus.sent
             session.commit()
         start = time.perf_counter()
-        counts = deliver_due(engine, app.config)
+        with app.app_context():  # as the worker runs it
+            counts = deliver_due(engine, app.config)
         elapsed = (time.perf_counter() - start) * 1000
-        print(f"{'Arbeideren leverer 25 e-poster (én runde)':48} {elapsed:7.1f} ms  {counts}")
+        print(f"{'Arbeideren bygger og leverer 25 e-poster':48} {elapsed:7.1f} ms  {counts}")
         assert counts.get("sent") == PEOPLE and len(server.inbox.messages) == PEOPLE
+        with Session(engine) as session:
+            sent = session.exec(select(m.OutboxMessage).where(m.OutboxMessage.meeting_id == fresh["id"])).all()
+            size = sum(len(row.message) for row in sent) / len(sent)
+        print(f"{'':48} {PEOPLE} e-poster sendt, {size / 1024:.0f} kB hver")
     finally:
         server.stop()
 

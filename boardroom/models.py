@@ -860,12 +860,18 @@ class OutboxStatus(str, enum.Enum):
     retry = "retry"  # delivery failed; tried again later
     rejected = "rejected"  # the mail server refused the address for good
     unconfigured = "unconfigured"  # ikke sendt – e-post er ikke satt opp
+    dropped = "dropped"  # not sent: no longer applies (meeting cancelled or gone, person no longer invited)
 
 
 class OutboxMessage(SQLModel, table=True):
-    """One e-mail, stored whole before anyone tries to send it, so nothing is lost while the mail
-    server is down. A worker claims a due row (status ``sending``, ``claim``), sends it and records
-    what the server said; a failure is tried again later (``next_attempt_at``, growing backoff)."""
+    """One e-mail, stored before anyone tries to send it, so nothing is lost while the mail server
+    is down. A worker claims a due row (status ``sending``, ``claim``), sends it and records what
+    the server said; a failure is tried again later (``next_attempt_at``, growing backoff).
+
+    Account mail is stored whole (``message``). A meeting's notice, update or cancellation is
+    stored as who, which meeting, which kind, the meeting's SEQUENCE then and the organiser;
+    the worker builds the message when it first delivers the row and keeps it in ``message``
+    (and its subject in ``subject``), so a retry sends the same bytes."""
 
     __table_args__ = (sa.Index("ix_outboxmessage_due", "status", "next_attempt_at"),)
 
@@ -876,7 +882,10 @@ class OutboxMessage(SQLModel, table=True):
     kind: str = Field(max_length=20)  # "notice", "update", "cancel", "invitation", "reset"
     recipient: str = Field(max_length=200)
     subject: str = Field(default="", max_length=300)
-    message: bytes = Field(sa_type=sa.LargeBinary)  # the whole RFC 5322 message
+    message: bytes | None = Field(default=None, sa_type=sa.LargeBinary)  # the RFC 5322 message, once built
+    sequence: int | None = None  # a meeting mail: the meeting's SEQUENCE when it was queued
+    organizer_name: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
+    organizer_address: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     status: OutboxStatus = Field(sa_column=enum_column(OutboxStatus, default=OutboxStatus.queued))
     attempts: int = 0
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

@@ -171,3 +171,76 @@ def test_cli_outbox_run_sends_one_pass(app, auth, session, board, planned, smtp_
     assert "4 sent" in result.output and len(smtp_server.inbox.messages) == 4
     assert m.OutboxStatus.sent in {r.status for r in session.exec(select(OutboxMessage)).all()}
 
+
+
+MOVE = {"title": "Styremøte", "start_date": "2025-11-21", "start_time": "10:00", "end_date": "2025-11-21",
+        "end_time": "15:00", "place": "Sandnessjøen", "mode": "physical"}
+
+
+def test_the_request_queues_small_rows_and_the_worker_builds_them(app, auth, session, board, planned, smtp_server,
+                                                                  monkeypatch):
+    import boardroom.mail.notice as notice
+
+    built = []
+    real = notice.build_innkalling
+    monkeypatch.setattr(notice, "build_innkalling", lambda s, meeting: built.append(meeting.id) or real(s, meeting))
+    with_emails(session, board)
+    meeting = planned(cases=1)
+    auth.login("secretary", email="sekretaer@dh.example")
+    send_notice(auth, meeting)
+    rows = session.exec(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    assert len(rows) == 5 and built == []  # nothing built in the request
+    session.expire_all()
+    sequence = session.get(m.Meeting, meeting.id).sequence
+    assert all(r.message is None and r.kind == "notice" and r.sequence == sequence for r in rows)
+    assert all(r.organizer_address == "sekretaer@dh.example" and r.subject.startswith("Innkalling: ") for r in rows)
+    shown = auth.client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Utsendt e-post" in shown and "venter på sending" in shown and "eva@vega.example" in shown
+
+    assert deliver(app) == {"sent": 4, "rejected": 1}
+    assert built == [meeting.id]  # innkalling.docx once for everyone in the pass
+    session.expire_all()
+    for row in session.exec(select(OutboxMessage)).all():
+        assert row.message is not None and row.subject.startswith("Innkalling: ")
+    received = smtp_server.inbox.to("eva@vega.example")[0]
+    row = session.exec(select(OutboxMessage).where(OutboxMessage.recipient.contains("eva@vega.example"))).one()
+    assert row.subject == received["Subject"] and b"Message-ID: " in row.message
+
+
+def test_a_change_before_sending_is_built_in_with_the_sequence_queued(app, auth, session, board, planned,
+                                                                      smtp_server):
+    with_emails(session, board)
+    meeting = planned(cases=1)
+    auth.login("secretary")
+    send_notice(auth, meeting)
+    auth.post(f"/meetings/{meeting.id}/edit", data={"body_id": board.body.id, **MOVE}, follow_redirects=True)
+    assert deliver(app) == {"sent": 8, "rejected": 2}  # the notice and the update
+    notice_mail, update_mail = smtp_server.inbox.to("knut@bindal.example")
+    first = invitation_of(notice_mail).walk("VEVENT")[0]
+    moved = invitation_of(update_mail).walk("VEVENT")[0]
+    assert first["location"] == moved["location"] == "Sandnessjøen"  # built with the meeting as it is now
+    assert first["sequence"] < moved["sequence"]  # the SEQUENCE of the time each was queued
+    assert notice_mail["Subject"].startswith("Innkalling: Styremøte 21. november 2025")
+
+    # a delivered row keeps the subject it was sent with, whatever happens to the meeting after
+    session.expire_all()
+    row = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "notice",
+                                                   OutboxMessage.recipient.contains("knut@"))).one()
+    auth.post(f"/meetings/{meeting.id}/edit", data={"body_id": board.body.id, **MOVE, "start_date": "2025-11-28",
+                                                    "end_date": "2025-11-28"}, follow_redirects=True)
+    session.expire_all()
+    assert session.get(OutboxMessage, row.id).subject == notice_mail["Subject"]
+
+
+def test_a_notice_not_yet_sent_when_the_meeting_is_cancelled_is_dropped(app, auth, session, board, planned,
+                                                                        smtp_server):
+    with_emails(session, board)
+    meeting = planned(cases=1)
+    auth.login("secretary")
+    send_notice(auth, meeting)
+    auth.post(f"/meetings/{meeting.id}/cancel", data={"reason": "For få kan møte."}, follow_redirects=True)
+    assert deliver(app) == {"dropped": 5, "sent": 4, "rejected": 1}
+    (only,) = smtp_server.inbox.to("knut@bindal.example")
+    assert invitation_of(only)["method"] == "CANCEL"
+    shown = auth.client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "ikke sendt – gjelder ikke lenger" in shown and "avlysningen sendes i stedet" in shown

@@ -42,6 +42,7 @@ LABELS = {
     OutboxStatus.retry: "ikke sendt – prøves igjen",
     OutboxStatus.rejected: "avvist av e-posttjeneren",
     OutboxStatus.unconfigured: "ikke sendt – e-post er ikke satt opp",
+    OutboxStatus.dropped: "ikke sendt – gjelder ikke lenger",
     ItemStatus.draft: "Ikke behandlet",
     ItemStatus.treated: "Behandlet",
     ItemStatus.deferred: "Utsatt",

@@ -7,7 +7,8 @@ person with RSVP, so Outlook and Google offer "Godta/Avslå". A moved meeting se
 UID with its higher SEQUENCE ("update"); a cancelled one METHOD:CANCEL. The notice and the
 update carry a signed link for reporting absence (forfall) without logging in.
 
-Messages are only queued here (``boardroom.mail.outbox``); the worker sends them.
+Messages are only queued here (``boardroom.mail.outbox``), as a small row per person; the worker
+builds each message (``build_meeting_mail``) when it delivers it.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from boardroom.calendar.ical import meeting_event, meeting_url, oslo_timezone
 from boardroom.core.formatting import meeting_when
 from boardroom.core.labels import label
 from boardroom.documents.innkalling import build_innkalling, innkalling_filename
-from boardroom.mail.outbox import enqueue, sender_address
+from boardroom.mail.outbox import NOT_CONFIGURED, sender_address, stamp
 from boardroom.mail.tokens import make_link_token
 from boardroom.meetings.minutes import item_number
-from boardroom.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, utcnow
+from boardroom.models import (Attendance, AttendanceStatus, Meeting, MeetingStatus, OutboxMessage, OutboxStatus,
+                              utcnow)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ABSENCE_PURPOSE = "absence"
@@ -67,8 +69,9 @@ def organizer_of(config, account_email: str | None, account_name: str | None) ->
 
 
 def invitation(meeting: Meeting, attendance: Attendance, base_url: str, organizer: tuple[str, str],
-               method: str) -> bytes:
-    """A one-event iTIP calendar (REQUEST or CANCEL) for one attendee."""
+               method: str, *, address: str | None = None, sequence: int | None = None) -> bytes:
+    """A one-event iTIP calendar (REQUEST or CANCEL) for one attendee (at ``address``, else their
+    address now), with ``sequence`` if given, else the meeting's."""
     cal = icalendar.Calendar()
     cal.add("prodid", "-//boardroom//Innkalling//NB")
     cal.add("version", "2.0")
@@ -78,12 +81,15 @@ def invitation(meeting: Meeting, attendance: Attendance, base_url: str, organize
     event = meeting_event(meeting, base_url)
     event.pop("dtstamp")
     event.add("dtstamp", utcnow())  # iTIP: when this message was made
+    if sequence is not None:  # the SEQUENCE when the message was queued
+        event.pop("sequence")
+        event.add("sequence", sequence)
     if method == "CANCEL":
         event.pop("status")
         event.add("status", "CANCELLED")
     organizer_name, organizer_address = organizer
     event.add("organizer", f"mailto:{organizer_address}", parameters={"CN": organizer_name})
-    event.add("attendee", f"mailto:{attendance.person.email}", parameters={
+    event.add("attendee", f"mailto:{address or attendance.person.email}", parameters={
         "CN": attendance.person.name, "ROLE": "REQ-PARTICIPANT", "PARTSTAT": "NEEDS-ACTION",
         "RSVP": "TRUE" if method == "REQUEST" else "FALSE", "CUTYPE": "INDIVIDUAL"})
     cal.add_component(event)
@@ -97,7 +103,7 @@ def agenda_lines(meeting: Meeting) -> list[str]:
 def texts(meeting: Meeting, attendance: Attendance, kind: str, url: str, absence_url: str | None):
     """(subject, plain text, HTML) of one message."""
     values = dict(title=meeting.title, body=meeting.body.name)
-    subject = f"{SUBJECT[kind]}: {meeting.title} {meeting_when(meeting)} – {meeting.body.name}"
+    subject = subject_of(meeting, kind)
     facts = [("Tid", meeting_when(meeting)), ("Sted", meeting.place or "Ikke fastsatt"),
              ("Møteform", label(meeting.mode))]
     if kind == "cancel" and meeting.cancelled_reason:
@@ -135,34 +141,78 @@ def absence_link(config, attendance: Attendance) -> str:
     return f"{config['BASE_URL'].rstrip('/')}/forfall/{token}"
 
 
+def subject_of(meeting: Meeting, kind: str) -> str:
+    return f"{SUBJECT[kind]}: {meeting.title} {meeting_when(meeting)} – {meeting.body.name}"
+
+
 def queue_notices(session: Session, meeting: Meeting, config, kind: str, organizer: tuple[str, str],
                   only: list[Attendance] | None = None) -> QueuedNotice:
     """Queue the notice ("notice"), the update ("update") or the cancellation ("cancel") of a
-    meeting loaded with its cases and attendances, to everyone it concerns (or ``only`` those)."""
+    meeting loaded with its attendances, to everyone it concerns (or ``only`` those).
+
+    Only a small row per person is stored (who, which meeting, which kind, the SEQUENCE now,
+    the organiser, the subject as it reads now); the worker builds the message when it delivers
+    it (``build_meeting_mail``), so the request does not wait for 25 MIME messages."""
     result = QueuedNotice(configured=bool(config.get("SMTP_URL")))
-    built: list[bytes] = []
-
-    def docx_of() -> bytes:
-        if not built:
-            built.append(build_innkalling(session, meeting))  # once for everyone
-        return built[0]
-
-    with session.no_autoflush:  # one flush for all the rows, at the end
-        for attendance in recipients(meeting, kind, only):
-            _queue_one(session, meeting, config, kind, organizer, attendance, result, docx_of)
+    subject = subject_of(meeting, kind)[:300]
+    status = OutboxStatus.queued if result.configured else OutboxStatus.unconfigured
+    error = "" if result.configured else NOT_CONFIGURED
+    rows = []
+    for attendance in recipients(meeting, kind, only):
+        address = (attendance.person.email or "").strip()
+        if "@" not in address:
+            result.without_email.append(attendance.person.name)
+            continue
+        rows.append(OutboxMessage(meeting_id=meeting.id, person_id=attendance.person_id, kind=kind,
+                                  recipient=formataddr((attendance.person.name, address))[:200], subject=subject,
+                                  sequence=meeting.sequence, organizer_name=organizer[0][:200],
+                                  organizer_address=organizer[1][:200], status=status, last_error=error))
+    session.add_all(rows)
     session.flush()
+    result.queued = len(rows)
     return result
 
 
-def _queue_one(session, meeting, config, kind, organizer, attendance, result, docx_of) -> None:
+class NotApplicable(Exception):
+    """A queued meeting mail that no longer applies; the message says why (kept on the row)."""
+
+
+def build_meeting_mail(session: Session, config, row: OutboxMessage, docx_cache: dict[int, bytes]) -> EmailMessage:
+    """The message of a queued notice, update or cancellation, built from the meeting as it is
+    now, with the SEQUENCE and organiser stored when it was queued. ``docx_cache`` holds
+    innkalling.docx per meeting id for one worker pass (built once, not once per person).
+
+    Raises NotApplicable when the meeting is gone, a notice or update is for a meeting that has
+    since been cancelled (the cancellation goes out instead), or the person is no longer among
+    those the message is for."""
+    from boardroom.meetings.minutes import load_meeting
+
+    meeting = load_meeting(session, row.meeting_id) if row.meeting_id is not None else None
+    if meeting is None:
+        raise NotApplicable("Ikke sendt: møtet er slettet.")
+    if row.kind != "cancel" and meeting.status == MeetingStatus.cancelled:
+        raise NotApplicable("Ikke sendt: møtet er avlyst, og avlysningen sendes i stedet.")
+    attendance = next((a for a in recipients(meeting, row.kind) if a.person_id == row.person_id), None)
+    if attendance is None:
+        raise NotApplicable("Ikke sendt: personen er ikke lenger innkalt til møtet, eller har meldt forfall.")
+    address = parseaddr(row.recipient)[1]
+    organizer = (row.organizer_name, row.organizer_address) if row.organizer_address else \
+        organizer_of(config, None, None)
+    sequence = row.sequence if row.sequence is not None else meeting.sequence
+    docx = None
+    if row.kind != "cancel":
+        if meeting.id not in docx_cache:
+            docx_cache[meeting.id] = build_innkalling(session, meeting)
+        docx = docx_cache[meeting.id]
+    return compose(meeting, attendance, config, row.kind, organizer, address, sequence, docx)
+
+
+def compose(meeting: Meeting, attendance: Attendance, config, kind: str, organizer: tuple[str, str], address: str,
+            sequence: int, docx: bytes | None) -> EmailMessage:
+    """One person's message: text, HTML, the iTIP invitation and (not for a cancellation) the DOCX."""
     base_url = config["BASE_URL"].rstrip("/")
     url = meeting_url(meeting, base_url)
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    address = (attendance.person.email or "").strip()
-    if "@" not in address:
-        result.without_email.append(attendance.person.name)
-        return
-    docx = docx_of() if kind != "cancel" else None
     absence_url = absence_link(config, attendance) if kind != "cancel" else None
     subject, plain, html = texts(meeting, attendance, kind, url, absence_url)
     message = EmailMessage()
@@ -173,13 +223,14 @@ def _queue_one(session, meeting, config, kind, organizer, attendance, result, do
         message["Reply-To"] = str(Address(organizer[0], addr_spec=organizer[1]))
     message.set_content(plain)
     message.add_alternative(html, subtype="html")
-    message.add_alternative(invitation(meeting, attendance, base_url, organizer, method).decode(),
+    message.add_alternative(invitation(meeting, attendance, base_url, organizer, method, address=address,
+                                       sequence=sequence).decode(),
                             subtype="calendar", params={"method": method})
     if docx is not None:
         message.add_attachment(docx, maintype="application", subtype=DOCX.partition("/")[2],
                                filename=innkalling_filename(meeting))
-    enqueue(session, config, message, kind, meeting_id=meeting.id, person_id=attendance.person_id)
-    result.queued += 1
+    stamp(message, config)
+    return message
 
 
 def was_called(meeting: Meeting) -> bool:

@@ -1,15 +1,21 @@
-"""The outbox: every e-mail is stored whole in the database first, then delivered by a worker.
+"""The outbox: every e-mail is stored in the database first, then delivered by a worker.
 
 ``enqueue`` only writes a row, so a request that sends mail never waits for (or fails because
-of) the mail server. ``deliver_due`` is one pass of the worker: it claims due rows one at a time
-(``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, then an atomic claiming UPDATE that also
-serialises SQLite), commits the claim, sends, and records what the server said. Several workers
-(several servers, or ``boardroom outbox run`` beside ``serve``) never send a row twice; a row left
-``sending`` by a worker that died is taken again after ``STALE_CLAIM``.
+of) the mail server. Account mail is stored whole; a meeting's notice, update or cancellation
+is stored as a small row (``boardroom.mail.notice.queue_notices``) and built by the worker when
+it first delivers it (innkalling.docx once per meeting per pass); the built message is kept on
+the row, so a retry sends the same message and the row records what was sent.
+
+``deliver_due`` is one pass of the worker: it claims due rows one at a time (``SELECT … FOR
+UPDATE SKIP LOCKED`` on PostgreSQL, then an atomic claiming UPDATE that also serialises
+SQLite), commits the claim, builds the message if need be, sends, and records what the server
+said. Several workers (several servers, or ``boardroom outbox run`` beside ``serve``) never send
+a row twice; a row left ``sending`` by a worker that died is taken again after ``STALE_CLAIM``.
 
 A failure is retried with growing backoff (1, 2, 4 … minutes, at most an hour) and never given
 up; an address the server refuses for good (5xx) is marked rejected. Without
-BOARDROOM_SMTP_URL the row is kept as ``unconfigured`` and goes out once mail is set up.
+BOARDROOM_SMTP_URL the row is kept as ``unconfigured`` and goes out once mail is set up. A
+meeting mail that no longer applies when its turn comes is marked ``dropped``, saying why.
 """
 
 from __future__ import annotations
@@ -68,13 +74,19 @@ def sender_address(config) -> str:
     return config.get("MAIL_FROM") or "boardroom@localhost"
 
 
-def enqueue(session: Session, config, message: EmailMessage, kind: str, *, meeting_id: int | None = None,
-            person_id: int | None = None) -> OutboxMessage:
-    """Store ``message`` for delivery (flush, no commit). Nothing is sent here."""
+def stamp(message: EmailMessage, config) -> EmailMessage:
+    """Give ``message`` its Message-ID and Date, unless it has them."""
     if "Message-ID" not in message:
         message["Message-ID"] = make_msgid(domain=parseaddr(sender_address(config))[1].partition("@")[2] or None)
     if "Date" not in message:
         message["Date"] = formatdate(localtime=False)
+    return message
+
+
+def enqueue(session: Session, config, message: EmailMessage, kind: str, *, meeting_id: int | None = None,
+            person_id: int | None = None) -> OutboxMessage:
+    """Store ``message`` for delivery (flush, no commit). Nothing is sent here."""
+    stamp(message, config)
     configured = bool(config.get("SMTP_URL"))
     row = OutboxMessage(meeting_id=meeting_id, person_id=person_id, kind=kind, recipient=message["To"],
                         subject=str(message["Subject"] or "")[:300],
@@ -142,7 +154,21 @@ def _outcome(exc: Exception) -> tuple[OutboxStatus, str]:
     return OutboxStatus.retry, f"Sendingen feilet: {exc}"
 
 
-def deliver_one(engine: Engine, config, row_id: int, token: str) -> OutboxStatus:
+def build(session: Session, config, row: OutboxMessage, cache: dict) -> None:
+    """Build the message of a row queued unbuilt (a meeting mail), and keep it and its subject."""
+    from boardroom.mail.notice import build_meeting_mail
+
+    message = build_meeting_mail(session, config, row, cache.setdefault("docx", {}))
+    row.message = message.as_bytes(policy=SMTP_POLICY)  # CRLF line ends, as SMTP wants
+    row.subject = str(message["Subject"] or "")[:300]
+    row.recipient = str(message["To"])[:200]
+
+
+def deliver_one(engine: Engine, config, row_id: int, token: str, cache: dict | None = None) -> OutboxStatus:
+    """Deliver one claimed row (building it first if it was queued unbuilt). ``cache`` is shared
+    by the rows of one pass (innkalling.docx per meeting)."""
+    from boardroom.mail.notice import NotApplicable
+
     settings = smtp_settings(config)
     with Session(engine, expire_on_commit=False) as session:
         row = session.get(OutboxMessage, row_id)
@@ -153,11 +179,15 @@ def deliver_one(engine: Engine, config, row_id: int, token: str) -> OutboxStatus
             if settings is None:
                 row.status, row.last_error, row.attempts = OutboxStatus.unconfigured, NOT_CONFIGURED, row.attempts - 1
             else:
+                if row.message is None:
+                    build(session, config, row, {} if cache is None else cache)
                 refused = _send(settings, parseaddr(sender_address(config))[1], parseaddr(row.recipient)[1],
                                 row.message)
                 if refused:
                     raise smtplib.SMTPRecipientsRefused(refused)
                 row.status, row.sent_at, row.last_error = OutboxStatus.sent, utcnow(), ""
+        except NotApplicable as exc:  # nothing to send: say why, never try again
+            row.status, row.last_error = OutboxStatus.dropped, str(exc)[:1000]
         except Exception as exc:  # noqa: BLE001 — whatever happened, the row is kept and says why
             row.status, row.last_error = _outcome(exc)
             row.last_error = row.last_error[:1000]
@@ -170,16 +200,19 @@ def deliver_one(engine: Engine, config, row_id: int, token: str) -> OutboxStatus
 def deliver_due(engine: Engine, config, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
     """One pass: send every due message (at most ``limit``); counts per resulting status.
 
-    Without a mail server configured nothing is claimed: the rows stay, marked unconfigured."""
+    Without a mail server configured nothing is claimed: the rows stay, marked unconfigured.
+    Building a meeting's mail reads stored files (the body's Word template, figures), so run it
+    inside an app context (``worker.run_once`` and ``boardroom outbox run`` do)."""
     counts: dict[str, int] = {}
     if smtp_settings(config) is None:
         return counts
     token = uuid.uuid4().hex
+    cache: dict = {}  # innkalling.docx once per meeting in this pass
     for _ in range(limit):
         row_id = _claim_next(engine, token, now or utcnow())
         if row_id is None:
             break
-        status = deliver_one(engine, config, row_id, token)
+        status = deliver_one(engine, config, row_id, token, cache)
         counts[status.value] = counts.get(status.value, 0) + 1
     return counts
 

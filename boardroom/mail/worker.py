@@ -22,7 +22,8 @@ log = logging.getLogger("boardroom.outbox")
 
 def run_once(app) -> dict[str, int]:
     smtp_settings(app.config)  # a malformed BOARDROOM_SMTP_URL says so at once
-    return deliver_due(app.extensions["boardroom.engine"], app.config)
+    with app.app_context():  # building a notice reads stored files (Word template, figures)
+        return deliver_due(app.extensions["boardroom.engine"], app.config)
 
 
 def run_forever(app, parent_pid: int | None = None) -> None:
