@@ -14,7 +14,7 @@ import io
 import json
 import re
 import zipfile
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from html import unescape
 from urllib.parse import unquote, urljoin, urlsplit

@@ -13,7 +13,7 @@ import boardroom.models as m
 from boardroom.calendar.feeds import issue_token
 from boardroom.members import minside
 from tests.conftest import oslo
-from tests.portfolio_helpers import get_text, project_with_decision, section, text_of, towns
+from tests.portfolio_helpers import project_with_decision, section, text_of, towns
 
 DEMO_MEMBER = ("styremedlem@digitalehelgeland.example", "styremedlem-demo")
 

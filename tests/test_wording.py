@@ -21,7 +21,7 @@ from boardroom.meetings import agenda
 from boardroom.meetings.minutes import load_meeting
 from tests.agenda_helpers import board, planned, uploads  # noqa: F401  (fixtures)
 from tests.conftest import oslo
-from tests.test_protokoll import add_item, blocks, paragraph, protokoll
+from tests.test_protokoll import blocks, paragraph, protokoll
 
 
 def png(width: int = 40, height: int = 20) -> bytes:

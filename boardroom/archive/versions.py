@@ -28,7 +28,7 @@ from boardroom.costs.approved import fix_shares
 from boardroom.documents.parts import figure_files, stored_template
 from boardroom.documents.protokoll import write_protokoll
 from boardroom.meetings.minutes import load_meeting
-from boardroom.models import Correction, Meeting, MeetingStatus, MinutesVersion, utcnow
+from boardroom.models import Attachment, Case, Correction, Meeting, MeetingStatus, MinutesVersion, utcnow
 
 APPROVED_NOTE = "Godkjent"
 
@@ -94,9 +94,12 @@ def versions(session: Session, meeting_id: int) -> list[MinutesVersion]:
                              .order_by(MinutesVersion.version)))
 
 
-def current_version(session: Session, meeting_id: int) -> MinutesVersion | None:
-    return session.exec(select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id)
-                        .order_by(MinutesVersion.version.desc())).first()
+def current_version(session: Session, meeting_id: int, document_only: bool = False) -> MinutesVersion | None:
+    """The newest stored version; ``document_only`` leaves the snapshot to be loaded when needed."""
+    query = select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id)
+    if document_only:
+        query = query.options(defer(MinutesVersion.snapshot))
+    return session.exec(query.order_by(MinutesVersion.version.desc())).first()
 
 
 def version(session: Session, meeting_id: int, number: int) -> MinutesVersion | None:
@@ -132,10 +135,40 @@ def minutes_record(session: Session, meeting: Meeting) -> tuple[MinutesRecord, M
 def document(session: Session, row: MinutesVersion, public: bool) -> bytes:
     """protokoll.docx of a stored version: its stored bytes, or for the public, when a case or an
     attachment has been made exempt since, a copy derived from the snapshot with those parts withheld."""
-    if not public:
+    if not public or _access_unchanged(session, row):
         return row.docx
-    stored = read_version(session, row)
-    return write_protokoll(stored.record) if stored.withheld else row.docx
+    return write_protokoll(read_version(session, row).record)
+
+
+_STORED_ACCESS: dict[str, tuple[dict, dict]] = {}  # snapshot SHA-256 → its cases' and attachments' exemption
+
+
+def _stored_access(row: MinutesVersion) -> tuple[dict, dict]:
+    """The exemption of the cases and attachments as the version stored them (read once per version:
+    a stored version never changes, so its SHA-256 names it)."""
+    found = _STORED_ACCESS.get(row.snapshot_sha256)
+    if found is None:
+        meeting = json.loads(row.snapshot)["meeting"]
+        items = meeting["items"]
+        cases = {i["case"]["id"]: (i["case"]["exempt"], i["case"]["exemption_basis"], i["case"]["public_title"])
+                 for i in items}
+        attachments = {a["id"]: (a["exempt"], a["exemption_basis"])
+                       for a in [*meeting["attachments"], *(a for i in items for a in i["attachments"])]}
+        found = _STORED_ACCESS[row.snapshot_sha256] = (cases, attachments)
+    return found
+
+
+def _access_unchanged(session: Session, row: MinutesVersion) -> bool:
+    """Whether every case and attachment of the version is exempt now exactly as it was (two queries)."""
+    cases, attachments = _stored_access(row)
+    now_cases = {r[0]: tuple(r[1:]) for r in session.exec(
+        select(Case.id, Case.exempt, Case.exemption_basis, Case.public_title).where(Case.id.in_(cases)))} \
+        if cases else {}
+    now_attachments = {r[0]: tuple(r[1:]) for r in session.exec(
+        select(Attachment.id, Attachment.exempt, Attachment.exemption_basis).where(Attachment.id.in_(attachments)))} \
+        if attachments else {}
+    return all(now_cases.get(k, v) == v for k, v in cases.items()) and \
+        all(now_attachments.get(k, v) == v for k, v in attachments.items())
 
 
 def freeze_unversioned(session: Session, who: str = "kommandolinje") -> int:

@@ -29,8 +29,7 @@ from boardroom.documents.innkalling import build_innkalling, innkalling_filename
 from boardroom.mail.outbox import NOT_CONFIGURED, sender_address, stamp
 from boardroom.mail.tokens import make_link_token
 from boardroom.meetings.minutes import item_number
-from boardroom.models import (Attendance, AttendanceStatus, Meeting, MeetingStatus, OutboxMessage, OutboxStatus,
-                              utcnow)
+from boardroom.models import Attendance, AttendanceStatus, Meeting, MeetingStatus, OutboxMessage, OutboxStatus, utcnow
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 ABSENCE_PURPOSE = "absence"

@@ -14,7 +14,7 @@ from boardroom.mail.outbox import meeting_messages
 from boardroom.meetings import pages
 from boardroom.meetings.minutes import item_number, load_meeting
 from boardroom.meetings.numbering import format_number
-from boardroom.models import MeetingStatus, UserRole
+from boardroom.models import Meeting, MeetingStatus, UserRole
 
 bp = Blueprint("meetings", __name__)
 bp.add_app_template_global(item_number)
@@ -68,13 +68,14 @@ def protokoll(meeting_id: int):
     from boardroom.documents.protokoll import build_protokoll
 
     session = get_session()
-    meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
+    meeting = or_404(session.get(Meeting, meeting_id), "Møtet finnes ikke.")  # the row alone: stored minutes need no more
     if not can_see_minutes(meeting):
         return redirect(url_for("auth.login", next=request.path))
-    row = archive.current_version(session, meeting.id) if meeting.status == MeetingStatus.approved else None
+    row = (archive.current_version(session, meeting.id, document_only=True)
+           if meeting.status == MeetingStatus.approved else None)
     if row is not None:
         return _stored_docx(session, meeting, row, named_by_version=False)
-    return _docx(build_protokoll(session, meeting), meeting)
+    return _docx(build_protokoll(session, load_meeting(session, meeting_id)), meeting)
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll/v<int:number>.docx")
