@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 
 from sqlalchemy import func
@@ -116,8 +117,15 @@ class StoredRecord:
     withheld: bool  # exemptions changed since it was stored: the public gets a derived document
 
 
+@lru_cache(maxsize=32)
+def _parsed(sha: str, text: str) -> dict:
+    """A stored snapshot read back, once per version: a version never changes, so its SHA-256 names
+    it. Callers read the data and must not change it (``from_snapshot`` copies what it keeps)."""
+    return json.loads(text)
+
+
 def read_version(session: Session, row: MinutesVersion) -> StoredRecord:
-    data = json.loads(row.snapshot)
+    data = _parsed(row.snapshot_sha256, row.snapshot)
     record = from_snapshot(data, stored_template(session, data["meeting"]["body"]["word_template_id"]))
     withheld = apply_access(session, record)
     record.figures = figure_files(session, record.meeting)  # after access: an exempt figure is left out
@@ -140,27 +148,21 @@ def document(session: Session, row: MinutesVersion, public: bool) -> bytes:
     return write_protokoll(read_version(session, row).record)
 
 
-_STORED_ACCESS: dict[str, tuple[dict, dict]] = {}  # snapshot SHA-256 → its cases' and attachments' exemption
-
-
-def _stored_access(row: MinutesVersion) -> tuple[dict, dict]:
-    """The exemption of the cases and attachments as the version stored them (read once per version:
-    a stored version never changes, so its SHA-256 names it)."""
-    found = _STORED_ACCESS.get(row.snapshot_sha256)
-    if found is None:
-        meeting = json.loads(row.snapshot)["meeting"]
-        items = meeting["items"]
-        cases = {i["case"]["id"]: (i["case"]["exempt"], i["case"]["exemption_basis"], i["case"]["public_title"])
-                 for i in items}
-        attachments = {a["id"]: (a["exempt"], a["exemption_basis"])
-                       for a in [*meeting["attachments"], *(a for i in items for a in i["attachments"])]}
-        found = _STORED_ACCESS[row.snapshot_sha256] = (cases, attachments)
-    return found
+@lru_cache(maxsize=256)
+def _stored_access(sha: str, text: str) -> tuple[dict, dict]:
+    """The exemption of the cases and attachments as the version stored them (read once per version)."""
+    meeting = _parsed(sha, text)["meeting"]
+    items = meeting["items"]
+    cases = {i["case"]["id"]: (i["case"]["exempt"], i["case"]["exemption_basis"], i["case"]["public_title"])
+             for i in items}
+    attachments = {a["id"]: (a["exempt"], a["exemption_basis"])
+                   for a in [*meeting["attachments"], *(a for i in items for a in i["attachments"])]}
+    return cases, attachments
 
 
 def _access_unchanged(session: Session, row: MinutesVersion) -> bool:
     """Whether every case and attachment of the version is exempt now exactly as it was (two queries)."""
-    cases, attachments = _stored_access(row)
+    cases, attachments = _stored_access(row.snapshot_sha256, row.snapshot)
     now_cases = {r[0]: tuple(r[1:]) for r in session.exec(
         select(Case.id, Case.exempt, Case.exemption_basis, Case.public_title).where(Case.id.in_(cases)))} \
         if cases else {}
