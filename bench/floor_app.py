@@ -5,11 +5,10 @@ python-docx document, a one-event icalendar calendar, and a static file the size
 stored minutes (FLOOR_STATIC_SIZE).
 """
 
-from datetime import datetime, timezone
-from io import BytesIO
-
 import os
 import tempfile
+from datetime import datetime, timezone
+from io import BytesIO
 
 from docx import Document
 from flask import Flask, Response, send_file

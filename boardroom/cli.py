@@ -100,11 +100,12 @@ def export_protokoll(meeting_id: int, out_dir: str):
 @click.option("-o", "--output", "out_dir", default="exports", type=click.Path(file_okay=False), show_default=True)
 @with_appcontext
 def export_calendar(out_dir: str):
-    """Write the meeting plan as an iCalendar file (moteplan.ics) into the output folder."""
-    from boardroom.calendar.ical import build_calendar
+    """Write the public meeting plan (the open bodies' meetings, as /calendar.ics has them) as an
+    iCalendar file (moteplan.ics) into the output folder."""
+    from boardroom.calendar.feeds import all_open_meetings
 
     with _session() as session:
-        data = build_calendar(session, base_url=current_app.config["BASE_URL"])
+        data, _changed = all_open_meetings().ics(session, current_app.config["BASE_URL"])
     path = Path(out_dir) / "moteplan.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -326,3 +326,41 @@ def test_the_kalender_page_for_visitors(client, make_body):
     html = page.get_data(as_text=True)
     assert "<h1>Kalender</h1>" in html and "Logg inn" in html
     assert "Legg til i kalender" in html
+
+
+def test_each_event_is_rebuilt_when_what_it_shows_changes(app, client, session, make_body, make_meeting):
+    """Feeds reuse each meeting's built event until the meeting, its body, an item or a case
+    changes, and give the same bytes as building the whole calendar afresh."""
+    from boardroom.calendar.ical import load_meetings, make_calendar
+
+    body = make_body("Styret i Helgeland")
+    first = make_meeting(cases=2, body=body, status=m.MeetingStatus.called, start=oslo(2026, 2, 5, 10))
+    second = make_meeting(cases=1, body=body, status=m.MeetingStatus.called, start=oslo(2027, 4, 5, 10))
+    path = f"/calendar/bodies/{body.id}.ics"
+
+    def fresh() -> bytes:
+        session.expire_all()
+        meetings = load_meetings(session, m.Meeting.body_id == body.id)
+        return make_calendar(meetings, "http://boardroom.test", f"Møteplan – {body.name}").to_ical()
+
+    assert client.get(path).data == fresh()
+    events_cache = app.extensions["boardroom.events"]
+    assert len(events_cache._data) == 2
+
+    item = session.exec(select(m.AgendaItem).where(m.AgendaItem.meeting_id == first.id)).first()
+    item.case.title = "Ny tittel på saken"
+    session.commit()
+    data = client.get(path).data
+    assert b"Ny tittel p" in data and data == fresh()
+    assert len(events_cache._data) == 3  # only the changed meeting's event was built again
+
+    session.delete(item)  # an item leaves the saksliste: its count changes, the event is rebuilt
+    session.commit()
+    data = client.get(path).data
+    assert b"Ny tittel p" not in data and data == fresh()
+
+    body.name = "Styret i Helgeland IKS"
+    session.commit()
+    data = client.get(path).data
+    assert data.count("Styremøte – Styret i Helgeland IKS".encode()) == 2 and data == fresh()
+    assert str(events(data)[uid(second)]["SUMMARY"]).endswith("Helgeland IKS")

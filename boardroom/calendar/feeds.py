@@ -15,11 +15,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from boardroom.calendar.ical import load_meetings
+from boardroom.calendar.ical import changed_at, feed_ics, load_meetings, make_calendar
 from boardroom.models import Attendance, Body, FeedToken, Meeting, Membership, Municipality, Person, utcnow
 
 TOKEN_BYTES = 32
@@ -28,44 +29,56 @@ MAX_TOKEN_LENGTH = 100  # anything longer is not one of ours, and is not hashed
 
 @dataclass
 class Feed:
-    name: str  # NAME and X-WR-CALNAME
+    name: str  # NAME and X-WR-CALNAME ("" names it after the body its meetings belong to)
     filename: str  # an ASCII name for Content-Disposition
-    meetings: list[Meeting]
+    where: tuple = ()  # which meetings: criteria on Meeting (none: the one meeting below)
+    meeting: Meeting | None = None  # a single meeting's .ics, already loaded
+
+    def ics(self, session: Session, base_url: str) -> tuple[bytes, datetime | None]:
+        """The feed as iCalendar, and when anything it shows last changed."""
+        if self.meeting is not None:
+            return make_calendar([self.meeting], base_url, self.name).to_ical(), changed_at(self.meeting)
+        return feed_ics(session, self.where, base_url, self.name or None)
 
 
-def all_open_meetings(session: Session) -> Feed:
-    meetings = load_meetings(session, Meeting.body_id.in_(select(Body.id).where(Body.public)), light=True)
-    return Feed("", "moteplan.ics", meetings)
+def open_bodies():
+    return Meeting.body_id.in_(select(Body.id).where(Body.public))
 
 
-def body_feed(session: Session, body: Body) -> Feed:
-    meetings = load_meetings(session, Meeting.body_id == body.id, light=True)
-    return Feed(f"Møteplan – {body.name}", f"moteplan-{body.id}.ics", meetings)
+def all_open_meetings() -> Feed:
+    return Feed("", "moteplan.ics", (open_bodies(),))
+
+
+def body_feed(body: Body) -> Feed:
+    return Feed(f"Møteplan – {body.name}", f"moteplan-{body.id}.ics", (Meeting.body_id == body.id,))
+
+
+def invited_to(person_id: int):
+    """Every meeting the person is invited to, or called in to as a deputy."""
+    return Meeting.id.in_(
+        select(Attendance.meeting_id).where(
+            Attendance.person_id == person_id, or_(Attendance.invited, Attendance.substitute_for_id.is_not(None))
+        )
+    )
 
 
 def person_meetings(session: Session, person_id: int) -> list[Meeting]:
-    """Every meeting the person is invited to, or called in to as a deputy."""
-    invited = select(Attendance.meeting_id).where(
-        Attendance.person_id == person_id, or_(Attendance.invited, Attendance.substitute_for_id.is_not(None))
-    )
-    return load_meetings(session, Meeting.id.in_(invited), light=True)
+    return load_meetings(session, invited_to(person_id), light=True)
 
 
-def person_feed(session: Session, person: Person) -> Feed:
-    return Feed(f"Mine møter – {person.name}", "mine-moter.ics", person_meetings(session, person.id))
+def person_feed(person: Person) -> Feed:
+    return Feed(f"Mine møter – {person.name}", "mine-moter.ics", (invited_to(person.id),))
 
 
-def municipality_feed(session: Session, municipality: Municipality) -> Feed:
+def municipality_feed(municipality: Municipality) -> Feed:
     """The meetings of the open bodies where the municipality holds (or held) a seat."""
     bodies = select(Membership.body_id).where(Membership.municipality_id == municipality.id)
-    meetings = load_meetings(
-        session, Meeting.body_id.in_(bodies), Meeting.body_id.in_(select(Body.id).where(Body.public)), light=True
-    )
-    return Feed(f"Møteplan – {municipality.name}", f"moteplan-{municipality.number}.ics", meetings)
+    return Feed(f"Møteplan – {municipality.name}", f"moteplan-{municipality.number}.ics",
+                (Meeting.body_id.in_(bodies), open_bodies()))
 
 
 def meeting_feed(meeting: Meeting) -> Feed:
-    return Feed(f"{meeting.title} – {meeting.body.name}", f"mote-{meeting.id}.ics", [meeting])
+    return Feed(f"{meeting.title} – {meeting.body.name}", f"mote-{meeting.id}.ics", meeting=meeting)
 
 
 # --------------------------------------------------------------------------- tokens
@@ -123,8 +136,8 @@ def find_token(session: Session, token: str) -> FeedToken | None:
 
 def token_feed(session: Session, row: FeedToken) -> Feed:
     if row.person_id is not None:
-        return person_feed(session, session.get(Person, row.person_id))
-    return body_feed(session, session.get(Body, row.body_id))
+        return person_feed(session.get(Person, row.person_id))
+    return body_feed(session.get(Body, row.body_id))
 
 
 def webcal(url: str) -> str:

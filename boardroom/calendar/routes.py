@@ -8,8 +8,8 @@ from flask_login import current_user
 from sqlalchemy import select as sa_select
 from sqlmodel import select
 
+import boardroom.calendar.ical  # noqa: F401  (importing it registers the SEQUENCE upkeep)
 from boardroom.calendar import feeds
-from boardroom.calendar.ical import changed_at, make_calendar  # importing ical registers SEQUENCE upkeep
 from boardroom.core.access import can_edit, editor_required, is_signed_in, login_required
 from boardroom.core.cache import REVISION, cached
 from boardroom.core.db import get_session
@@ -25,7 +25,13 @@ NEW_URL_KEY = "calendar.new_feed_url"  # the new secret address, shown once on t
 
 
 def ics_response(feed: feeds.Feed, disposition: str = "inline"):
-    response = make_response(make_calendar(feed.meetings, base_url(), feed.name or None).to_ical())
+    """The feed's .ics, with an ETag (a hash of it: it also changes when a meeting leaves the
+    feed) and the time of its last change."""
+    data, changed = feed.ics(get_session(), base_url())
+    response = make_response(data)
+    response.add_etag()
+    if changed is not None:
+        response.last_modified = changed
     response.content_type = ICS_TYPE
     response.headers["Content-Disposition"] = f'{disposition}; filename="{feed.filename}"'
     response.cache_control.no_cache = True
@@ -43,7 +49,6 @@ def feed_response(key: tuple, build):
     entry = cache.get(full_key)
     if entry is None:
         response = ics_response(build())
-        response.add_etag()  # a hash of the feed
         if changed is not None:  # the last change of any data: also moves when a meeting leaves the feed
             response.last_modified = changed
         entry = (response.get_data(), list(response.headers.items()))
@@ -56,12 +61,7 @@ def feed_response(key: tuple, build):
 @cached
 def feed():
     """All meetings of the open bodies; 304 when the subscriber's copy is current (ETag / Last-Modified)."""
-    plan = feeds.all_open_meetings(get_session())
-    response = ics_response(plan)
-    response.add_etag()  # a hash of the feed: also changes when a meeting is deleted
-    if plan.meetings:
-        response.last_modified = max(changed_at(m) for m in plan.meetings)
-    return response.make_conditional(request)
+    return ics_response(feeds.all_open_meetings()).make_conditional(request)
 
 
 @bp.get("/calendar/bodies/<int:body_id>.ics")
@@ -69,7 +69,7 @@ def body_feed(body_id: int):
     body = get_or_404(Body, body_id, "Organet finnes ikke.")
     if not body.public:
         abort(404, "Møteplanen til dette organet er ikke åpen. Be sekretæren om en egen kalenderlenke.")
-    return feed_response(("body", body.id), lambda: feeds.body_feed(get_session(), body))
+    return feed_response(("body", body.id), lambda: feeds.body_feed(body))
 
 
 @bp.get("/calendar/municipalities/<kommunenummer>.ics")
@@ -77,7 +77,7 @@ def municipality_feed(kommunenummer: str):
     db = get_session()
     town = or_404(db.exec(select(Municipality).where(Municipality.number == kommunenummer)).first(),
                   "Kommunen finnes ikke.")
-    return feed_response(("municipality", town.id), lambda: feeds.municipality_feed(db, town))
+    return feed_response(("municipality", town.id), lambda: feeds.municipality_feed(town))
 
 
 @bp.get("/calendar/feed/<token>.ics")
@@ -95,7 +95,6 @@ def meeting_ics(meeting_id: int):
     if not meeting.body.public and not is_signed_in():
         return redirect(url_for("auth.login", next=request.path))
     response = ics_response(feeds.meeting_feed(meeting), disposition="attachment")
-    response.add_etag()
     return response.make_conditional(request)
 
 

@@ -74,6 +74,8 @@ class LRUCache:
 
 def init_app(app) -> None:
     app.extensions["boardroom.cache"] = LRUCache(app.config["RESPONSE_CACHE_SIZE"])
+    # each meeting's calendar event, by what it shows (boardroom.calendar.ical.feed_ics)
+    app.extensions["boardroom.events"] = LRUCache(app.config.get("EVENT_CACHE_SIZE", 4096))
 
 
 def viewer() -> str:
