@@ -139,6 +139,26 @@ def user_create(email: str, role: str, person_id: int | None):
         click.echo(f"Opprettet {user.email} ({role}).")
 
 
+@user_group.command("grant")
+@click.option("--email", required=True, help="E-postadressen til lesekontoen.")
+@click.option("--revoke", is_flag=True, help="Trekk tilgangen tilbake.")
+@with_appcontext
+def user_grant(email: str, revoke: bool):
+    """Let a reader read drafts and exempt cases in every body (or, --revoke, no longer)."""
+    from boardroom.auth.accounts import AccountError, find_user, grant_restricted
+
+    with _session() as session:
+        user = find_user(session, email)
+        if user is None:
+            raise click.ClickException(f"Fant ingen konto for {email}.")
+        try:
+            grant_restricted(session, user, not revoke)
+        except AccountError as exc:
+            raise click.ClickException(str(exc)) from exc
+        session.commit()
+        click.echo(f"{user.email} leser {'ikke lenger ' if revoke else ''}utkast og saker unntatt offentlighet.")
+
+
 @user_group.command("deactivate")
 @click.option("--email", required=True, help="E-postadressen til kontoen.")
 @with_appcontext

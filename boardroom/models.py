@@ -737,6 +737,8 @@ class User(Timestamped, table=True):
     # raised by log-out, a password change and deactivation: every session and remember cookie
     # signed with an older value stops working (boardroom.auth.sessions)
     session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # granted by an administrator: a reader who reads drafts and exempt cases as the secretary does
+    reads_restricted: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
     person: Person | None = Relationship()
 

@@ -181,7 +181,9 @@ class Auth:
             self._token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
         return self._token
 
-    def create(self, role="secretary", email=None, person_id=None):
+    def create(self, role="secretary", email=None, person_id=None, seat=None, reads_restricted=False):
+        """An account; ``seat``: a body (or body id) the member holds a seat on, whose drafts and
+        exempt cases they then read; ``reads_restricted``: the administrator's grant to a reader."""
         from boardroom.auth.accounts import create_user
 
         if role == "member" and person_id is None:
@@ -190,6 +192,10 @@ class Auth:
             self.session.flush()
             person_id = person.id
         user = create_user(self.session, email or f"{role}@example.org", self.PASSWORD, role, person_id)
+        user.reads_restricted = reads_restricted
+        if seat is not None:
+            body_id = getattr(seat, "id", seat)
+            self.session.add(m.Membership(body_id=body_id, person_id=person_id, role=m.MembershipRole.member))
         self.session.commit()
         return user
 

@@ -99,7 +99,7 @@ def projects():
 # --------------------------------------------------------------------------- participation, costs, projects,
 # benefits, follow-ups and one municipality (page data from each area's pages.py, JSON from its serialisers.py)
 
-from boardroom.core.access import is_signed_in as _signed_in  # noqa: E402
+from boardroom.core.access import reads_everything  # noqa: E402
 from boardroom.core.cache import cached_daily  # noqa: E402
 from boardroom.core.views import or_404  # noqa: E402
 from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
@@ -125,7 +125,7 @@ from boardroom.projects.serialisers import benefits_json, project_json  # noqa: 
 @cached
 def participation():
     """Every project decision: each member's current answer, the count, and the history of answers."""
-    return participation_json(get_session(), public=not _signed_in())
+    return participation_json(get_session(), public=not reads_everything())
 
 
 @bp.get("/decisions/<int:decision_id>")
@@ -134,14 +134,14 @@ def decision(decision_id: int):
     session = get_session()
     found = or_404(load_decision(session, decision_id), "Vedtaket finnes ikke.")
     view = decision_view(session, found)
-    return decision_json(view.status, view, public=not _signed_in())
+    return decision_json(view.status, view, public=not reads_everything())
 
 
 @bp.get("/costs")
 @cached
 def costs():
     """Every cost with its key and its shares as they stand today."""
-    public = not _signed_in()
+    public = not reads_everything()
     rows, _ = cost_list(get_session(), public)
     return [cost_json(cost, [table], public) for cost, table in rows]
 
@@ -151,7 +151,7 @@ def costs():
 def cost(cost_id: int):
     """One cost: today's shares and every earlier version (before each change of participants)."""
     session = get_session()
-    public = not _signed_in()
+    public = not reads_everything()
     found = or_404(load_cost(session, cost_id, public), "Kostnaden finnes ikke.")
     return cost_json(found, cost_versions(session, found), public)
 
@@ -161,7 +161,7 @@ def cost(cost_id: int):
 def project(project_id: int):
     session = get_session()
     found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
-    public = not _signed_in()
+    public = not reads_everything()
     return project_json(project_view(session, found, public), public)
 
 
@@ -177,7 +177,7 @@ def follow_ups():
     """Every follow-up action the viewer may see (cached for the day: 'overdue' changes with the date)."""
     from boardroom.followups.followups import follow_up_rows
 
-    public = not _signed_in()
+    public = not reads_everything()
     rows = visible_follow_ups(follow_up_rows(get_session()), public)
     return [follow_up_json(r, public) for r in rows]
 
@@ -189,7 +189,7 @@ def municipality(kommunenummer: str):
 
     session = get_session()
     found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
-    public = not _signed_in()
+    public = not reads_everything()
     view = municipality_view(session, found, public, person_ids=representatives(session, found.id),
                                        every_year=True)
     return municipality_json(found, latest_population(found), current_seats(session, found.id), view,

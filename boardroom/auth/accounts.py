@@ -28,6 +28,7 @@ class SignedInUser(UserMixin):
         self.email = user.email
         self.role = user.role
         self.person_id = user.person_id
+        self.reads_restricted = user.reads_restricted
         self.token = token  # what the session cookie holds (boardroom.auth.sessions)
 
     def get_id(self) -> str:
@@ -92,6 +93,16 @@ def set_password(session: Session, user: User, password: str) -> None:
     check_new_password(password)
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
+    session.flush()
+
+
+def grant_restricted(session: Session, user: User, granted: bool = True) -> None:
+    """The administrator's grant to a reader: drafts and exempt cases in every body, as the
+    secretary reads them (or, ``granted`` false, no longer). Written to the audit log."""
+    if user.role != UserRole.reader:
+        raise AccountError("Bare en konto med rollen leser kan få denne tilgangen. Sekretær og administrator har "
+                           "den alltid, et styremedlem i organene der det har sete.")
+    user.reads_restricted = granted
     session.flush()
 
 

@@ -2,9 +2,14 @@
 
 A board of municipalities works in public. Visitors who are not logged in read what is
 published: the meeting plan, a notice once it is sent, minutes once approved, the
-participation overview. Any signed-in account reads everything of its bodies; only the
-secretary and the administrator change anything. An exempt case shows the public only its
-number, "Unntatt offentlighet" and its legal basis.
+participation overview. An exempt case shows the public only its number, "Unntatt
+offentlighet" and its legal basis.
+
+Least privilege: what is not public yet (drafts) and what is exempt is read by those whose
+work needs it. The secretary and the administrator read it in every body; a board member in
+the bodies where they hold a seat (as member or deputy), as the public elsewhere; a reader
+as the public, unless an administrator has granted the account ``reads_restricted``. Only
+the secretary and the administrator change anything.
 
 Every output asks here — pages, JSON, Word documents, calendars, CSV — and so does whatever
 comes from a case: its handler, votes, costs, follow-ups, attachments, corrections, and the
@@ -15,12 +20,14 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort, redirect, request, url_for
+from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
-from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus, UserRole
+from boardroom.core.db import get_session
+from boardroom.core.inputs import today
+from boardroom.models import AgendaItem, Body, Case, Meeting, MeetingStatus, Membership, UserRole
 
 EDITORS = (UserRole.admin, UserRole.secretary)
 EXEMPT_TITLE = "Unntatt offentlighet"
@@ -38,6 +45,49 @@ def can_edit(user=None) -> bool:
     return is_signed_in(user) and user.role in EDITORS
 
 
+class Every:
+    """Every body (the secretary's, the administrator's and a granted reader's reach)."""
+
+    def __contains__(self, body_id) -> bool:
+        return True
+
+
+EVERY = Every()
+
+
+def restricted_bodies(user=None):
+    """The bodies whose drafts and exempt cases this viewer reads: ``EVERY``, or a set of body
+    ids (a board member's seats, current or future, as member or deputy), empty for visitors and
+    readers without the grant. One query per request for a board member, none for the rest."""
+    user = user or current_user
+    if not is_signed_in(user):
+        return frozenset()
+    if user.role in EDITORS or getattr(user, "reads_restricted", False):
+        return EVERY
+    if user.role != UserRole.member or not user.person_id:
+        return frozenset()
+    memo = g.setdefault("boardroom.seats", {}) if has_request_context() else {}
+    if user.person_id not in memo:
+        db = get_session()
+        seats = frozenset(db.exec(
+            select(Membership.body_id).where(Membership.person_id == user.person_id,
+                                             or_(Membership.end.is_(None), Membership.end >= today()))))
+        # a seat on every body reads everything (lists across bodies included)
+        memo[user.person_id] = EVERY if seats and seats >= set(db.exec(select(Body.id))) else seats
+    return memo[user.person_id]
+
+
+def reads_restricted(body_id: int | None, user=None) -> bool:
+    """Whether this viewer reads the body's drafts and exempt cases as the secretary does."""
+    return body_id in restricted_bodies(user)
+
+
+def reads_everything(user=None) -> bool:
+    """Whether this viewer reads every body's drafts and exempt cases (lists across bodies show the
+    public's view to anyone else)."""
+    return isinstance(restricted_bodies(user), Every)
+
+
 def agenda_published(meeting: Meeting) -> bool:
     """The notice (innkalling) has been sent: the saksliste and case papers are public."""
     return meeting.status in PUBLISHED_STATUSES
@@ -48,17 +98,17 @@ def minutes_published(meeting: Meeting) -> bool:
 
 
 def can_see_agenda(meeting: Meeting, user=None) -> bool:
-    return is_signed_in(user) or agenda_published(meeting)
+    return reads_restricted(meeting.body_id, user) or agenda_published(meeting)
 
 
 def can_see_minutes(meeting: Meeting, user=None) -> bool:
     """Decisions, discussion notes, votes and attendance of the meeting."""
-    return is_signed_in(user) or minutes_published(meeting)
+    return reads_restricted(meeting.body_id, user) or minutes_published(meeting)
 
 
 def can_see_case(item: AgendaItem, user=None) -> bool:
-    """The texts of a case: signed in, or published and not exempt."""
-    return is_signed_in(user) or (can_see_agenda(item.meeting) and public_texts(item))
+    """The texts of a case: the viewer reads the body's restricted papers, or they are published and not exempt."""
+    return reads_restricted(item.meeting.body_id, user) or (agenda_published(item.meeting) and public_texts(item))
 
 
 def public_title(case) -> str:
@@ -78,8 +128,8 @@ def exemption_text(case) -> str:
 
 
 def shown_title(item: AgendaItem, user=None) -> str:
-    """The title this viewer may see: the real one when signed in, else the public one."""
-    return item.case.title if is_signed_in(user) else public_title(item.case)
+    """The title this viewer may see: the real one to those who read the body's restricted papers, else the public one."""
+    return item.case.title if reads_restricted(item.meeting.body_id, user) else public_title(item.case)
 
 
 def attachment_text(attachment) -> str:
@@ -91,8 +141,20 @@ def attachment_text(attachment) -> str:
 
 
 def can_see_attachment(attachment, user=None) -> bool:
-    """An attachment's title (in a list this viewer already may see): signed in, or not exempt."""
-    return is_signed_in(user) or not attachment.exempt
+    """An attachment's title (in a list this viewer already may see): not exempt, or the viewer reads
+    the body's restricted papers."""
+    return not attachment.exempt or reads_everything(user) or reads_restricted(attachment_body(attachment), user)
+
+
+def attachment_body(attachment) -> int | None:
+    """The body an attachment's meeting or case belongs to: the page's own body where a meeting or
+    case page lists it, else looked up (live or frozen attachments alike)."""
+    shown = g.get("site_body") if has_request_context() else None
+    if shown is not None:
+        return shown.id
+    holder = (get_session().get(Meeting, attachment.meeting_id) if attachment.meeting_id
+              else get_session().get(AgendaItem, attachment.agenda_item_id))
+    return holder.body_id if holder is not None else None
 
 
 def public_file(attachment, meeting: Meeting) -> bool:
@@ -102,7 +164,7 @@ def public_file(attachment, meeting: Meeting) -> bool:
 
 
 def can_download(attachment, meeting: Meeting, user=None) -> bool:
-    return is_signed_in(user) or public_file(attachment, meeting)
+    return reads_restricted(meeting.body_id, user) or public_file(attachment, meeting)
 
 
 def case_published(item: AgendaItem | None) -> bool:
@@ -131,13 +193,13 @@ def correction_exempt(correction, meeting) -> bool:
 
 
 def can_see_correction(correction, meeting, user=None) -> bool:
-    return is_signed_in(user) or not correction_exempt(correction, meeting)
+    return reads_restricted(meeting.body_id, user) or not correction_exempt(correction, meeting)
 
 
 def shown_versions(versions, corrections, meeting, user=None) -> list:
     """The stored versions of minutes as this viewer may see them: for the public, a version made by
     a correction to an exempt case without its note (the correction's reason)."""
-    if is_signed_in(user):
+    if reads_restricted(meeting.body_id, user):
         return list(versions)
     withheld = {c.reason for c in corrections if correction_exempt(c, meeting)}
     return [Withheld(v, note="Rettelse i sak unntatt offentlighet") if v.version > 1 and v.note in withheld else v
@@ -150,8 +212,8 @@ def public_handler(item: AgendaItem) -> str:
 
 
 def shown_handler(item: AgendaItem, user=None) -> str:
-    """The case handler this viewer may see: the real one when signed in, else the public one."""
-    if is_signed_in(user):
+    """The case handler this viewer may see: the real one to those who read the body's restricted papers."""
+    if reads_restricted(item.meeting.body_id, user):
         return item.case_handler.name if item.case_handler else ""
     return public_handler(item)
 
@@ -163,15 +225,18 @@ def shown_handler(item: AgendaItem, user=None) -> str:
 
 def unreadable_items(session: Session, item_ids, user=None) -> dict[int, str]:
     """Of these agenda items, those whose texts this viewer may not read, each with the title shown
-    instead: exempt cases (their public title) and cases of meetings whose notice is not sent.
-    Empty when signed in; for visitors always one query, however many rows (or none) ask."""
-    if is_signed_in(user):
+    instead: exempt cases (their public title) and cases of meetings whose notice is not sent,
+    of the bodies whose restricted papers the viewer does not read. Empty for those who read
+    every body's; else always one query, however many rows (or none) ask."""
+    bodies = restricted_bodies(user)
+    if isinstance(bodies, Every):
         return {}
     ids = {i for i in item_ids if i}
     rows = session.exec(
         select(AgendaItem.id, Case.exempt, Case.public_title)
         .join(Case, AgendaItem.case_id == Case.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
-        .where(AgendaItem.id.in_(ids), or_(Case.exempt, Meeting.status.not_in(PUBLISHED_STATUSES)))
+        .where(AgendaItem.id.in_(ids), or_(Case.exempt, Meeting.status.not_in(PUBLISHED_STATUSES)),
+               Meeting.body_id.not_in(bodies))
     )
     return {i: (shown or EXEMPT_TITLE) if exempt else UNPUBLISHED_TITLE for i, exempt, shown in rows}
 
@@ -216,7 +281,7 @@ def public_decisions(session: Session, decisions, answers: dict | None = None, u
     """Project decisions as this viewer may see them (one query). With ``answers``, the plain answer
     rows by decision id the caller loaded instead of ``decision.answers``; returns both."""
     decisions = list(decisions)
-    if is_signed_in(user):
+    if reads_everything(user):
         return decisions, answers
     if answers is None:
         sources = {a.source_item_id for d in decisions for a in d.answers}
@@ -230,6 +295,14 @@ def public_decisions(session: Session, decisions, answers: dict | None = None, u
         withheld = {d.id for d in decisions if d.agenda_item_id in unreadable}
         answers = {k: [public_answer(a, unreadable, k in withheld) for a in rows] for k, rows in answers.items()}
     return shown, answers
+
+
+def not_for_this_viewer():
+    """What a viewer gets for papers they may not read: visitors the log-in page, signed-in
+    accounts 403 (logging in again would not help)."""
+    if not is_signed_in():
+        return redirect(url_for("auth.login", next=request.path))
+    abort(403, "Dette er ikke offentlig ennå, eller unntatt offentlighet, og kontoen din har ikke tilgang til det.")
 
 
 def editor_required(view):

@@ -33,6 +33,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(
         can_edit=access.can_edit,
         is_signed_in=access.is_signed_in,
+        reads_restricted=access.reads_restricted,
         can_see_agenda=access.can_see_agenda,
         can_see_minutes=access.can_see_minutes,
         can_see_case=access.can_see_case,

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
-from boardroom.core.access import editor_required, is_signed_in
+from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
@@ -28,7 +28,7 @@ bp = Blueprint("costs", __name__)
 @bp.get("/costs")
 @cached
 def costs():
-    rows, keys = cost_list(get_session(), public=not is_signed_in())
+    rows, keys = cost_list(get_session(), public=not reads_everything())
     return render_template("costs/costs.html", rows=rows, keys=keys)
 
 
@@ -36,7 +36,7 @@ def costs():
 @cached
 def cost(cost_id: int):
     session = get_session()
-    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
+    found = or_404(load_cost(session, cost_id, public=not reads_everything()), "Kostnaden finnes ikke.")
     return render_template("costs/cost.html", cost=found, versions=cost_versions(session, found))
 
 
@@ -44,7 +44,7 @@ def cost(cost_id: int):
 @cached
 def cost_csv(cost_id: int):
     session = get_session()
-    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
+    found = or_404(load_cost(session, cost_id, public=not reads_everything()), "Kostnaden finnes ikke.")
     table = cost_versions(session, found)[0]
     if table.error:
         abort(409, table.error)
@@ -96,7 +96,7 @@ def new_cost():
 @editor_required
 def edit_cost(cost_id: int):
     session = get_session()
-    found = or_404(load_cost(session, cost_id, public=not is_signed_in()), "Kostnaden finnes ikke.")
+    found = or_404(load_cost(session, cost_id, public=not reads_everything()), "Kostnaden finnes ikke.")
     form = CostForm(obj=found)
     fill_cost_form(session, form)
     if not form.is_submitted():

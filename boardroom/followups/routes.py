@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
-from boardroom.core.access import editor_required, is_signed_in
+from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
@@ -34,7 +34,7 @@ bp = Blueprint("followups", __name__)
 def follow_ups():
     """Every action (cached for the day: 'overdue' changes with the date)."""
     wanted = request.args.get("status", "")
-    rows = visible_follow_ups(follow_up_rows(get_session()), public=not is_signed_in())
+    rows = visible_follow_ups(follow_up_rows(get_session()), public=not reads_everything())
     if wanted == "alle":
         shown = rows
     elif wanted:

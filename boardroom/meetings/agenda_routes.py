@@ -31,7 +31,7 @@ from sqlmodel import select
 
 from boardroom.auth.accounts import signature
 from boardroom.core import files
-from boardroom.core.access import can_download, can_see_agenda, editor_required, public_file
+from boardroom.core.access import can_download, can_see_agenda, editor_required, not_for_this_viewer, public_file
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import local
@@ -385,7 +385,7 @@ def innkalling(meeting_id: int):
     session = get_session()
     meeting = meeting_or_404(meeting_id)
     if not can_see_agenda(meeting):
-        return redirect(url_for("auth.login", next=request.path))
+        return not_for_this_viewer()
     return Response(
         build_innkalling(session, meeting),
         mimetype=DOCX_MIMETYPE,
@@ -465,7 +465,7 @@ def figure(attachment_id: int):
 def serve_attachment(attachment: Attachment):
     meeting = attachment_meeting(attachment)
     if not can_download(attachment, meeting):
-        return redirect(url_for("auth.login", next=request.path))
+        return not_for_this_viewer()
     stored = attachment.file
     # read whole (uploads are small and bounded), so no file handle outlives the request
     response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.core.access import is_signed_in
+from boardroom.core.access import reads_everything
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus
@@ -78,5 +78,5 @@ def index():
         "meetings/home.html",
         next_meeting=meetings[0] if meetings else None,
         coming=meetings[1:],
-        decisions=latest_decisions(session, LATEST_DECISIONS, published_only=not is_signed_in()),
+        decisions=latest_decisions(session, LATEST_DECISIONS, published_only=not reads_everything()),
     )

@@ -1,11 +1,19 @@
 """Meetings: the list, one meeting with its saksliste and cases, one case, the minutes DOCX."""
 
 
-from flask import Blueprint, Response, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, g, render_template, url_for
 from flask_login import current_user
 
 from boardroom.archive import versions as archive
-from boardroom.core.access import can_edit, can_see_agenda, can_see_case, can_see_minutes, is_signed_in
+from boardroom.core.access import (
+    can_edit,
+    can_see_agenda,
+    can_see_case,
+    can_see_minutes,
+    is_signed_in,
+    not_for_this_viewer,
+    reads_restricted,
+)
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.views import base_url, or_404
@@ -36,7 +44,7 @@ def show(meeting_id: int):
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
     g.site_body = meeting.body
-    page = pages.meeting_page(session, meeting, public=not is_signed_in())
+    page = pages.meeting_page(session, meeting, public=not reads_restricted(meeting.body_id))
     mine = attendance_of(meeting, current_user.person_id) if is_signed_in() and current_user.role == UserRole.member \
         else None
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
@@ -53,9 +61,9 @@ def case(agenda_item_id: int):
     session = get_session()
     item = or_404(pages.load_item(session, agenda_item_id), "Saken finnes ikke.")
     if not can_see_agenda(item.meeting):
-        return redirect(url_for("auth.login", next=request.path))
+        return not_for_this_viewer()
     g.site_body = item.meeting.body
-    page = pages.case_page(session, item, public=not is_signed_in(), readable=can_see_case(item))
+    page = pages.case_page(session, item, public=not reads_restricted(item.meeting.body_id), readable=can_see_case(item))
     return render_template("meetings/case.html", item=page.item, record=page.record, cost_tables=page.cost_tables,
                            cost_slips=page.cost_slips, participation=page.participation,
                            follow_ups=page.follow_ups, history=page.history)
@@ -70,7 +78,7 @@ def protokoll(meeting_id: int):
     session = get_session()
     meeting = or_404(session.get(Meeting, meeting_id), "Møtet finnes ikke.")  # the row alone: stored minutes need no more
     if not can_see_minutes(meeting):
-        return redirect(url_for("auth.login", next=request.path))
+        return not_for_this_viewer()
     row = (archive.current_version(session, meeting.id, document_only=True)
            if meeting.status == MeetingStatus.approved else None)
     if row is not None:
@@ -89,7 +97,7 @@ def protokoll_version(meeting_id: int, number: int):
 
 
 def _stored_docx(session, meeting, row, named_by_version: bool):
-    data = archive.document(session, row, public=not is_signed_in())
+    data = archive.document(session, row, public=not reads_restricted(meeting.body_id))
     response = _docx(data, meeting, row.version if named_by_version else None)
     response.headers["X-Minutes-Version"] = str(row.version)
     return response

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.core.access import is_signed_in, login_required
+from boardroom.core.access import login_required, reads_everything
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
@@ -59,7 +59,7 @@ def municipality(kommunenummer: str):
     session = get_session()
     found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
     view = municipality_view(
-        session, found, public=not is_signed_in(), year=request.args.get("år", type=int),
+        session, found, public=not reads_everything(), year=request.args.get("år", type=int),
         person_ids=representatives(session, found.id),
     )
     return render_template(

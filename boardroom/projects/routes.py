@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from sqlmodel import select
 
-from boardroom.core.access import editor_required, is_signed_in
+from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.inputs import InputError, today
@@ -45,7 +45,7 @@ def project(project_id: int):
     session = get_session()
     found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     return render_template("projects/project.html",
-                           view=project_view(session, found, public=not is_signed_in()))
+                           view=project_view(session, found, public=not reads_everything()))
 
 
 def project_values(form: ProjectForm) -> dict:
