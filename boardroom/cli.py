@@ -38,14 +38,36 @@ def db_upgrade():
                + (f" {moved} opplastede filer er flyttet fra disken inn i databasen." if moved else ""))
 
 
-def _migrate() -> tuple[int, int]:
+@db_group.command("secret-key")
+@with_appcontext
+def db_secret_key():
+    """Record this process's secret key (BOARDROOM_SECRET_KEY) as the one every server must have."""
+    from boardroom.core import secret
+
+    with _session() as session:
+        changed = secret.record(session, current_app.config["SECRET_KEY"])
+        session.commit()
+    click.echo("Nøkkelen er registrert." + (" Den er byttet: start alle serverne med den nye nøkkelen; alle som var "
+                                            "logget inn, må logge inn igjen." if changed else ""))
+
+
+def _migrate(check_secret: bool = False) -> tuple[int, int]:
     """Migrate, then store approved minutes and move files from disk; one process at a time (several
-    servers may start at once). Returns (minutes stored, files moved); names files it could not move."""
+    servers may start at once). Returns (minutes stored, files moved); names files it could not move.
+    With ``check_secret``, refuses (ClickException) a secret key other than the other servers'."""
+    from boardroom.core import secret
     from boardroom.core.files import legacy_root
 
     url = current_app.config["DATABASE_URL"]
     with db.migration_lock(url):
         reported = db.upgrade(url, file_root=legacy_root())
+        if check_secret:
+            with _session() as session:
+                try:
+                    secret.check(session, current_app.config["SECRET_KEY"])
+                except secret.SecretKeyMismatch as exc:
+                    raise click.ClickException(str(exc)) from exc
+                session.commit()
         moved, missing = _move_files_from_disk(legacy_root())  # first: approved minutes may show figures
         stored = _store_approved_minutes()
     if missing:
@@ -250,8 +272,9 @@ def outbox_run(loop: bool):
 @click.option("--workers", default=2, type=int, show_default=True)
 @with_appcontext
 def serve(host: str, port: int, workers: int):
-    """Migrate the database, then run the app under gunicorn."""
-    _migrate()
+    """Migrate the database, then run the app under gunicorn (refused when the secret key is not the
+    one the other servers on the database have)."""
+    _migrate(check_secret=True)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if gunicorn is None:
         raise click.ClickException("Fant ikke gunicorn.")

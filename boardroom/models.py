@@ -787,6 +787,16 @@ class LoginThrottle(SQLModel, table=True):
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
+class SharedSetting(SQLModel, table=True):
+    """A fact every app server on the database must agree on, such as which secret key signs the
+    sessions (its fingerprint only; boardroom.core.secret). Describes the installation, not its data:
+    not in backups."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=500)
+    changed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+
+
 class StandardCase(Timestamped, table=True):
     """A case every new meeting of a body starts with (opening) or ends with (closing)."""
 

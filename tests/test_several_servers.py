@@ -6,7 +6,8 @@
   shared BOARDROOM_SECRET_KEY, on one database: a PostgreSQL database of the test's own when
   BOARDROOM_TEST_DATABASE_URL is PostgreSQL, else one SQLite file. A secretary logs in through the
   first, uploads there and downloads the same bytes from the second, approves there and is refused
-  the edit (409) on the second; logging out on one ends the session on the other. Six processes
+  the edit (409) on the second; logging out on one ends the session on the other; a third server
+  with another secret key is refused at its start. Six processes
   start, so it takes 10–30 s: it runs on every PostgreSQL run, and on SQLite with BOARDROOM_TEST_SLOW=1.
 """
 
@@ -31,7 +32,7 @@ import sqlalchemy as sa
 
 import boardroom.models as m
 from boardroom import create_app
-from boardroom.core import db
+from boardroom.core import db, secret
 from tests.agenda_helpers import PDF, PNG
 from tests.db_helpers import on_postgresql, scratch_database
 
@@ -92,6 +93,28 @@ def test_db_upgrade_moves_the_files_on_disk_into_the_database_and_names_the_miss
         finally:
             app.extensions["boardroom.engine"].dispose()
             engine.dispose()
+
+
+# --------------------------------------------------------------------------- one secret key for every server
+
+
+def test_the_first_server_records_its_key_and_another_key_is_refused_until_recorded_on_purpose(app, session):
+    secret.check(session, "nokkel-en")  # the first server to start records its key
+    secret.check(session, "nokkel-en")
+    with pytest.raises(secret.SecretKeyMismatch, match="Gi alle serverne samme BOARDROOM_SECRET_KEY"):
+        secret.check(session, "nokkel-to")
+    session.commit()
+    stored = session.get(m.SharedSetting, secret.NAME).value
+    assert "nokkel" not in stored and len(stored) == 64  # a fingerprint, not the key
+
+    app.config["SECRET_KEY"] = "nokkel-to"
+    result = app.test_cli_runner().invoke(args=["db", "secret-key"])
+    assert result.exit_code == 0, result.output
+    assert "Nøkkelen er registrert. Den er byttet: start alle serverne med den nye nøkkelen" in result.output
+    session.expire_all()
+    secret.check(session, "nokkel-to")
+    with pytest.raises(secret.SecretKeyMismatch):
+        secret.check(session, "nokkel-en")
 
 
 # --------------------------------------------------------------------------- two servers, one database
@@ -259,6 +282,14 @@ def test_two_servers_on_one_database_share_files_sessions_and_the_lock(database,
         assert status == 302
         status, headers, _ = browser.request(f"{one.url}/meetings/{meeting_id}/attachments")
         assert status == 302 and "/login" in headers["Location"]  # logged out on server 1 as well
+
+        # a third server with a key of its own is refused at the start, saying why
+        other = subprocess.run([str(BIN / "boardroom"), "serve", "--port", str(_free_port())], timeout=60,
+                               env=dict(env, BOARDROOM_SECRET_KEY="en-annen-nokkel-" + "y" * 32,
+                                        BOARDROOM_INSTANCE_PATH=str(tmp_path / "server-3")),
+                               capture_output=True, text=True)
+        assert other.returncode != 0
+        assert "Denne serveren har en annen BOARDROOM_SECRET_KEY enn serverne som bruker samme database" in other.stderr
 
         for server in (one, two):  # nothing of it on either server's disk
             assert list(server.instance.iterdir()) == [], server.output()

@@ -39,6 +39,9 @@ BATCH = 1000
 FILE_BATCH = 20  # stored files read at a time (each up to the upload limit)
 # written as the archive's files/ members, not as a table
 CONTENT_TABLE = boardroom.models.StoredFileContent.__table__
+# what the installation's servers share (the secret key's fingerprint): not data, and the restored
+# installation has its own
+LEFT_OUT = {CONTENT_TABLE, boardroom.models.SharedSetting.__table__}
 
 
 def snapshot_connection(engine: Engine) -> sa.Connection:
@@ -84,7 +87,7 @@ def _write_contents(engine: Engine, archive: zipfile.ZipFile) -> dict:
     try:
         revision = alembic_revision(conn)
         for table in SQLModel.metadata.sorted_tables:
-            if table is CONTENT_TABLE:
+            if table in LEFT_OUT:
                 continue
             codec = Codec(table)
             query = sa.select(*[table.columns[c] for c in codec.columns]).order_by(*table.primary_key.columns)

@@ -38,7 +38,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 # The cache's revision counter: a migrated database starts with its row; the archive's replaces it.
-STATE_TABLES = {"revision"}
+# The installation's shared settings (not in archives): a server may have recorded its key already.
+STATE_TABLES = {"revision", "sharedsetting"}
 
 
 def rows_in(engine: Engine) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Uploaded files in the database: the bytes of every stored file move from one server's disk
+"""Several app servers: the bytes of every stored file move from one server's disk into the database
 
 Revision ID: 0010
 Revises: 0009
@@ -12,9 +12,11 @@ Create Date: 2026-12-02 04:30:00
   bytes do not match its SHA-256, is skipped and counted in the attribute ``files_skipped``
   (``boardroom db upgrade`` then names them, and moves them in once they are put back). The
   number moved is the attribute ``files_moved``. The files on disk are left where they are.
+- ``sharedsetting``: what every app server on the database must agree on; the fingerprint of the
+  secret key that signs sessions (``boardroom serve`` records it, and refuses another key).
 
-Self-contained on purpose (plain tables, no boardroom code), so that it keeps doing what it did
-when the models change later.
+Self-contained on purpose (plain tables; of boardroom only its column type UTCDateTime, as in
+0001), so that it keeps doing what it did when the models change later.
 """
 import hashlib
 from pathlib import Path
@@ -23,6 +25,8 @@ from typing import Sequence, Union
 import sqlalchemy as sa
 import sqlmodel.sql.sqltypes
 from alembic import op
+
+import boardroom.models
 
 revision: str = '0010'
 down_revision: Union[str, None] = '0009'
@@ -49,6 +53,13 @@ def upgrade() -> None:
         sa.Column('data', sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(['sha256'], ['storedfile.sha256'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('sha256'),
+    )
+    op.create_table(
+        'sharedsetting',
+        sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+        sa.Column('value', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+        sa.Column('changed_at', boardroom.models.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('name'),
     )
     root = _file_root()
     if root is None:  # run without a file store (a restore, a bare `alembic upgrade`): nothing to move
@@ -83,4 +94,5 @@ def downgrade() -> None:
             target = root / digest[:2] / digest
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
+    op.drop_table('sharedsetting')
     op.drop_table('storedfilecontent')
