@@ -65,7 +65,7 @@ def main() -> None:
     url = os.environ.get("BOARDROOM_DATABASE_URL") or f"sqlite:///{folder}/b.sqlite"
     server = SmtpServer()  # not started yet: nothing listens while the requests are timed
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RESPONSE_CACHE_SIZE": 0,
-                      "UPLOAD_FOLDER": f"{folder}/files", "SMTP_URL": server.url,
+                      "SMTP_URL": server.url,
                       "MAIL_FROM": "Digitale Helgeland <post@dh.example>"})
     result = app.test_cli_runner().invoke(args=["demo"])
     if result.exit_code:

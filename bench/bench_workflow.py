@@ -75,8 +75,7 @@ def main() -> None:
 
     folder = tempfile.mkdtemp(prefix="boardroom-bench-")
     url = os.environ.get("BOARDROOM_DATABASE_URL") or f"sqlite:///{folder}/b.sqlite"
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RESPONSE_CACHE_SIZE": 0,
-                      "UPLOAD_FOLDER": f"{folder}/files"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "RESPONSE_CACHE_SIZE": 0})
     result = app.test_cli_runner().invoke(args=["demo"])
     if result.exit_code:
         raise SystemExit(result.output)

@@ -89,6 +89,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # the folder of the SQLite default, the generated secret key and base_url (default: ./instance)
+        instance_path=os.path.abspath(os.environ["BOARDROOM_INSTANCE_PATH"])
+        if os.environ.get("BOARDROOM_INSTANCE_PATH") else None,
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )

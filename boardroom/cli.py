@@ -31,10 +31,59 @@ def db_group():
 @db_group.command("upgrade")
 @with_appcontext
 def db_upgrade():
-    """Apply all migrations (creates the database if it does not exist)."""
-    db.upgrade(current_app.config["DATABASE_URL"])
-    stored = _store_approved_minutes()
-    click.echo("Databasen er oppdatert." + (f" {stored} godkjente protokoller er lagret som godkjent." if stored else ""))
+    """Apply all migrations (creates the database if it does not exist), then move any uploaded
+    files still on this server's disk into the database."""
+    stored, moved = _migrate()
+    click.echo("Databasen er oppdatert." + (f" {stored} godkjente protokoller er lagret som godkjent." if stored else "")
+               + (f" {moved} opplastede filer er flyttet fra disken inn i databasen." if moved else ""))
+
+
+@db_group.command("secret-key")
+@with_appcontext
+def db_secret_key():
+    """Record this process's secret key (BOARDROOM_SECRET_KEY) as the one every server must have."""
+    from boardroom.core import secret
+
+    with _session() as session:
+        changed = secret.record(session, current_app.config["SECRET_KEY"])
+        session.commit()
+    click.echo("Nøkkelen er registrert." + (" Den er byttet: start alle serverne med den nye nøkkelen; alle som var "
+                                            "logget inn, må logge inn igjen." if changed else ""))
+
+
+def _migrate(check_secret: bool = False) -> tuple[int, int]:
+    """Migrate, then store approved minutes and move files from disk; one process at a time (several
+    servers may start at once). Returns (minutes stored, files moved); names files it could not move.
+    With ``check_secret``, refuses (ClickException) a secret key other than the other servers'."""
+    from boardroom.core import secret
+    from boardroom.core.files import legacy_root
+
+    url = current_app.config["DATABASE_URL"]
+    with db.migration_lock(url):
+        reported = db.upgrade(url, file_root=legacy_root())
+        if check_secret:
+            with _session() as session:
+                try:
+                    secret.check(session, current_app.config["SECRET_KEY"])
+                except secret.SecretKeyMismatch as exc:
+                    raise click.ClickException(str(exc)) from exc
+                session.commit()
+        moved, missing = _move_files_from_disk(legacy_root())  # first: approved minutes may show figures
+        stored = _store_approved_minutes()
+    if missing:
+        click.echo(f"Advarsel: {len(missing)} opplastede filer finnes ikke (eller er skadet) i {legacy_root()} og er "
+                   "ikke flyttet inn i databasen; nedlasting av dem gir 404. Legg dem dit (som ab/abcdef…) og kjør "
+                   "«boardroom db upgrade» igjen. SHA-256: " + ", ".join(missing), err=True)
+    return stored, reported.get("files_moved", 0) + moved
+
+
+def _move_files_from_disk(root: Path) -> tuple[int, list[str]]:
+    from boardroom.core.files import import_from_disk
+
+    with _session() as session:
+        result = import_from_disk(session, root)
+        session.commit()
+    return result.moved, result.missing + result.damaged
 
 
 def _store_approved_minutes() -> int:
@@ -57,7 +106,7 @@ def demo_command(years: int):
     from boardroom.demo import load_demo, load_demo_accounts
 
     started = time.perf_counter()
-    db.upgrade(current_app.config["DATABASE_URL"])
+    _migrate()
     with _session() as session:
         summary = load_demo(session, years)
         accounts = load_demo_accounts(session)
@@ -186,11 +235,9 @@ def backup_command(out: str):
     """Write every row and every stored file, from one consistent snapshot, into one archive."""
     from boardroom.backup.codec import BackupError
     from boardroom.backup.dump import write_backup
-    from boardroom.core.files import storage_root
-
     started = time.perf_counter()
     try:
-        manifest = write_backup(db.get_engine(), Path(out), storage_root())
+        manifest = write_backup(db.get_engine(), Path(out))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(t["rows"] for t in manifest["tables"].values())
@@ -206,11 +253,9 @@ def restore_command(archive: str):
     """Load an archive made by `boardroom backup` into an empty database (SQLite or PostgreSQL)."""
     from boardroom.backup.codec import BackupError
     from boardroom.backup.restore import restore_backup
-    from boardroom.core.files import storage_root
-
     started = time.perf_counter()
     try:
-        manifest = restore_backup(db.get_engine(), current_app.config["DATABASE_URL"], Path(archive), storage_root())
+        manifest = restore_backup(db.get_engine(), current_app.config["DATABASE_URL"], Path(archive))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(t["rows"] for t in manifest["tables"].values())
@@ -248,9 +293,9 @@ def outbox_run(loop: bool):
 @click.option("--workers", default=2, type=int, show_default=True)
 @with_appcontext
 def serve(host: str, port: int, workers: int):
-    """Migrate the database, then run the app under gunicorn."""
-    db.upgrade(current_app.config["DATABASE_URL"])
-    _store_approved_minutes()
+    """Migrate the database, then run the app under gunicorn (refused when the secret key is not the
+    one the other servers on the database have)."""
+    _migrate(check_secret=True)
     gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
     if gunicorn is None:
         raise click.ClickException("Fant ikke gunicorn.")

@@ -297,12 +297,23 @@ class Membership(Timestamped, table=True):
 
 
 class StoredFile(Timestamped, table=True):
-    """An uploaded file, stored once on disk under the instance folder by its SHA-256."""
+    """An uploaded file, stored once by its SHA-256; its bytes are a StoredFileContent row."""
 
     id: int | None = Field(default=None, primary_key=True)
     sha256: str = Field(max_length=64, unique=True)
     media_type: str = Field(max_length=100)
     size: int = Field(ge=0)
+
+
+class StoredFileContent(SQLModel, table=True):
+    """The bytes of a StoredFile, in the database so that every app server reads the same files.
+
+    A table of its own, keyed by the SHA-256 like the file: listing and joining files (attachments,
+    figures, templates) never reads their content, which only ``core.files.read`` does.
+    """
+
+    sha256: str = Field(primary_key=True, max_length=64, foreign_key="storedfile.sha256", ondelete="CASCADE")
+    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 class Meeting(Timestamped, table=True):
@@ -776,6 +787,16 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     window_start: datetime = Field(sa_type=UTCDateTime, nullable=False)
     blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class SharedSetting(SQLModel, table=True):
+    """A fact every app server on the database must agree on, such as which secret key signs the
+    sessions (its fingerprint only; boardroom.core.secret). Describes the installation, not its data:
+    not in backups."""
+
+    name: str = Field(primary_key=True, max_length=100)
+    value: str = Field(max_length=500)
+    changed_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
 
 
 class StandardCase(Timestamped, table=True):

@@ -55,7 +55,8 @@ def zip_bytes() -> bytes:
 
 @pytest.fixture(autouse=True)
 def uploads(app, tmp_path):
-    """Uploads go to a temporary folder, with a small size limit (100 kB); domain calls see the app's config."""
+    """Uploads with a small size limit (100 kB); domain calls see the app's config. The old on-disk
+    file store (read only by ``files.import_from_disk``) is a temporary folder."""
     folder = tmp_path / "files"
     app.config.update(UPLOAD_FOLDER=str(folder), MAX_UPLOAD_SIZE=100 * 1024)
     with app.app_context():

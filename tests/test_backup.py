@@ -21,7 +21,7 @@ from sqlmodel import Session, SQLModel
 
 import boardroom.models as m
 from boardroom import create_app
-from boardroom.backup.codec import MANIFEST, table_member
+from boardroom.backup.codec import MANIFEST, file_member, table_member
 from boardroom.backup.dump import write_backup
 from boardroom.core.db import make_engine
 
@@ -31,7 +31,8 @@ needs_pg = pytest.mark.skipif(not PG_URL.startswith("postgresql"), reason="BOARD
 
 
 class Instance:
-    """An installation: a database URL and a file store, with the app the command line runs in."""
+    """An installation: a database URL, with the app the command line runs in. Its old on-disk file
+    store (read only to move files into the database) is ``files``; nothing is written there."""
 
     def __init__(self, url: str, files: Path):
         self.url, self.files = url, files
@@ -75,9 +76,15 @@ def table_rows(engine) -> dict[str, list[tuple]]:
 
 
 def stored_files(instance: Instance) -> dict[str, bytes]:
+    """Every stored file's bytes, by SHA-256 (each file has them, and they match it)."""
+    content = m.StoredFileContent.__table__
     with instance.engine.connect() as conn:
         digests = conn.execute(sa.select(m.StoredFile.sha256)).scalars().all()
-    return {d: (instance.files / d[:2] / d).read_bytes() for d in digests}
+        found = dict(conn.execute(sa.select(content.c.sha256, content.c.data)).all())
+    assert sorted(found) == sorted(digests)
+    assert all(hashlib.sha256(data).hexdigest() == digest for digest, data in found.items())
+    assert not instance.files.exists()  # nothing on the server's disk
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +187,7 @@ def test_restore_into_a_database_with_rows_is_refused_and_changes_nothing(source
         result = target.run("restore", str(source.archive))
         assert result.exit_code != 0
         assert "Databasen er ikke tom" in result.output
-        assert table_rows(target.engine) == before
-        assert not (tmp_path / "files").exists()  # no file written either
+        assert table_rows(target.engine) == before  # no file written either: files are rows
     finally:
         target.close()
 
@@ -200,7 +206,6 @@ def test_a_damaged_archive_is_refused_before_anything_is_written(source, tmp_pat
         assert result.exit_code != 0
         assert "Arkivet er skadet: SHA-256 for tabellen «meeting» stemmer ikke med manifestet." in result.output
         assert not sa.inspect(target.engine).get_table_names()
-        assert not (tmp_path / "files").exists()
         (tmp_path / "not-a-zip.zip").write_bytes(b"ikke et arkiv")
         result = target.run("restore", str(tmp_path / "not-a-zip.zip"))
         assert result.exit_code != 0 and "er ikke et boardroom-arkiv" in result.output
@@ -212,8 +217,10 @@ def test_the_archive_says_what_it_holds(source):
     with zipfile.ZipFile(source.archive) as archive:
         manifest = json.loads(archive.read(MANIFEST))
         assert manifest["alembic_revision"]
+        # the files' bytes are the files/ members, not a table
         assert {name: entry["rows"] for name, entry in manifest["tables"].items()} == \
-            {name: len(rows) for name, rows in source.rows.items()}
+            {name: len(rows) for name, rows in source.rows.items() if name not in ("storedfilecontent", "sharedsetting")}
+        assert {digest: archive.read(file_member(digest)) for digest in manifest["files"]} == stored_files(source)
         for name, entry in manifest["tables"].items():
             assert hashlib.sha256(archive.read(table_member(name))).hexdigest() == entry["sha256"]
         assert set(manifest["files"]) == set(stored_files(source))
@@ -236,7 +243,7 @@ def test_the_backup_is_one_snapshot_while_the_app_writes(source, tmp_path):
 
     sa.event.listen(engine, "before_cursor_execute", write_meanwhile)
     try:
-        manifest = write_backup(engine, tmp_path / "during.zip", source.files)
+        manifest = write_backup(engine, tmp_path / "during.zip")
     finally:
         sa.event.remove(engine, "before_cursor_execute", write_meanwhile)
         engine.dispose()

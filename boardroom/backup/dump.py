@@ -3,8 +3,9 @@
 The tables are read in one transaction, so what the archive holds is the database as it stood
 at one moment, while the app goes on serving and saving: on PostgreSQL one REPEATABLE READ, READ
 ONLY transaction; on SQLite one read transaction (BEGIN; in WAL mode writers go on, and this
-reader keeps seeing the database as it was at its first read). Stored files are content-addressed
-and never change, so the files of the rows in the snapshot are copied after it.
+reader keeps seeing the database as it was at its first read). The stored files' bytes
+(``storedfilecontent``) are read in the same snapshot and written as ``files/<ab>/<sha256>``, not
+as a table: the archive keeps its format, and each file can be checked by its name.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ from boardroom.backup.codec import (
 )
 
 BATCH = 1000
+FILE_BATCH = 20  # stored files read at a time (each up to the upload limit)
+# written as the archive's files/ members, not as a table
+CONTENT_TABLE = boardroom.models.StoredFileContent.__table__
+# what the installation's servers share (the secret key's fingerprint): not data, and the restored
+# installation has its own
+LEFT_OUT = {CONTENT_TABLE, boardroom.models.SharedSetting.__table__}
 
 
 def snapshot_connection(engine: Engine) -> sa.Connection:
@@ -57,7 +64,7 @@ def alembic_revision(conn: sa.Connection) -> str:
     return revisions[0]
 
 
-def write_backup(engine: Engine, out: Path, file_root: Path) -> dict:
+def write_backup(engine: Engine, out: Path) -> dict:
     """Write the archive to ``out`` (atomically: a temporary file renamed into place); returns its manifest."""
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -65,7 +72,7 @@ def write_backup(engine: Engine, out: Path, file_root: Path) -> dict:
     os.close(fd)
     try:
         with zipfile.ZipFile(tmp_name, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-            manifest = _write_contents(engine, archive, Path(file_root))
+            manifest = _write_contents(engine, archive)
             archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True))
         os.replace(tmp_name, out)
     except BaseException:
@@ -74,12 +81,14 @@ def write_backup(engine: Engine, out: Path, file_root: Path) -> dict:
     return manifest
 
 
-def _write_contents(engine: Engine, archive: zipfile.ZipFile, file_root: Path) -> dict:
-    tables, digests = {}, []
+def _write_contents(engine: Engine, archive: zipfile.ZipFile) -> dict:
+    tables, files = {}, {}
     conn = snapshot_connection(engine)
     try:
         revision = alembic_revision(conn)
         for table in SQLModel.metadata.sorted_tables:
+            if table in LEFT_OUT:
+                continue
             codec = Codec(table)
             query = sa.select(*[table.columns[c] for c in codec.columns]).order_by(*table.primary_key.columns)
             digest, count = hashlib.sha256(), 0
@@ -90,22 +99,10 @@ def _write_contents(engine: Engine, archive: zipfile.ZipFile, file_root: Path) -
                     digest.update(chunk)
                     count += len(rows)
             tables[table.name] = {"columns": codec.columns, "rows": count, "sha256": digest.hexdigest()}
-        stored = boardroom.models.StoredFile.__table__
-        digests = conn.execute(sa.select(stored.c.sha256, stored.c.size).order_by(stored.c.id)).all()
+        files = _write_files(conn, archive)
     finally:
         conn.rollback()
         conn.close()
-    files = {}
-    for digest, size in digests:
-        path = file_root / digest[:2] / digest
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BackupError(f"Filen {digest} finnes i databasen, men ikke i fillageret ({path}).") from exc
-        if sha256(data) != digest:
-            raise BackupError(f"Filen {path} stemmer ikke med sin SHA-256; fillageret er skadet.")
-        archive.writestr(file_member(digest), data)
-        files[digest] = len(data)
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -115,3 +112,24 @@ def _write_contents(engine: Engine, archive: zipfile.ZipFile, file_root: Path) -
         "tables": tables,
         "files": files,
     }
+
+
+def _write_files(conn: sa.Connection, archive: zipfile.ZipFile) -> dict[str, int]:
+    """Every stored file's bytes as ``files/<ab>/<sha256>``, checked against its SHA-256; name → size."""
+    stored = boardroom.models.StoredFile.__table__
+    query = (sa.select(stored.c.sha256, CONTENT_TABLE.c.data)
+             .select_from(stored.outerjoin(CONTENT_TABLE, CONTENT_TABLE.c.sha256 == stored.c.sha256))
+             .order_by(stored.c.id))
+    files = {}
+    for rows in conn.execution_options(yield_per=FILE_BATCH).execute(query).partitions():
+        for digest, data in rows:
+            if data is None:
+                raise BackupError(f"Filen {digest} finnes i databasen, men innholdet mangler (den manglet på disken "
+                                  "da filene ble flyttet inn i databasen). Legg den tilbake og kjør «boardroom db "
+                                  "upgrade».")
+            data = bytes(data)
+            if sha256(data) != digest:
+                raise BackupError(f"Innholdet i filen {digest} stemmer ikke med sin SHA-256; databasen er skadet.")
+            archive.writestr(file_member(digest), data)
+            files[digest] = len(data)
+    return files

@@ -6,24 +6,24 @@ In this order, so that a refused restore changes nothing:
 2. the target must be empty: no table has a row (a database without tables is empty too; the
    cache's revision counter does not count);
 3. the target is migrated to the archive's Alembic revision;
-4. the stored files are written into the file store (content-addressed, so writing them is harmless);
-5. every table is inserted in dependency order with its ids, in one transaction; a column that
+4. every table is inserted in dependency order with its ids, in one transaction; a column that
    points at its own table (a deputy's seat, a deferred case) is filled in after all its rows;
-6. on PostgreSQL every id sequence is set past the largest id, so new rows get fresh ids;
-7. the database is migrated on to the newest revision.
+5. on PostgreSQL every id sequence is set past the largest id, so new rows get fresh ids;
+6. the database is migrated on to the newest revision;
+7. the stored files' bytes go into the database (``storedfilecontent``), in one transaction; an
+   archive made before files moved into the database (revision 0009 or older) holds them the same
+   way, as ``files/<ab>/<sha256>``.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 
-import boardroom.models  # noqa: F401 – every table registered on the metadata
+import boardroom.models  # every table registered on the metadata
 from boardroom.backup.codec import Archive, BackupError, Codec, open_archive
 from boardroom.core import db
 
@@ -38,7 +38,8 @@ def current_revision(engine: Engine) -> str | None:
 
 
 # The cache's revision counter: a migrated database starts with its row; the archive's replaces it.
-STATE_TABLES = {"revision"}
+# The installation's shared settings (not in archives): a server may have recorded its key already.
+STATE_TABLES = {"revision", "sharedsetting"}
 
 
 def rows_in(engine: Engine) -> dict[str, int]:
@@ -60,8 +61,8 @@ def ensure_empty(engine: Engine) -> None:
                           "tom database; opprett en ny database og pek BOARDROOM_DATABASE_URL på den.")
 
 
-def restore_backup(engine: Engine, url: str, path: Path, file_root: Path) -> dict:
-    """Load the archive at ``path`` into the empty database at ``url`` and its files under ``file_root``.
+def restore_backup(engine: Engine, url: str, path: Path) -> dict:
+    """Load the archive at ``path``, rows and files, into the empty database at ``url``.
 
     Returns the manifest. Raises BackupError (Norwegian) when the archive is damaged, the database
     is not empty, or the archive does not fit this version of boardroom; nothing is changed then.
@@ -82,9 +83,9 @@ def restore_backup(engine: Engine, url: str, path: Path, file_root: Path) -> dic
             if current_revision(engine) != revision:
                 raise BackupError(f"Databasen er på versjon {current_revision(engine)}, arkivet på {revision}; "
                                   "gjenopprett til en ny, tom database.")
-        _write_files(archive, Path(file_root))
         _insert_tables(engine, archive)
         db.upgrade(url)
+        _insert_files(engine, archive)
     finally:
         archive.close()
     return manifest
@@ -101,15 +102,11 @@ def _check_schema(manifest: dict) -> None:
                               + ", ".join(sorted(unknown)) + ".")
 
 
-def _write_files(archive: Archive, root: Path) -> None:
-    for digest in archive.manifest["files"]:
-        target = root / digest[:2] / digest
-        if target.exists() and target.stat().st_size == archive.manifest["files"][digest]:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
-            tmp.write(archive.file(digest))
-        os.replace(tmp.name, target)
+def _insert_files(engine: Engine, archive: Archive) -> None:
+    content = boardroom.models.StoredFileContent.__table__
+    with engine.begin() as conn:
+        for digest in archive.manifest["files"]:
+            conn.execute(content.insert().values(sha256=digest, data=archive.file(digest)))
 
 
 def _self_references(table: sa.Table, columns: list[str]) -> list[str]:

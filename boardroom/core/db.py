@@ -7,13 +7,16 @@ response; any exception or error response rolls it back. Domain functions only f
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from flask import current_app, g
-from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import create_engine, event, pool, text
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,6 +81,51 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply the Alembic migrations to the database at ``url``."""
-    command.upgrade(alembic_config(url), revision)
+def upgrade(url: str, revision: str = "head", file_root: Path | None = None) -> dict:
+    """Apply the Alembic migrations to the database at ``url``; returns what the migrations reported.
+
+    ``file_root`` is the old on-disk file store, whose files migration 0010 moves into the database
+    (it reports ``files_moved``).
+    """
+    config = alembic_config(url)
+    config.attributes["file_root"] = file_root
+    command.upgrade(config, revision)
+    return config.attributes
+
+
+# any fixed number: the PostgreSQL advisory lock that lets one server at a time migrate
+MIGRATION_LOCK = 0x626F617264  # "board"
+
+
+@contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Held while one process migrates: app servers started at once against one database take turns.
+
+    PostgreSQL: a session advisory lock on a connection of its own (released when it closes, even
+    if the process dies). SQLite: an exclusive lock on a file beside the database file.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        engine = make_engine(url, poolclass=pool.NullPool)
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK})
+                conn.commit()
+                try:
+                    yield
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK})
+                    conn.commit()
+        finally:
+            engine.dispose()
+    elif parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        lock_path = Path(parsed.database).with_name(Path(parsed.database).name + ".migrate-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    else:
+        yield

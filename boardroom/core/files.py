@@ -1,26 +1,31 @@
-"""Uploaded files: checked by name and content, stored once on disk by their SHA-256.
+"""Uploaded files: checked by name and content, stored once in the database by their SHA-256.
 
 Only PDF, Word (.docx), Excel (.xlsx), PNG and JPEG are accepted, and a file's content
-must match its extension (a renamed program is refused). A file is written under the
-upload folder (``UPLOAD_FOLDER``, by default ``<instance>/files``) as ``ab/abcdef…``;
-the same content uploaded twice is one ``StoredFile`` and one file on disk.
+must match its extension (a renamed program is refused). The bytes are a ``StoredFileContent``
+row beside the ``StoredFile`` (written in the request's transaction, so a file and the rows that
+point at it commit or roll back together, and every app server on the database reads it); the
+same content uploaded twice is one ``StoredFile`` and one content row.
+
+Before migration 0010 the bytes lived on one server's disk, under the upload folder
+(``UPLOAD_FOLDER``, by default ``<instance>/files``) as ``ab/abcdef…``; ``import_from_disk``
+moves what is still there into the database (``boardroom db upgrade`` runs it).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
 from sqlmodel import Session, select
 
-from boardroom.models import StoredFile
+from boardroom.models import StoredFile, StoredFileContent
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,16 +60,32 @@ def max_size_text() -> str:
     return size_text(max_size())
 
 
-def storage_root() -> Path:
+class FileMissing(LookupError):
+    """A StoredFile whose content is not in the database (its file was missing when it was moved there)."""
+
+
+def legacy_root() -> Path:
+    """Where files lived on disk before they moved into the database (read by ``import_from_disk`` only)."""
     return Path(current_app.config.get("UPLOAD_FOLDER") or Path(current_app.instance_path) / "files")
 
 
-def path_of(stored: StoredFile) -> Path:
-    return storage_root() / stored.sha256[:2] / stored.sha256
+def read(session: Session, stored: StoredFile) -> bytes:
+    """The bytes of a stored file; raises FileMissing when the database has none."""
+    data = session.connection().execute(sa.select(StoredFileContent.data)
+                                        .where(StoredFileContent.sha256 == stored.sha256)).scalar()
+    if data is None:
+        raise FileMissing(stored.sha256)
+    return bytes(data)
 
 
-def read(stored: StoredFile) -> bytes:
-    return path_of(stored).read_bytes()
+def read_many(session: Session, stored: list[StoredFile]) -> dict[int, bytes]:
+    """The bytes of several stored files in one query, by StoredFile.id (those without content left out)."""
+    by_digest = {f.sha256: f.id for f in stored}
+    if not by_digest:
+        return {}
+    rows = session.connection().execute(sa.select(StoredFileContent.sha256, StoredFileContent.data)
+                                        .where(StoredFileContent.sha256.in_(by_digest)))
+    return {by_digest[digest]: bytes(data) for digest, data in rows}
 
 
 def clean_filename(name: str) -> str:
@@ -140,10 +161,48 @@ def store(session: Session, filename: str, data: bytes, allowed: tuple[str, ...]
         stored = StoredFile(sha256=digest, media_type=media_type, size=len(data))
         session.add(stored)
         session.flush()
-    path = path_of(stored)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
-            tmp.write(data)
-        os.replace(tmp.name, path)
+    if not has_content(session, digest):  # also mends a file whose content went missing
+        session.add(StoredFileContent(sha256=digest, data=data))
+        session.flush()
     return stored
+
+
+def has_content(session: Session, digest: str) -> bool:
+    """Whether the database holds the bytes of the file with this SHA-256 (without reading them)."""
+    query = sa.select(sa.literal(1)).where(StoredFileContent.sha256 == digest)
+    return session.connection().execute(query).first() is not None
+
+
+@dataclass
+class DiskImport:
+    """What ``import_from_disk`` did: files moved into the database, and those it could not find or trust."""
+
+    moved: int = 0
+    missing: list[str] = field(default_factory=list)  # SHA-256 of files not on disk
+    damaged: list[str] = field(default_factory=list)  # SHA-256 of files whose bytes do not match it
+
+
+def import_from_disk(session: Session, root: Path) -> DiskImport:
+    """Move the content of every StoredFile that has none in the database from ``root/ab/abcdef…``.
+
+    Idempotent: files already in the database are left alone, so it can run again after missing
+    files are put back. A file that is missing, or whose bytes do not match its SHA-256, is
+    reported and skipped. The files on disk are not deleted.
+    """
+    result = DiskImport()
+    lacking = session.exec(select(StoredFile).where(
+        ~sa.exists().where(StoredFileContent.sha256 == StoredFile.sha256)).order_by(StoredFile.id)).all()
+    for stored in lacking:
+        path = Path(root) / stored.sha256[:2] / stored.sha256
+        try:
+            data = path.read_bytes()
+        except OSError:
+            result.missing.append(stored.sha256)
+            continue
+        if hashlib.sha256(data).hexdigest() != stored.sha256:
+            result.damaged.append(stored.sha256)
+            continue
+        # a plain insert: the bytes are not kept in the session while the next file is read
+        session.connection().execute(sa.insert(StoredFileContent).values(sha256=stored.sha256, data=data))
+        result.moved += 1
+    return result

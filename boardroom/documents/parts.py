@@ -67,7 +67,7 @@ def new_document(body: Body, title: str, template: bytes | None):
 
 
 def template_bytes(body: Body) -> bytes | None:
-    """The body's uploaded template (Body.word_template_id), if it has one and the file is there."""
+    """The body's uploaded template (Body.word_template_id), if it has one and its content is stored."""
     return stored_template(object_session(body), body.word_template_id)
 
 
@@ -77,9 +77,9 @@ def stored_template(session, file_id: int | None) -> bytes | None:
     if stored is None:
         return None
     try:
-        return files.read(stored)
-    except FileNotFoundError:
-        current_app.logger.warning("Word template %s is missing on disk", stored.sha256)
+        return files.read(session, stored)
+    except files.FileMissing:
+        current_app.logger.warning("Word template %s has no content in the database", stored.sha256)
         return None
 
 
@@ -263,20 +263,20 @@ def write_attachments(doc, attachments) -> None:
 def figure_files(session, meeting) -> dict[int, bytes]:
     """The figures the meeting's case texts may show (attachment id -> PNG/JPEG bytes): its cases'
     attachments that have alternative text, not exempt (the documents are public). Works on a
-    meeting and on a stored version read back (one query)."""
+    meeting and on a stored version read back (two queries)."""
     wanted = {a.id: a.file_id for item in meeting.items for a in item.attachments
               if getattr(a, "alt_text", "") and a.file_id and not a.exempt and not item.case.exempt}
     if not wanted:
         return {}
     stored = {f.id: f for f in session.exec(select(StoredFile).where(StoredFile.id.in_(set(wanted.values())),
                                                                      StoredFile.media_type.in_(files.IMAGE_TYPES)))}
+    content = files.read_many(session, list(stored.values()))
     figures = {}
     for attachment_id, file_id in wanted.items():
-        if file_id in stored:
-            try:
-                figures[attachment_id] = files.read(stored[file_id])
-            except FileNotFoundError:
-                current_app.logger.warning("Figure %s is missing on disk", stored[file_id].sha256)
+        if file_id in content:
+            figures[attachment_id] = content[file_id]
+        elif file_id in stored:
+            current_app.logger.warning("Figure %s has no content in the database", stored[file_id].sha256)
     return figures
 
 

@@ -467,8 +467,11 @@ def serve_attachment(attachment: Attachment):
     if not can_download(attachment, meeting):
         return not_for_this_viewer()
     stored = attachment.file
-    # read whole (uploads are small and bounded), so no file handle outlives the request
-    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, download_name=attachment.filename,
+    try:
+        data = files.read(get_session(), stored)  # whole: uploads are small and bounded
+    except files.FileMissing:
+        abort(404, "Innholdet i filen mangler.")
+    response = send_file(BytesIO(data), mimetype=stored.media_type, download_name=attachment.filename,
                          as_attachment=stored.media_type not in INLINE_TYPES, etag=stored.sha256, conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if not public_file(attachment, meeting):
