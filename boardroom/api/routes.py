@@ -12,7 +12,7 @@ from sqlmodel import select
 from boardroom.archive.versions import minutes_record
 from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_see_agenda, can_see_minutes
-from boardroom.core.cache import cached
+from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso
@@ -34,7 +34,7 @@ def meetings():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@cached
+@cached(scopes=meeting_scopes)
 def meeting(meeting_id: int):
     session = get_session()
     found = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")

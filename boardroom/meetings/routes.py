@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from boardroom.archive import versions as archive
 from boardroom.core.access import can_edit, can_see_agenda, can_see_case, can_see_minutes, is_signed_in
-from boardroom.core.cache import cached
+from boardroom.core.cache import cached, item_scopes, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.views import base_url, or_404
 from boardroom.decisions.absence import attendance_of, can_report
@@ -31,7 +31,7 @@ def index():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@cached
+@cached(scopes=meeting_scopes)
 def show(meeting_id: int):
     session = get_session()
     meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
@@ -48,7 +48,7 @@ def show(meeting_id: int):
 
 
 @bp.get("/cases/<int:agenda_item_id>")
-@cached
+@cached(scopes=item_scopes)
 def case(agenda_item_id: int):
     session = get_session()
     item = or_404(pages.load_item(session, agenda_item_id), "Saken finnes ikke.")
@@ -62,7 +62,7 @@ def case(agenda_item_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
-@cached
+@cached(scopes=meeting_scopes)
 def protokoll(meeting_id: int):
     """The minutes: the current stored version once approved, else built as they stand."""
     from boardroom.documents.protokoll import build_protokoll
@@ -79,7 +79,7 @@ def protokoll(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll/v<int:number>.docx")
-@cached
+@cached(scopes=meeting_scopes)
 def protokoll_version(meeting_id: int, number: int):
     """One stored version of approved minutes, byte for byte as stored (v1 as approved, v2 … corrected)."""
     session = get_session()
