@@ -37,7 +37,7 @@ def show(meeting_id: int):
     shown = or_404(archive.load_shown(session, meeting_id), "Møtet finnes ikke.")
     meeting = shown.meeting
     g.site_body = meeting.body
-    page = pages.meeting_page(session, shown, public=not is_signed_in())
+    page = pages.meeting_page(session, meeting, public=not is_signed_in(), shown=shown)
     mine = attendance_of(meeting, current_user.person_id) if is_signed_in() and current_user.role == UserRole.member \
         else None
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
