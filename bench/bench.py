@@ -1,8 +1,8 @@
 """Serve the demo as `boardroom serve` does and time the main pages against their floors.
 
-    python bench/bench.py [--requests 60]
+    python bench/bench.py [--requests 60] [--years 10]
 
-Loads the demo into a fresh SQLite file (or BOARDROOM_DATABASE_URL, if set), starts
+Loads the demo (with ``--years`` of generated history, ten by default) into a fresh SQLite file (or BOARDROOM_DATABASE_URL, if set), starts
 `boardroom serve` and the floor app (bench/floor_app.py) under the same gunicorn
 settings, and prints the median time of each page beside its floor, measured in the same
 run. Absolute times on shared machines drift; the ratios hold.
@@ -74,6 +74,7 @@ def median_ms(port: int, path: str, n: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=60)
+    parser.add_argument("--years", type=int, default=10, help="years of generated history (boardroom demo --years)")
     args = parser.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="boardroom-bench-")
@@ -81,7 +82,7 @@ def main() -> None:
     env.setdefault("BOARDROOM_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
     env["BOARDROOM_SECRET_KEY"] = "bench"
     boardroom = str(BIN / "boardroom")
-    subprocess.run([boardroom, "demo"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([boardroom, "demo", "--years", str(args.years)], env=env, check=True, stdout=subprocess.DEVNULL)
 
     app_port, cold_port, floor_port = free_port(), free_port(), free_port()
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}

@@ -865,13 +865,15 @@ class AuditEntry(SQLModel, table=True):
 
 
 class Revision(SQLModel, table=True):
-    """A single counter raised in the same transaction as every change to the data.
+    """A change counter per scope of the data, raised in the transaction of every change to it.
 
-    Generated pages and documents are cached under it (boardroom.core.cache): when it moves,
-    every cached copy is stale.
+    Generated pages and documents are cached under the counters of the scopes they show
+    (boardroom.core.cache): when one of them moves, the cached copy is stale. A scope is a kind
+    ("global", "meetings", "meeting", "body") and an id (0 for the kinds that have none).
     """
 
-    id: int = Field(default=1, primary_key=True)
+    scope: str = Field(primary_key=True, max_length=20)
+    scope_id: int = Field(default=0, primary_key=True)
     value: int = 0
     changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 

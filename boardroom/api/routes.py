@@ -9,15 +9,14 @@ from __future__ import annotations
 from flask import Blueprint
 from sqlmodel import select
 
-from boardroom.archive.versions import minutes_record
+from boardroom.archive.versions import load_shown
 from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_see_agenda, can_see_minutes
-from boardroom.core.cache import cached
+from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso
 from boardroom.core.views import base_url
-from boardroom.meetings.minutes import load_meeting
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
 from boardroom.models import Project
 from boardroom.participation.serialisers import decision_summary_json
@@ -34,12 +33,12 @@ def meetings():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@cached
+@cached(scopes=meeting_scopes)
 def meeting(meeting_id: int):
     session = get_session()
-    found = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
+    shown = or_404(load_shown(session, meeting_id), "Møtet finnes ikke.")
     site = base_url()
-    record, stored = minutes_record(session, found)  # approved minutes as stored
+    record, stored = shown.record, shown.stored  # approved minutes as stored
     found, minutes = record.meeting, record.minutes
     minutes_visible = can_see_minutes(found)
     return {

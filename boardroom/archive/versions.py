@@ -20,7 +20,7 @@ from datetime import datetime
 from functools import lru_cache
 
 from sqlalchemy import func
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, joinedload
 from sqlmodel import Session, select
 
 from boardroom.archive.snapshot import MinutesRecord, apply_access, from_snapshot, live_record, to_snapshot
@@ -138,6 +138,28 @@ def minutes_record(session: Session, meeting: Meeting) -> tuple[MinutesRecord, M
     if row is None:
         return live_record(session, meeting), None
     return read_version(session, row).record, row
+
+
+@dataclass
+class Shown:
+    """A meeting and the record its page and JSON print."""
+
+    meeting: Meeting  # the row with its body; with every part loaded (load_meeting) when ``stored`` is None
+    record: MinutesRecord
+    stored: MinutesVersion | None
+
+
+def load_shown(session: Session, meeting_id: int) -> Shown | None:
+    """What ``minutes_record`` gives for the meeting, read with as little as it needs: approved minutes
+    with a stored version are printed from it, so the live cases, votes and attendance are not read."""
+    meeting = session.exec(select(Meeting).where(Meeting.id == meeting_id).options(joinedload(Meeting.body))).first()
+    if meeting is None:
+        return None
+    row = current_version(session, meeting_id) if meeting.status == MeetingStatus.approved else None
+    if row is None:
+        meeting = load_meeting(session, meeting_id)
+        return Shown(meeting, live_record(session, meeting), None)
+    return Shown(meeting, read_version(session, row).record, row)
 
 
 def document(session: Session, row: MinutesVersion, public: bool) -> bytes:

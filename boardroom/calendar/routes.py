@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user
-from sqlalchemy import select as sa_select
 from sqlmodel import select
 
 import boardroom.calendar.ical  # noqa: F401  (importing it registers the SEQUENCE upkeep)
 from boardroom.calendar import feeds
 from boardroom.core.access import can_edit, editor_required, is_signed_in, login_required
-from boardroom.core.cache import REVISION, cached
+from boardroom.core.cache import BROAD, cached, revisions
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.views import base_url, get_or_404, or_404, saved
@@ -42,8 +41,7 @@ def feed_response(key: tuple, build):
     """The feed ``build()`` gives, built once per change of the data; 304 when the subscriber's
     copy is current. The cache key names the feed by ids (never by its secret token)."""
     db = get_session()
-    revision, changed = db.connection().execute(
-        sa_select(REVISION.c.value, REVISION.c.changed_at).where(REVISION.c.id == 1)).first() or (0, None)
+    revision, changed = revisions(db, BROAD)
     cache = current_app.extensions["boardroom.cache"]
     full_key = ("feed", *key, revision)
     entry = cache.get(full_key)

@@ -122,7 +122,13 @@ def open_follow_ups_for(session: Session, meeting: Meeting) -> list[FollowUpRow]
     earlier = (AgendaItem.body_id == meeting.body_id) & AgendaItem.meeting_id.in_(
         select(Meeting.id).where(Meeting.body_id == meeting.body_id, Meeting.starts_at < meeting.starts_at)
     )
-    rows = follow_up_rows(session, earlier)
+    # chosen in the query, so the years of closed actions before are not read
+    closed_now_or_later = FollowUp.closed_by_item_id.in_(
+        select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+        .where(Meeting.starts_at >= meeting.starts_at)
+    )
+    wanted = ((FollowUp.status != FollowUpStatus.done) & FollowUp.closed_by_item_id.is_(None)) | closed_now_or_later
+    rows = follow_up_rows(session, earlier & wanted)
     return [
         r for r in rows
         if (r.follow_up.status != FollowUpStatus.done and r.closed_by is None)

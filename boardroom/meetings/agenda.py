@@ -200,9 +200,9 @@ def lock_agenda(session: Session, meeting: Meeting) -> list[AgendaItem]:
     moment get one place each. The meeting's row is written (its ``modified_at``: the agenda
     changes, so does the meeting) and flushed: PostgreSQL keeps that row locked until the request
     commits, and SQLite lets one writer at a time in, so a second writer waits (the busy timeout)
-    until the first has committed. Every flush first raises the app's revision row
-    (boardroom.core.cache), so the locks are always taken in one order — revision, then meeting —
-    and two writers never wait for each other in a circle. The agenda is read after the lock,
+    until the first has committed. The cache's revision rows (boardroom.core.cache) are
+    raised only just before the commit, in sorted order, so they never make two writers wait
+    for each other in a circle. The agenda is read after the lock,
     so places computed from it are current; the unique constraint on (meeting, position) is the
     last guard.
     """

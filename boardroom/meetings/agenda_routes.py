@@ -32,7 +32,7 @@ from sqlmodel import select
 from boardroom.auth.accounts import signature
 from boardroom.core import files
 from boardroom.core.access import can_download, can_see_agenda, editor_required, not_for_this_viewer, public_file
-from boardroom.core.cache import cached
+from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
@@ -378,7 +378,7 @@ def send(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/innkalling.docx")
-@cached
+@cached(scopes=meeting_scopes)
 def innkalling(meeting_id: int):
     from boardroom.documents.innkalling import build_innkalling, innkalling_filename
 

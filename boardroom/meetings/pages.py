@@ -13,7 +13,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
-from boardroom.archive.versions import current_version, minutes_record, read_version, versions
+from boardroom.archive.versions import Shown, current_version, minutes_record, read_version, versions
 from boardroom.core.access import shown_versions
 from boardroom.core.formatting import local
 from boardroom.costs.approved import control_slips, differs_from_key, slips
@@ -48,9 +48,9 @@ class MeetingPage:
     versions: list[MinutesVersion] = field(default_factory=list)
 
 
-def meeting_page(session: Session, meeting: Meeting, public: bool) -> MeetingPage:
-    """``meeting`` as ``load_meeting`` gives it."""
-    record, current = minutes_record(session, meeting)
+def meeting_page(session: Session, meeting: Meeting, public: bool, shown: Shown | None = None) -> MeetingPage:
+    """``meeting`` as ``load_meeting`` gives it, or with ``shown`` as ``load_shown`` gives it."""
+    record, current = (shown.record, shown.stored) if shown is not None else minutes_record(session, meeting)
     return MeetingPage(record.meeting, record.minutes, record.extras,
                        visible_follow_ups(open_follow_ups_for(session, meeting), public),
                        current, shown_versions(versions(session, meeting.id), record.extras.corrections, record.meeting)

@@ -14,7 +14,7 @@ from boardroom.core.access import (
     not_for_this_viewer,
     reads_restricted,
 )
-from boardroom.core.cache import cached
+from boardroom.core.cache import cached, item_scopes, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.views import base_url, or_404
 from boardroom.decisions.absence import attendance_of, can_report
@@ -39,12 +39,13 @@ def index():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@cached
+@cached(scopes=meeting_scopes)
 def show(meeting_id: int):
     session = get_session()
-    meeting = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
+    shown = or_404(archive.load_shown(session, meeting_id), "Møtet finnes ikke.")
+    meeting = shown.meeting
     g.site_body = meeting.body
-    page = pages.meeting_page(session, meeting, public=not reads_restricted(meeting.body_id))
+    page = pages.meeting_page(session, meeting, public=not reads_restricted(meeting.body_id), shown=shown)
     mine = attendance_of(meeting, current_user.person_id) if is_signed_in() and current_user.role == UserRole.member \
         else None
     return render_template("meetings/show.html", meeting=page.meeting, minutes=page.minutes, record=page.record,
@@ -56,7 +57,7 @@ def show(meeting_id: int):
 
 
 @bp.get("/cases/<int:agenda_item_id>")
-@cached
+@cached(scopes=item_scopes)
 def case(agenda_item_id: int):
     session = get_session()
     item = or_404(pages.load_item(session, agenda_item_id), "Saken finnes ikke.")
@@ -70,7 +71,7 @@ def case(agenda_item_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll.docx")
-@cached
+@cached(scopes=meeting_scopes)
 def protokoll(meeting_id: int):
     """The minutes: the current stored version once approved, else built as they stand."""
     from boardroom.documents.protokoll import build_protokoll
@@ -87,7 +88,7 @@ def protokoll(meeting_id: int):
 
 
 @bp.get("/meetings/<int:meeting_id>/protokoll/v<int:number>.docx")
-@cached
+@cached(scopes=meeting_scopes)
 def protokoll_version(meeting_id: int, number: int):
     """One stored version of approved minutes, byte for byte as stored (v1 as approved, v2 … corrected)."""
     session = get_session()
