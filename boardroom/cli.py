@@ -53,16 +53,19 @@ def _store_approved_minutes() -> int:
 @with_appcontext
 def demo_command(years: int):
     """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent); with --years,
-    generated history of that many years before it as well (seeded, so the same each time)."""
-    from boardroom.demo import load_demo, load_demo_accounts
+    generated history of that many years before it as well (seeded, so the same each time). A second,
+    smaller organisation (a health trust, under /felles-ikt/) comes with it."""
+    from boardroom.demo import load_demo, load_demo_accounts, load_second_organisation
 
     started = time.perf_counter()
     db.upgrade(current_app.config["DATABASE_URL"])
     with _session() as session:
         summary = load_demo(session, years)
+        second = load_second_organisation(session)
         accounts = load_demo_accounts(session)
         session.commit()
     click.echo(summary)
+    click.echo(second)
     if years:
         click.echo(f"Tid: {time.perf_counter() - started:.1f} s.")
     click.echo("Kontoer for innlogging på /login:")

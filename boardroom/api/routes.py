@@ -15,11 +15,12 @@ from boardroom.core.access import can_see_agenda, can_see_minutes
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.labels import label
+from boardroom.core.orgs import here
 from boardroom.core.serialising import iso
 from boardroom.core.views import base_url
 from boardroom.meetings.minutes import load_meeting
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
-from boardroom.models import Project
+from boardroom.models import Body, Meeting, Project
 from boardroom.participation.serialisers import decision_summary_json
 from boardroom.participation.status import overview
 
@@ -30,7 +31,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @cached
 def meetings():
     site = base_url()
-    return [meeting_summary(m, site) for m in load_meetings(get_session())]
+    return [meeting_summary(m, site) for m in load_meetings(
+        get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id))))]
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -75,7 +77,8 @@ def projects():
     by_project: dict[int, list[dict]] = {}
     for status in statuses:
         by_project.setdefault(status.decision.project_id, []).append(decision_summary_json(status))
-    rows = session.exec(select(Project).order_by(Project.position, Project.name, Project.id))
+    rows = session.exec(select(Project).where(here(Project.organisation_id))
+                        .order_by(Project.position, Project.name, Project.id))
     return [
         {
             "id": p.id,

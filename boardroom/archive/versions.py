@@ -16,8 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import func
 from sqlalchemy.orm import defer

@@ -23,10 +23,10 @@ class AccountError(ValueError):
 class SignedInUser(UserMixin):
     """What Flask-Login keeps for the request: plain values, no database session needed."""
 
-    def __init__(self, user: User, token: str):
+    def __init__(self, user: User, token: str, role: UserRole | None):
         self.id = user.id
         self.email = user.email
-        self.role = user.role
+        self.role = role  # in the request's organisation (boardroom.core.access.account_with_role)
         self.person_id = user.person_id
         self.token = token  # what the session cookie holds (boardroom.auth.sessions)
 

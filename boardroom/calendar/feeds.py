@@ -20,6 +20,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from boardroom.calendar.ical import load_meetings
+from boardroom.core.orgs import here
 from boardroom.models import Attendance, Body, FeedToken, Meeting, Membership, Municipality, Person, utcnow
 
 TOKEN_BYTES = 32
@@ -34,7 +35,8 @@ class Feed:
 
 
 def all_open_meetings(session: Session) -> Feed:
-    meetings = load_meetings(session, Meeting.body_id.in_(select(Body.id).where(Body.public)), light=True)
+    meetings = load_meetings(session, Meeting.body_id.in_(select(Body.id).where(Body.public, here(Body.organisation_id))),
+                             light=True)
     return Feed("", "moteplan.ics", meetings)
 
 
