@@ -287,3 +287,55 @@ def test_the_demo_command_loads_both_and_the_secretary_is_secretary_in_both(tmp_
         assert "Felles IKT-tjenester HF er allerede lastet." in again.output
     finally:
         app.extensions["boardroom.engine"].dispose()
+
+
+# --------------------------------------------------------------------------- case references
+
+
+@pytest.fixture
+def two_bodies(demo, make_meeting):
+    """Digitale Helgeland with a second body (representantskapet) whose case is numbered 43-25 too."""
+    dh = demo.exec(select(m.Organisation).where(m.Organisation.slug == "digitale-helgeland")).one()
+    council = m.Body(organisation_id=dh.id, name="Representantskapet i Digitale Helgeland", short_name="RS")
+    demo.add(council)
+    demo.flush()
+    meeting = make_meeting(cases=0, body=council)
+    case = m.Case(body_id=council.id, title="Valg av styre")
+    demo.add(case)
+    demo.flush()
+    demo.add(m.AgendaItem(meeting_id=meeting.id, case_id=case.id, body_id=council.id, position=0, number_year=2025,
+                          number_seq=43, kind=m.CaseKind.election, status=m.ItemStatus.treated))
+    demo.commit()
+    return demo, council
+
+
+def test_an_ambiguous_case_number_is_refused_with_the_choices(client, auth, two_bodies):
+    session, council = two_bodies
+    auth.login("secretary")
+    project = session.exec(select(m.Project).order_by(m.Project.id)).first()
+    data = {"title": "Utvidelse", "decided_on": "2025-10-16", "decided_text": "", "remark": ""}
+    response = auth.post(f"/projects/{project.id}/decisions/new", {**data, "case": "43-25"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert ("Sak 43-25 finnes i flere organer. Skriv hvilket du mener: «DH 43-25» (Styret i Digitale Helgeland) "
+            "eller «RS 43-25» (Representantskapet i Digitale Helgeland).") in page.replace("&#171;", "«").replace(
+        "&#187;", "»").replace("&laquo;", "«").replace("&raquo;", "»")
+    assert session.exec(select(func.count()).select_from(m.ProjectDecision)
+                        .where(m.ProjectDecision.title == "Utvidelse")).one() == 0
+
+    chosen = auth.post(f"/projects/{project.id}/decisions/new", {**data, "case": "RS 43-25"})
+    assert chosen.status_code == 302
+    decision = session.exec(select(m.ProjectDecision).where(m.ProjectDecision.title == "Utvidelse")).one()
+    assert session.get(m.AgendaItem, decision.agenda_item_id).body_id == council.id
+    # an unambiguous number still needs no body
+    assert auth.post(f"/projects/{project.id}/decisions/new", {**data, "title": "Annet", "case": "44-25"}).status_code == 302
+
+
+def test_a_case_number_of_another_organisation_is_not_found(client, auth, two):
+    session, dh, trust = two
+    auth.login("secretary")
+    project = session.exec(select(m.Project).where(m.Project.organisation_id == dh.id)).first()
+    response = auth.post(f"/projects/{project.id}/decisions/new", {"title": "Utvidelse", "decided_on": "2025-10-16",
+                                                                   "case": "01-2026"})
+    assert response.status_code == 400
+    assert "Fant ingen sak med nummer" in response.get_data(as_text=True)
