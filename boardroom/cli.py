@@ -23,6 +23,23 @@ def _session() -> Session:
     return Session(db.get_engine(), expire_on_commit=False)
 
 
+ORGANISATION_OPTION = click.option("--organisation", "slug", default=None,
+                                   help="Organisasjonens kortadresse (slug); uten den: den første.")
+
+
+def _organisation(session: Session, slug: str | None):
+    """The organisation with that slug, or the first one; a clear message when there is none."""
+    from sqlmodel import select
+
+    from boardroom.models import Organisation
+
+    query = select(Organisation).order_by(Organisation.id)
+    found = session.exec(query.where(Organisation.slug == slug) if slug else query).first()
+    if found is None and slug:
+        raise click.ClickException(f"Fant ingen organisasjon med kortadressen «{slug}».")
+    return found
+
+
 @click.group("db")
 def db_group():
     """Database migrations."""
@@ -101,13 +118,18 @@ def export_protokoll(meeting_id: int, out_dir: str):
 
 @export_group.command("calendar")
 @click.option("-o", "--output", "out_dir", default="exports", type=click.Path(file_okay=False), show_default=True)
+@ORGANISATION_OPTION
 @with_appcontext
-def export_calendar(out_dir: str):
-    """Write the meeting plan as an iCalendar file (moteplan.ics) into the output folder."""
+def export_calendar(out_dir: str, slug: str | None):
+    """Write one organisation's meeting plan as an iCalendar file (moteplan.ics) into the output folder."""
     from boardroom.calendar.ical import build_calendar
+    from boardroom.core.orgs import address_prefix
 
     with _session() as session:
-        data = build_calendar(session, base_url=current_app.config["BASE_URL"])
+        organisation = _organisation(session, slug)
+        org_id = organisation.id if organisation else None
+        site = current_app.config["BASE_URL"].rstrip("/") + address_prefix(session.connection(), org_id)
+        data = build_calendar(session, base_url=site, organisation_id=org_id)
     path = Path(out_dir) / "moteplan.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -123,8 +145,9 @@ def user_group():
 @click.option("--email", required=True, help="E-postadressen (brukernavnet).")
 @click.option("--role", required=True, type=click.Choice(["admin", "secretary", "member", "reader"]))
 @click.option("--person", "person_id", type=int, default=None, help="Personen kontoen tilhører (styremedlem).")
+@ORGANISATION_OPTION
 @with_appcontext
-def user_create(email: str, role: str, person_id: int | None):
+def user_create(email: str, role: str, person_id: int | None, slug: str | None):
     """Create an account; the password is read from standard input, or asked for twice."""
     from boardroom.auth.accounts import AccountError, create_user
 
@@ -137,6 +160,12 @@ def user_create(email: str, role: str, person_id: int | None):
             user = create_user(session, email, password, role, person_id)
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
+        organisation = _organisation(session, slug)
+        if organisation is not None and role != "admin":  # the administrator's role covers every organisation
+            from boardroom.core.access import grant_role
+            from boardroom.models import UserRole
+
+            grant_role(session, user.id, organisation.id, UserRole(role))
         session.commit()
         click.echo(f"Opprettet {user.email} ({role}).")
 

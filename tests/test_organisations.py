@@ -339,3 +339,29 @@ def test_a_case_number_of_another_organisation_is_not_found(client, auth, two):
                                                                    "case": "01-2026"})
     assert response.status_code == 400
     assert "Fant ingen sak med nummer" in response.get_data(as_text=True)
+
+
+def test_the_calendar_export_takes_one_organisation(runner, two, tmp_path):
+    session, dh, trust = two
+    result = runner.invoke(args=["export", "calendar", "-o", str(tmp_path), "--organisation", health.SLUG])
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "moteplan.ics").read_text()
+    assert f"http://boardroom.test{B}/meetings/" in data and "Digitale Helgeland" not in data
+    result = runner.invoke(args=["export", "calendar", "-o", str(tmp_path)])
+    data = (tmp_path / "moteplan.ics").read_text()
+    assert "Felles IKT" not in data and "http://boardroom.test/meetings/" in data
+    bad = runner.invoke(args=["export", "calendar", "-o", str(tmp_path), "--organisation", "finnes-ikke"])
+    assert bad.exit_code != 0 and "Fant ingen organisasjon med kortadressen «finnes-ikke»." in bad.output
+
+
+def test_a_notice_of_the_trust_links_to_its_own_addresses(app, two):
+    from boardroom.mail.notice import compose
+
+    session, dh, trust = two
+    meeting = meeting_of(session, trust)
+    attendance = meeting.attendances[0]
+    message = compose(meeting, attendance, app.config, "notice", ("Siri Holm", "siri@example.org"),
+                      "marit@example.org", meeting.sequence, None)
+    text = next(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
+    assert f"http://boardroom.test{B}/meetings/{meeting.id}" in text
+    assert f"http://boardroom.test{B}/forfall/" in text

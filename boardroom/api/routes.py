@@ -17,7 +17,7 @@ from boardroom.core.db import get_session
 from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.core.serialising import iso
-from boardroom.core.views import base_url
+from boardroom.core.views import organisation_url
 from boardroom.meetings.minutes import load_meeting
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
 from boardroom.models import Body, Meeting, Project
@@ -30,7 +30,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/meetings")
 @cached
 def meetings():
-    site = base_url()
+    site = organisation_url()
     return [meeting_summary(m, site) for m in load_meetings(
         get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id))))]
 
@@ -40,7 +40,7 @@ def meetings():
 def meeting(meeting_id: int):
     session = get_session()
     found = or_404(load_meeting(session, meeting_id), "Møtet finnes ikke.")
-    site = base_url()
+    site = organisation_url()
     record, stored = minutes_record(session, found)  # approved minutes as stored
     found, minutes = record.meeting, record.minutes
     minutes_visible = can_see_minutes(found)

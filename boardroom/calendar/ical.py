@@ -26,7 +26,7 @@ from boardroom.core.access import agenda_published, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Case, Meeting, MeetingStatus
+from boardroom.models import AgendaItem, Body, Case, Meeting, MeetingStatus
 
 PRODID = "-//boardroom//Meeting plan//NB"
 TIMEZONE = "Europe/Oslo"
@@ -186,9 +186,11 @@ def make_calendar(meetings: list[Meeting], base_url: str, name: str | None = Non
     return cal
 
 
-def build_calendar(session: Session, base_url: str) -> bytes:
-    """The whole meeting plan as an .ics file."""
-    return make_calendar(load_meetings(session), base_url).to_ical()
+def build_calendar(session: Session, base_url: str, organisation_id: int | None = None) -> bytes:
+    """The whole meeting plan (of one organisation's bodies) as an .ics file."""
+    where = [Meeting.body_id.in_(select(Body.id).where(Body.organisation_id == organisation_id))] \
+        if organisation_id is not None else []
+    return make_calendar(load_meetings(session, *where), base_url).to_ical()
 
 
 def calendar_changed(meeting: Meeting) -> bool:

@@ -15,7 +15,7 @@ from boardroom.core.cache import REVISION, cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.orgs import current_organisation_id, here
-from boardroom.core.views import base_url, get_or_404, or_404, saved
+from boardroom.core.views import base_url, get_or_404, or_404, organisation_url, saved
 from boardroom.meetings.minutes import load_meeting
 from boardroom.models import Body, Municipality, Person
 
@@ -26,7 +26,7 @@ NEW_URL_KEY = "calendar.new_feed_url"  # the new secret address, shown once on t
 
 
 def ics_response(feed: feeds.Feed, disposition: str = "inline"):
-    response = make_response(make_calendar(feed.meetings, base_url(), feed.name or None).to_ical())
+    response = make_response(make_calendar(feed.meetings, organisation_url(), feed.name or None).to_ical())
     response.content_type = ICS_TYPE
     response.headers["Content-Disposition"] = f'{disposition}; filename="{feed.filename}"'
     response.cache_control.no_cache = True

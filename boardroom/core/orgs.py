@@ -207,3 +207,14 @@ def init_app(app) -> None:
 def here(column):
     """``column`` is the request's organisation (the first one outside a request)."""
     return column == organisation_expr()
+
+
+def address_prefix(connection, organisation_id: int | None) -> str:
+    """Where an organisation's addresses start below the site's: "" for the first organisation (its
+    bare addresses), else "/<slug>". For links built outside a request (mail, the command line)."""
+    if organisation_id is None:
+        return ""
+    first, slug = connection.execute(
+        sa.select(sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery(), ORGANISATION.c.slug)
+        .where(ORGANISATION.c.id == organisation_id)).first() or (None, None)
+    return "" if first is None or first == organisation_id else f"/{slug}"

@@ -121,7 +121,12 @@ def safe_next(target: str | None) -> str:
 
 def base_url() -> str:
     """The site's public address as configured (BOARDROOM_BASE_URL, or the one stored in the
-    instance folder at first start), without a trailing slash; never the request's Host. Under an
-    organisation's address (``/<slug>/…``) it ends with that prefix, so links stay in the organisation."""
-    prefix = request.script_root if has_request_context() else ""
-    return (current_app.config.get("BASE_URL") or "").rstrip("/") + prefix
+    instance folder at first start), without a trailing slash; never the request's Host.
+    ``base_url() + url_for(…)`` is an absolute link (``url_for`` adds the organisation's prefix)."""
+    return (current_app.config.get("BASE_URL") or "").rstrip("/")
+
+
+def organisation_url() -> str:
+    """``base_url()`` with the request's organisation prefix (``/<slug>``, empty for the first
+    organisation's bare addresses): where links built by hand (``/meetings/7``) start."""
+    return base_url() + (request.script_root if has_request_context() else "")

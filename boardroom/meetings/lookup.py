@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import case_published, public_case_title
 from boardroom.core.inputs import InputError
-from boardroom.meetings.minutes import item_number
 from boardroom.core.orgs import here
+from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Body, Meeting
 
 
