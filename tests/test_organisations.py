@@ -365,3 +365,44 @@ def test_a_notice_of_the_trust_links_to_its_own_addresses(app, two):
     text = next(part.get_content() for part in message.walk() if part.get_content_type() == "text/plain")
     assert f"http://boardroom.test{B}/meetings/{meeting.id}" in text
     assert f"http://boardroom.test{B}/forfall/" in text
+
+
+def png(width=40, height=20) -> bytes:
+    import struct
+    import zlib
+
+    raw = b"".join(b"\x00" + b"\x00\x80\xff" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_the_trust_logo_is_in_its_header_and_word_documents_and_nowhere_else(app, client, two):
+    import io
+    import zipfile
+
+    from boardroom.documents.parts import set_logo
+
+    session, dh, trust = two
+    ours, theirs = meeting_of(session, dh), meeting_of(session, trust)
+    before = client.get(f"/meetings/{ours.id}/innkalling.docx").data
+    approved = client.get(f"{B}/meetings/{theirs.id}/protokoll.docx").data
+    with app.app_context():
+        set_logo(session, session.get(m.Organisation, trust.id), "logo.png", png())
+    session.commit()
+    page = client.get(f"{B}/").get_data(as_text=True)
+    assert f'<img class="logo" src="{B}/logo"' in page
+    assert client.get(f"{B}/logo").data == png()
+    assert client.get("/logo").status_code == 404 and "logo" not in client.get("/").get_data(as_text=True)
+    names = zipfile.ZipFile(io.BytesIO(client.get(f"{B}/meetings/{theirs.id}/innkalling.docx").data)).namelist()
+    assert any(n.startswith("word/media/") for n in names)
+    # minutes approved before the logo came stay as approved; the other organisation's papers as they were
+    assert client.get(f"{B}/meetings/{theirs.id}/protokoll.docx").data == approved
+    def parts(data):  # a zip's members (their times are the time the document was written)
+        package = zipfile.ZipFile(io.BytesIO(data))
+        return {name: package.read(name) for name in package.namelist()}
+
+    assert parts(client.get(f"/meetings/{ours.id}/innkalling.docx").data) == parts(before)

@@ -137,22 +137,6 @@ _ORGANISATION_OF = {
 }
 
 
-def check_views(app) -> None:
-    """Make every view check the ids in its address (``check_address_ids``) before it runs;
-    cached views check when they build a copy. Call after every blueprint is registered."""
-    from boardroom.core.db import get_session
-
-    for endpoint, view in list(app.view_functions.items()):
-        if getattr(view, "organisation_checked", False) or endpoint == "static":
-            continue
-
-        def checked(*args, _view=view, **kwargs):
-            check_address_ids(get_session(), kwargs)
-            return _view(*args, **kwargs)
-
-        app.view_functions[endpoint] = wraps(view)(checked)
-
-
 def check_address_ids(session: Session, view_args: dict) -> None:
     """404 unless every row the address names belongs to the request's organisation (one query
     for all of them). A row that does not exist is left to the view (its own 404)."""

@@ -32,7 +32,7 @@ RESERVED_SLUGS = frozenset({
     "account", "api", "attachments", "benefits", "bodies", "calendar", "calendar.ics", "cases", "cost-keys",
     "costs", "decisions", "figurer", "follow-ups", "forfall", "login", "logout", "markdown-preview", "meetings",
     "min-kommune", "min-side", "municipalities", "outbox", "participation", "participation.csv", "persons",
-    "projects", "registers", "static", "organisations", "admin",
+    "projects", "registers", "static", "organisations", "admin", "logo",
 })
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)

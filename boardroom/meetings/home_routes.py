@@ -81,6 +81,27 @@ def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaIt
     )
 
 
+@bp.get("/logo")
+def logo():
+    """The organisation's logo, as its pages' header shows it; 404 when it has none."""
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from boardroom.core import files
+    from boardroom.core.orgs import current_organisation
+    from boardroom.models import StoredFile
+
+    organisation = current_organisation()
+    stored = get_session().get(StoredFile, organisation.logo_id) if organisation and organisation.logo_id else None
+    if stored is None:
+        abort(404, "Organisasjonen har ingen logo.")
+    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, etag=stored.sha256,
+                         conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 @bp.get("/")
 def index():
     session = get_session()
