@@ -156,16 +156,11 @@ def user_create(email: str, role: str, person_id: int | None, slug: str | None):
     else:
         password = sys.stdin.readline().rstrip("\n")
     with _session() as session:
+        organisation = _organisation(session, slug) if slug else None
         try:
-            user = create_user(session, email, password, role, person_id)
+            user = create_user(session, email, password, role, person_id, organisation.id if organisation else None)
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
-        organisation = _organisation(session, slug)
-        if organisation is not None and role != "admin":  # the administrator's role covers every organisation
-            from boardroom.core.access import grant_role
-            from boardroom.models import UserRole
-
-            grant_role(session, user.id, organisation.id, UserRole(role))
         session.commit()
         click.echo(f"Opprettet {user.email} ({role}).")
 

@@ -406,3 +406,18 @@ def test_the_trust_logo_is_in_its_header_and_word_documents_and_nowhere_else(app
         return {name: package.read(name) for name in package.namelist()}
 
     assert parts(client.get(f"/meetings/{ours.id}/innkalling.docx").data) == parts(before)
+
+
+def test_an_account_made_for_a_person_has_its_role_in_the_person_s_organisation(app, client, auth, two):
+    from boardroom.auth.accounts import create_user
+
+    session, dh, trust = two
+    person = session.exec(select(m.Person).where(m.Person.organisation_id == trust.id)).first()
+    user = create_user(session, "marit@example.org", auth.PASSWORD, "secretary", person.id)
+    session.commit()
+    roles = session.exec(select(m.OrganisationRole.organisation_id, m.OrganisationRole.role)
+                         .where(m.OrganisationRole.user_id == user.id)).all()
+    assert roles == [(trust.id, m.UserRole.secretary)]
+    sign_in(auth, user)
+    assert client.get(f"{B}/meetings/new").status_code == 200
+    assert client.get("/meetings/new").status_code == 403  # not a secretary of Digitale Helgeland

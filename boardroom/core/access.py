@@ -94,9 +94,10 @@ def grant_role(session: Session, user_id: int, organisation_id: int, role: UserR
     if row is None:
         row = OrganisationRole(user_id=user_id, organisation_id=organisation_id, role=role)
         session.add(row)
-    else:
+        session.flush()
+    elif row.role != role:  # unchanged, it is no change (the data's revision stays)
         row.role = role
-    session.flush()
+        session.flush()
     return row
 
 
