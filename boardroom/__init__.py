@@ -135,7 +135,7 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.api import routes as api
     from boardroom.auth import routes as auth
     from boardroom.calendar import routes as calendar
-    from boardroom.core import audit, cache, error_pages, guards, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.core import audit, cache, error_pages, guards, orgs, scoping, templating  # noqa: F401  (audit registers its listener)
     from boardroom.costs import routes as costs
     from boardroom.decisions import absence_routes as absence
     from boardroom.decisions import routes as decisions
@@ -170,4 +170,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers.bp)
     app.register_blueprint(absence.bp)
     app.register_blueprint(mail.bp)
+    scoping.check_views(app)
+    orgs.init_app(app)
     return app

@@ -23,6 +23,23 @@ def _session() -> Session:
     return Session(db.get_engine(), expire_on_commit=False)
 
 
+ORGANISATION_OPTION = click.option("--organisation", "slug", default=None,
+                                   help="Organisasjonens kortadresse (slug); uten den: den første.")
+
+
+def _organisation(session: Session, slug: str | None):
+    """The organisation with that slug, or the first one; a clear message when there is none."""
+    from sqlmodel import select
+
+    from boardroom.models import Organisation
+
+    query = select(Organisation).order_by(Organisation.id)
+    found = session.exec(query.where(Organisation.slug == slug) if slug else query).first()
+    if found is None and slug:
+        raise click.ClickException(f"Fant ingen organisasjon med kortadressen «{slug}».")
+    return found
+
+
 @click.group("db")
 def db_group():
     """Database migrations."""
@@ -102,16 +119,19 @@ def _store_approved_minutes() -> int:
 @with_appcontext
 def demo_command(years: int):
     """Load Digitale Helgeland's board and its meeting of 16 October 2025 (idempotent); with --years,
-    generated history of that many years before it as well (seeded, so the same each time)."""
-    from boardroom.demo import load_demo, load_demo_accounts
+    generated history of that many years before it as well (seeded, so the same each time). A second,
+    smaller organisation (a health trust, under /felles-ikt/) comes with it."""
+    from boardroom.demo import load_demo, load_demo_accounts, load_second_organisation
 
     started = time.perf_counter()
     _migrate()
     with _session() as session:
         summary = load_demo(session, years)
+        second = load_second_organisation(session)
         accounts = load_demo_accounts(session)
         session.commit()
     click.echo(summary)
+    click.echo(second)
     if years:
         click.echo(f"Tid: {time.perf_counter() - started:.1f} s.")
     click.echo("Kontoer for innlogging på /login:")
@@ -147,14 +167,19 @@ def export_protokoll(meeting_id: int, out_dir: str):
 
 @export_group.command("calendar")
 @click.option("-o", "--output", "out_dir", default="exports", type=click.Path(file_okay=False), show_default=True)
+@ORGANISATION_OPTION
 @with_appcontext
-def export_calendar(out_dir: str):
-    """Write the public meeting plan (the open bodies' meetings, as /calendar.ics has them) as an
-    iCalendar file (moteplan.ics) into the output folder."""
+def export_calendar(out_dir: str, slug: str | None):
+    """Write one organisation's public meeting plan (its open bodies' meetings, as /calendar.ics has
+    them) as an iCalendar file (moteplan.ics) into the output folder."""
     from boardroom.calendar.feeds import all_open_meetings
+    from boardroom.core.orgs import address_prefix
 
     with _session() as session:
-        data, _changed = all_open_meetings().ics(session, current_app.config["BASE_URL"])
+        organisation = _organisation(session, slug)
+        org_id = organisation.id if organisation else None
+        site = current_app.config["BASE_URL"].rstrip("/") + address_prefix(session.connection(), org_id)
+        data, _changed = all_open_meetings(org_id).ics(session, site)
     path = Path(out_dir) / "moteplan.ics"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -170,8 +195,9 @@ def user_group():
 @click.option("--email", required=True, help="E-postadressen (brukernavnet).")
 @click.option("--role", required=True, type=click.Choice(["admin", "secretary", "member", "reader"]))
 @click.option("--person", "person_id", type=int, default=None, help="Personen kontoen tilhører (styremedlem).")
+@ORGANISATION_OPTION
 @with_appcontext
-def user_create(email: str, role: str, person_id: int | None):
+def user_create(email: str, role: str, person_id: int | None, slug: str | None):
     """Create an account; the password is read from standard input, or asked for twice."""
     from boardroom.auth.accounts import AccountError, create_user
 
@@ -180,8 +206,9 @@ def user_create(email: str, role: str, person_id: int | None):
     else:
         password = sys.stdin.readline().rstrip("\n")
     with _session() as session:
+        organisation = _organisation(session, slug) if slug else None
         try:
-            user = create_user(session, email, password, role, person_id)
+            user = create_user(session, email, password, role, person_id, organisation.id if organisation else None)
         except AccountError as exc:
             raise click.ClickException(str(exc)) from exc
         session.commit()

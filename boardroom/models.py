@@ -206,12 +206,41 @@ class CostSharing(str, enum.Enum):
 # --------------------------------------------------------------------------- organisation
 
 
+class Organisation(Timestamped, table=True):
+    """A cooperation (IKS, oppgavefellesskap, HF, AS) that owns bodies, members, people and projects.
+
+    One installation may hold several; its addresses start with ``/<slug>/`` (the first
+    organisation's are also served without it, as they were before organisations existed).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    short_name: str = Field(default="", max_length=50)
+    # organisasjonsnummer (nine digits, mod-11 check digit); empty when not known
+    number: str = Field(default="", max_length=9)
+    slug: str = Field(max_length=50, unique=True)
+    # printed in the Word documents and shown in the page header
+    logo_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
+
+
+class OrganisationRole(Timestamped, table=True):
+    """An account's role in one organisation (the administrator's ``User.role`` covers all)."""
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    role: UserRole = Field(sa_column=enum_column(UserRole))
+
+
 class Body(Timestamped, table=True):
     """A board or committee that meets (styre, organ)."""
 
     __table_args__ = (sa.CheckConstraint("co_signers BETWEEN 1 AND 2", name="ck_body_co_signers"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     short_name: str = Field(default="", max_length=50)
     organisation: str = Field(default="", max_length=200)
@@ -238,8 +267,12 @@ class Body(Timestamped, table=True):
 class Municipality(Timestamped, table=True):
     """A member municipality of the cooperation (medlemskommune)."""
 
+    # the member register belongs to the organisation: a kommunenummer is unique within it
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "number", name="uq_municipality_number"),)
+
     id: int | None = Field(default=None, primary_key=True)
-    number: str = Field(max_length=4, unique=True, index=True)  # kommunenummer, e.g. "1833"
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    number: str = Field(max_length=4, index=True)  # kommunenummer, e.g. "1833"
     name: str = Field(max_length=100)
     region: str = Field(default="", max_length=100)  # klynge, e.g. "Nord-Helgeland"
     member_from: date | None = None
@@ -269,6 +302,7 @@ class PopulationFigure(Timestamped, table=True):
 
 class Person(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     email: str = Field(default="", max_length=200)
     title: str = Field(default="", max_length=200)  # e.g. "daglig leder"
@@ -538,6 +572,7 @@ class Attachment(Timestamped, table=True):
 
 class Project(Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     short_name: str = Field(default="", max_length=50)
@@ -678,6 +713,7 @@ class CostKey(Timestamped, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
     name: str = Field(max_length=200)
     flat_percent: Decimal = Field(default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False))
@@ -693,6 +729,7 @@ class Cost(Timestamped, table=True):
     """A cost shared among municipalities by a key."""
 
     id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
     body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
     description: str = Field(max_length=300)
     year: int

@@ -239,7 +239,8 @@ def test_the_backup_is_one_snapshot_while_the_app_writes(source, tmp_path):
         if "FROM loginthrottle" in statement:  # the snapshot has begun: two tables are read, the rest are not
             with writer.begin() as other:
                 other.execute(sa.insert(m.Person.__table__).values(
-                    name="Skrevet under sikkerhetskopieringen", created_at=m.utcnow(), modified_at=m.utcnow()))
+                    name="Skrevet under sikkerhetskopieringen", created_at=m.utcnow(), modified_at=m.utcnow(),
+                    organisation_id=sa.select(sa.func.min(m.Organisation.id)).scalar_subquery()))
 
     sa.event.listen(engine, "before_cursor_execute", write_meanwhile)
     try:

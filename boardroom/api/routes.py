@@ -15,10 +15,11 @@ from boardroom.core.access import can_see_agenda, can_see_minutes
 from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.labels import label
+from boardroom.core.orgs import here
 from boardroom.core.serialising import iso
-from boardroom.core.views import base_url
+from boardroom.core.views import organisation_url
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
-from boardroom.models import Project
+from boardroom.models import Body, Meeting, Project
 from boardroom.participation.serialisers import decision_summary_json
 from boardroom.participation.status import overview
 
@@ -28,8 +29,9 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/meetings")
 @cached
 def meetings():
-    site = base_url()
-    return [meeting_summary(m, site) for m in load_meetings(get_session())]
+    site = organisation_url()
+    return [meeting_summary(m, site) for m in load_meetings(
+        get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id))))]
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -37,7 +39,7 @@ def meetings():
 def meeting(meeting_id: int):
     session = get_session()
     shown = or_404(load_shown(session, meeting_id), "Møtet finnes ikke.")
-    site = base_url()
+    site = organisation_url()
     record, stored = shown.record, shown.stored  # approved minutes as stored
     found, minutes = record.meeting, record.minutes
     minutes_visible = can_see_minutes(found)
@@ -74,7 +76,8 @@ def projects():
     by_project: dict[int, list[dict]] = {}
     for status in statuses:
         by_project.setdefault(status.decision.project_id, []).append(decision_summary_json(status))
-    rows = session.exec(select(Project).order_by(Project.position, Project.name, Project.id))
+    rows = session.exec(select(Project).where(here(Project.organisation_id))
+                        .order_by(Project.position, Project.name, Project.id))
     return [
         {
             "id": p.id,

@@ -21,7 +21,7 @@ from sqlmodel import Session, select
 from boardroom.costs.shares import Share
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.record import MinutesExtras, minutes_extras
-from boardroom.documents.parts import figure_files, template_bytes
+from boardroom.documents.parts import figure_files, logo_bytes, template_bytes
 from boardroom.meetings.minutes import MinutesView, assemble
 from boardroom.models import (
     AgendaItem,
@@ -90,6 +90,7 @@ class MinutesRecord:
     participation: dict[int, list[ParticipationLine]] = field(default_factory=dict)  # decided in the case
     frozen: bool = False
     figures: dict[int, bytes] = field(default_factory=dict)  # images the case texts show, by attachment id
+    logo: bytes | None = None  # the organisation's logo for the page header
 
 
 class FrozenExtras:
@@ -116,7 +117,7 @@ def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
     ids = [i.id for i in meeting.items]
     return MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
                          tables_for_items(session, ids), template_bytes(meeting.body), participation_lines(session, ids),
-                         figures=figure_files(session, meeting))
+                         figures=figure_files(session, meeting), logo=logo_bytes(meeting.body))
 
 
 # --------------------------------------------------------------------------- to plain data

@@ -6,10 +6,10 @@ from __future__ import annotations
 from functools import cache
 
 from flask_login import UserMixin
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from boardroom.models import Person, User, UserRole
+from boardroom.models import Organisation, OrganisationRole, Person, User, UserRole
 
 ROLE_NAMES = {"admin": UserRole.admin, "secretary": UserRole.secretary, "member": UserRole.member,
               "reader": UserRole.reader}
@@ -23,10 +23,10 @@ class AccountError(ValueError):
 class SignedInUser(UserMixin):
     """What Flask-Login keeps for the request: plain values, no database session needed."""
 
-    def __init__(self, user: User, token: str):
+    def __init__(self, user: User, token: str, role: UserRole | None):
         self.id = user.id
         self.email = user.email
-        self.role = user.role
+        self.role = role  # in the request's organisation (boardroom.core.access.account_with_role)
         self.person_id = user.person_id
         self.reads_restricted = user.reads_restricted
         self.token = token  # what the session cookie holds (boardroom.auth.sessions)
@@ -35,7 +35,10 @@ class SignedInUser(UserMixin):
         return self.token
 
 
-def create_user(session: Session, email: str, password: str, role: str, person_id: int | None = None) -> User:
+def create_user(session: Session, email: str, password: str, role: str, person_id: int | None = None,
+                organisation_id: int | None = None) -> User:
+    """A new account with its role in ``organisation_id`` (by default its person's organisation,
+    else the first one; see ``grant_home_role``)."""
     email = (email or "").strip().lower()
     if "@" not in email or len(email) > 200:
         raise AccountError("Oppgi en gyldig e-postadresse.")
@@ -53,7 +56,22 @@ def create_user(session: Session, email: str, password: str, role: str, person_i
                 person_id=person_id)
     session.add(user)
     session.flush()
+    grant_home_role(session, user, organisation_id)
     return user
+
+
+def grant_home_role(session: Session, user: User, organisation_id: int | None = None) -> None:
+    """An account's role in its organisation: its person's, else the first one (none for the
+    administrator, whose role covers every organisation, or while there is no organisation)."""
+    if user.role == UserRole.admin:
+        return
+    person = session.get(Person, user.person_id) if user.person_id else None
+    if organisation_id is None:
+        organisation_id = person.organisation_id if person is not None else \
+            session.exec(select(func.min(Organisation.id))).one()
+    if organisation_id is not None:
+        session.add(OrganisationRole(user_id=user.id, organisation_id=organisation_id, role=user.role))
+        session.flush()
 
 
 def signature(session: Session, user) -> str:

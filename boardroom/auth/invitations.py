@@ -15,7 +15,7 @@ from email.utils import formataddr
 from sqlmodel import Session
 from werkzeug.security import generate_password_hash
 
-from boardroom.auth.accounts import AccountError, find_user, set_password
+from boardroom.auth.accounts import AccountError, find_user, grant_home_role, set_password
 from boardroom.mail.outbox import enqueue, sender_address
 from boardroom.mail.tokens import LinkError, make_link_token, read_link_token, use_link_token
 from boardroom.models import Person, User, UserRole
@@ -61,6 +61,7 @@ def invite_person(session: Session, config, person: Person) -> User:
                 role=UserRole.member, person_id=person.id)
     session.add(user)
     session.flush()
+    grant_home_role(session, user)  # a member of the person's organisation, not of the first one
     _mail(session, config, user, person.name, "invitation", person.id)
     return user
 

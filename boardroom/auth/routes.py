@@ -16,7 +16,7 @@ from boardroom.auth.accounts import (
     find_user,
     set_password,
 )
-from boardroom.core.access import editor_required
+from boardroom.core.access import account_with_role, editor_required
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.views import safe_next
@@ -35,8 +35,8 @@ def load_user(token: str):
     if parsed is None:
         return None
     user_id, version, issued = parsed
-    user = get_session().get(User, user_id)
-    return SignedInUser(user, token) if sessions.token_valid(user, version, issued) else None
+    user, role = account_with_role(get_session(), user_id)
+    return SignedInUser(user, token, role) if sessions.token_valid(user, version, issued) else None
 
 
 class LoginForm(Form):
@@ -66,7 +66,8 @@ def _wait_text(seconds: int) -> str:
 
 
 def sign_in(user: User) -> None:
-    login_user(SignedInUser(user, sessions.make_token(user.id, user.session_version)))
+    login_user(SignedInUser(user, sessions.make_token(user.id, user.session_version),
+                            account_with_role(get_session(), user.id)[1]))
     sessions.start()
 
 

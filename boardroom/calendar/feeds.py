@@ -21,6 +21,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from boardroom.calendar.ical import changed_at, feed_ics, load_meetings, make_calendar
+from boardroom.core.orgs import here
 from boardroom.models import Attendance, Body, FeedToken, Meeting, Membership, Municipality, Person, utcnow
 
 TOKEN_BYTES = 32
@@ -41,12 +42,14 @@ class Feed:
         return feed_ics(session, self.where, base_url, self.name or None)
 
 
-def open_bodies():
-    return Meeting.body_id.in_(select(Body.id).where(Body.public))
+def open_bodies(organisation_id: int | None = None):
+    """Meetings of the open bodies of the organisation (by default the request's)."""
+    org = Body.organisation_id == organisation_id if organisation_id is not None else here(Body.organisation_id)
+    return Meeting.body_id.in_(select(Body.id).where(Body.public, org))
 
 
-def all_open_meetings() -> Feed:
-    return Feed("", "moteplan.ics", (open_bodies(),))
+def all_open_meetings(organisation_id: int | None = None) -> Feed:
+    return Feed("", "moteplan.ics", (open_bodies(organisation_id),))
 
 
 def body_feed(body: Body) -> Feed:

@@ -13,7 +13,8 @@ from boardroom.core.access import can_edit, editor_required, is_signed_in, login
 from boardroom.core.cache import BROAD, cached, revisions
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
-from boardroom.core.views import base_url, get_or_404, or_404, saved
+from boardroom.core.orgs import current_organisation_id, here
+from boardroom.core.views import base_url, get_or_404, or_404, organisation_url, saved
 from boardroom.meetings.minutes import load_meeting
 from boardroom.models import Body, Municipality, Person
 
@@ -26,7 +27,7 @@ NEW_URL_KEY = "calendar.new_feed_url"  # the new secret address, shown once on t
 def ics_response(feed: feeds.Feed, disposition: str = "inline"):
     """The feed's .ics, with an ETag (a hash of it: it also changes when a meeting leaves the
     feed) and the time of its last change."""
-    data, changed = feed.ics(get_session(), base_url())
+    data, changed = feed.ics(get_session(), organisation_url())
     response = make_response(data)
     response.add_etag()
     if changed is not None:
@@ -43,7 +44,7 @@ def feed_response(key: tuple, build):
     db = get_session()
     revision, changed = revisions(db, BROAD)
     cache = current_app.extensions["boardroom.cache"]
-    full_key = ("feed", *key, revision)
+    full_key = ("feed", request.script_root, *key, revision)
     entry = cache.get(full_key)
     if entry is None:
         response = ics_response(build())
@@ -73,7 +74,8 @@ def body_feed(body_id: int):
 @bp.get("/calendar/municipalities/<kommunenummer>.ics")
 def municipality_feed(kommunenummer: str):
     db = get_session()
-    town = or_404(db.exec(select(Municipality).where(Municipality.number == kommunenummer)).first(),
+    town = or_404(db.exec(select(Municipality).where(Municipality.number == kommunenummer,
+                                                     here(Municipality.organisation_id))).first(),
                   "Kommunen finnes ikke.")
     return feed_response(("municipality", town.id), lambda: feeds.municipality_feed(town))
 
@@ -83,6 +85,9 @@ def token_feed(token: str):
     """A personal or closed feed by its secret address; an unknown or revoked token answers 404."""
     db = get_session()
     row = or_404(feeds.find_token(db, token), "Kalenderlenken finnes ikke eller er trukket tilbake.")
+    owner = row.person if row.person_id else row.body
+    if owner.organisation_id != current_organisation_id():  # another organisation's feed: its own address
+        abort(404, "Kalenderlenken finnes ikke eller er trukket tilbake.")
     return feed_response(("token", row.id), lambda: feeds.token_feed(db, row))
 
 
@@ -111,8 +116,9 @@ def own_person() -> Person | None:
 def index():
     """Every feed one may subscribe to, with the help text; the signed-in member's own feed."""
     db = get_session()
-    bodies = sorted(db.exec(select(Body)).all(), key=lambda b: nb_sort_key(b.name))
-    towns = sorted(db.exec(select(Municipality)).all(), key=lambda t: nb_sort_key(t.name))
+    bodies = sorted(db.exec(select(Body).where(here(Body.organisation_id))).all(), key=lambda b: nb_sort_key(b.name))
+    towns = sorted(db.exec(select(Municipality).where(here(Municipality.organisation_id))).all(),
+                   key=lambda t: nb_sort_key(t.name))
     person = own_person()
     closed_tokens = {}
     if can_edit():

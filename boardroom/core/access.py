@@ -20,14 +20,39 @@ from __future__ import annotations
 
 from functools import wraps
 
+import sqlalchemy as sa
 from flask import abort, g, has_request_context, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlmodel import Session, select
 
+from boardroom.core import orgs
 from boardroom.core.db import get_session
 from boardroom.core.inputs import today
-from boardroom.models import AgendaItem, Body, Case, Meeting, MeetingStatus, Membership, UserRole
+from boardroom.core import orgs
+from boardroom.models import (
+    AgendaItem,
+    Attachment,
+    Attendance,
+    Body,
+    Case,
+    Cost,
+    CostKey,
+    Disqualification,
+    FollowUp,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    Municipality,
+    OrganisationRole,
+    Person,
+    PopulationFigure,
+    Project,
+    ProjectDecision,
+    StandardCase,
+    User,
+    UserRole,
+)
 
 EDITORS = (UserRole.admin, UserRole.secretary)
 EXEMPT_TITLE = "Unntatt offentlighet"
@@ -36,8 +61,104 @@ PUBLISHED_STATUSES = (MeetingStatus.called, MeetingStatus.held, MeetingStatus.ap
 
 
 def is_signed_in(user=None) -> bool:
+    """Signed in with a role in the request's organisation (an account of another organisation
+    only reads here what the public reads)."""
     user = user or current_user
-    return bool(getattr(user, "is_authenticated", False))
+    return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) is not None
+
+
+# --------------------------------------------------------------------------- roles per organisation
+
+
+def account_with_role(session: Session, user_id: int):
+    """The account and its role in the request's organisation, in one query: the administrator's
+    role everywhere; else its row in ``OrganisationRole``; an account with no such rows at all
+    (made before organisations, or before the first one existed) has its ``User.role`` in the
+    first organisation; otherwise None (no role here)."""
+    here = orgs.organisation_expr()
+    first = sa.select(sa.func.min(orgs.ORGANISATION.c.id)).scalar_subquery()
+    own = sa.select(OrganisationRole.role).where(OrganisationRole.user_id == User.id,
+                                                 OrganisationRole.organisation_id == here).scalar_subquery()
+    has_any = sa.exists().where(OrganisationRole.user_id == User.id)
+    row = session.execute(
+        sa.select(User, own, has_any, sa.or_(here == first, first.is_(None))).where(User.id == user_id)
+    ).first()
+    if row is None:
+        return None, None
+    user, role, has_rows, is_first = row
+    if user.role == UserRole.admin:
+        return user, UserRole.admin
+    if role is not None:
+        return user, UserRole(role)
+    if not has_rows and is_first:
+        return user, user.role
+    return user, None
+
+
+def grant_role(session: Session, user_id: int, organisation_id: int, role: UserRole) -> OrganisationRole:
+    """Give an account a role in an organisation (replacing the one it had there)."""
+    row = session.exec(select(OrganisationRole).where(OrganisationRole.user_id == user_id,
+                                                      OrganisationRole.organisation_id == organisation_id)).first()
+    if row is None:
+        row = OrganisationRole(user_id=user_id, organisation_id=organisation_id, role=role)
+        session.add(row)
+        session.flush()
+    elif row.role != role:  # unchanged, it is no change (the data's revision stays)
+        row.role = role
+        session.flush()
+    return row
+
+
+# --------------------------------------------------------------------------- ids in addresses
+
+# each id an address may carry, and how to find the organisation of the row it names
+_ORGANISATION_OF = {
+    "body_id": lambda i: sa.select(Body.organisation_id).where(Body.id == i),
+    "meeting_id": lambda i: sa.select(Body.organisation_id).join(Meeting, Meeting.body_id == Body.id)
+    .where(Meeting.id == i),
+    "agenda_item_id": lambda i: sa.select(Body.organisation_id).join(AgendaItem, AgendaItem.body_id == Body.id)
+    .where(AgendaItem.id == i),
+    "cost_id": lambda i: sa.select(Cost.organisation_id).where(Cost.id == i),
+    "cost_key_id": lambda i: sa.select(CostKey.organisation_id).where(CostKey.id == i),
+    "project_id": lambda i: sa.select(Project.organisation_id).where(Project.id == i),
+    "decision_id": lambda i: sa.select(Project.organisation_id)
+    .join(ProjectDecision, ProjectDecision.project_id == Project.id).where(ProjectDecision.id == i),
+    "follow_up_id": lambda i: sa.select(Body.organisation_id).join(AgendaItem, AgendaItem.body_id == Body.id)
+    .join(FollowUp, FollowUp.agenda_item_id == AgendaItem.id).where(FollowUp.id == i),
+    "attachment_id": lambda i: sa.select(Body.organisation_id).select_from(Attachment)
+    .outerjoin(AgendaItem, Attachment.agenda_item_id == AgendaItem.id)
+    .outerjoin(Meeting, Attachment.meeting_id == Meeting.id)
+    .join(Body, Body.id == sa.func.coalesce(Meeting.body_id, AgendaItem.body_id)).where(Attachment.id == i),
+    "attendance_id": lambda i: sa.select(Body.organisation_id).join(Meeting, Meeting.body_id == Body.id)
+    .join(Attendance, Attendance.meeting_id == Meeting.id).where(Attendance.id == i),
+    "disqualification_id": lambda i: sa.select(Body.organisation_id)
+    .join(AgendaItem, AgendaItem.body_id == Body.id)
+    .join(Disqualification, Disqualification.agenda_item_id == AgendaItem.id).where(Disqualification.id == i),
+    "municipality_id": lambda i: sa.select(Municipality.organisation_id).where(Municipality.id == i),
+    "figure_id": lambda i: sa.select(Municipality.organisation_id)
+    .join(PopulationFigure, PopulationFigure.municipality_id == Municipality.id).where(PopulationFigure.id == i),
+    "person_id": lambda i: sa.select(Person.organisation_id).where(Person.id == i),
+    "membership_id": lambda i: sa.select(Body.organisation_id).join(Membership, Membership.body_id == Body.id)
+    .where(Membership.id == i),
+    "case_id": lambda i: sa.select(Body.organisation_id).join(StandardCase, StandardCase.body_id == Body.id)
+    .where(StandardCase.id == i),
+    "kommunenummer": lambda n: sa.select(Municipality.organisation_id).where(Municipality.number == n),
+}
+
+
+def check_address_ids(session: Session, view_args: dict) -> None:
+    """404 unless every row the address names belongs to the request's organisation (one query
+    for all of them). A row that does not exist is left to the view (its own 404)."""
+    checks = [(name, _ORGANISATION_OF[name](value)) for name, value in (view_args or {}).items()
+              if name in _ORGANISATION_OF]
+    if not checks:
+        return
+    here = orgs.organisation_expr()
+    columns = [sa.case((~sa.exists(q), sa.true()), else_=sa.exists(q.where(q.selected_columns[0] == here)))
+               .label(name) for name, q in checks]
+    row = session.execute(sa.select(*columns)).first()
+    if not all(row):
+        abort(404)
 
 
 def can_edit(user=None) -> bool:
@@ -72,8 +193,9 @@ def restricted_bodies(user=None):
         seats = frozenset(db.exec(
             select(Membership.body_id).where(Membership.person_id == user.person_id,
                                              or_(Membership.end.is_(None), Membership.end >= today()))))
-        # a seat on every body reads everything (lists across bodies included)
-        memo[user.person_id] = EVERY if seats and seats >= set(db.exec(select(Body.id))) else seats
+        # a seat on every body of the organisation reads everything (lists across bodies included)
+        memo[user.person_id] = EVERY if seats and seats >= set(
+            db.exec(select(Body.id).where(orgs.here(Body.organisation_id)))) else seats
     return memo[user.person_id]
 
 
@@ -305,12 +427,20 @@ def not_for_this_viewer():
     abort(403, "Dette er ikke offentlig ennå, eller unntatt offentlighet, og kontoen din har ikke tilgang til det.")
 
 
+def refuse_other_organisation() -> None:
+    """403 for an account signed in without a role in the request's organisation (logging in again
+    would not help it)."""
+    if getattr(current_user, "is_authenticated", False):
+        abort(403, "Kontoen din har ingen rolle i denne organisasjonen.")
+
+
 def editor_required(view):
     """Only the secretary or the administrator: log-in page for visitors, 403 for other roles."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not is_signed_in():
+            refuse_other_organisation()
             return redirect(url_for("auth.login", next=request.full_path))
         if not can_edit():
             abort(403, "Bare sekretær eller administrator kan gjøre endringer.")
@@ -325,6 +455,7 @@ def login_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         if not is_signed_in():
+            refuse_other_organisation()
             return redirect(url_for("auth.login", next=request.full_path))
         return view(*args, **kwargs)
 

@@ -445,11 +445,15 @@ def cached(view=None, *, scopes: Callable[..., tuple] = broad_scopes):
             request.query_string,
             viewer(),
             request.host,  # never share a copy between hosts (links come from BASE_URL anyway)
+            request.script_root,  # the organisation ("/<slug>" or the first one's bare addresses)
             datetime.now(OSLO).date(),  # "forfalt" and "kommende" change at midnight
             current_revision(get_session(), scopes(**kwargs)),
         )
         entry = cache.get(key)
         if entry is None:
+            from boardroom.core.access import check_address_ids
+
+            check_address_ids(get_session(), kwargs)  # a hit was checked when it was built
             response = make_response(view(**kwargs))
             if response.status_code != 200 or response.direct_passthrough:
                 return response
@@ -459,6 +463,7 @@ def cached(view=None, *, scopes: Callable[..., tuple] = broad_scopes):
         content, headers = entry
         return current_app.response_class(content, headers=headers).make_conditional(request)
 
+    wrapper.organisation_checked = True  # boardroom.core.access.check_views leaves it alone
     return wrapper
 
 

@@ -10,13 +10,14 @@ import io
 import re
 from urllib.parse import urlsplit
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, has_request_context, redirect, render_template, request, url_for
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
 from boardroom.core.formatting import nb_sort_key
+from boardroom.core.orgs import here
 from boardroom.models import Body, Membership, Municipality, Person, Project
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -64,7 +65,7 @@ def saved(message: str, target: str):
 
 
 def first_body(session) -> Body:
-    body = session.exec(select(Body).order_by(Body.id).limit(1)).first()
+    body = session.exec(select(Body).where(here(Body.organisation_id)).order_by(Body.id).limit(1)).first()
     if body is None:
         abort(400, "Det finnes ikke noe styre ennå. Opprett styret først.")
     return body
@@ -85,18 +86,19 @@ def get_or_404(model, row_id: int, message: str, **belongs_to):
 
 
 def municipality_choices(session, blank: bool = False) -> list[SelectChoice]:
-    towns = sorted(session.exec(select(Municipality)), key=lambda m: nb_sort_key(m.name))
+    towns = sorted(session.exec(select(Municipality).where(here(Municipality.organisation_id))), key=lambda m: nb_sort_key(m.name))
     return ([NONE_CHOSEN] if blank else []) + [SelectChoice(m.id, m.name) for m in towns]
 
 
 def project_choices(session) -> list[SelectChoice]:
-    projects = session.exec(select(Project).order_by(Project.position, Project.name))
+    projects = session.exec(select(Project).where(here(Project.organisation_id)).order_by(Project.position, Project.name))
     return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in projects]
 
 
 def person_choices(session) -> list[SelectChoice]:
     """The people who hold a seat (board, staff, observers), by name."""
-    people = session.exec(select(Person).where(Person.id.in_(select(Membership.person_id)))).all()
+    people = session.exec(select(Person).where(here(Person.organisation_id),
+                                               Person.id.in_(select(Membership.person_id)))).all()
     return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in sorted(people, key=lambda p: nb_sort_key(p.name))]
 
 
@@ -119,5 +121,12 @@ def safe_next(target: str | None) -> str:
 
 def base_url() -> str:
     """The site's public address as configured (BOARDROOM_BASE_URL, or the one stored in the
-    instance folder at first start), without a trailing slash; never the request's Host."""
+    instance folder at first start), without a trailing slash; never the request's Host.
+    ``base_url() + url_for(…)`` is an absolute link (``url_for`` adds the organisation's prefix)."""
     return (current_app.config.get("BASE_URL") or "").rstrip("/")
+
+
+def organisation_url() -> str:
+    """``base_url()`` with the request's organisation prefix (``/<slug>``, empty for the first
+    organisation's bare addresses): where links built by hand (``/meetings/7``) start."""
+    return base_url() + (request.script_root if has_request_context() else "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import local
+from boardroom.core.orgs import here
 from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import published
 from boardroom.models import Cost, CostKey, Project
@@ -14,10 +15,10 @@ from boardroom.models import Cost, CostKey, Project
 
 def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTable]], list[tuple[CostKey, Project | None]]]:
     """Every cost with its shares today, and every key with the project it belongs to."""
-    costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
+    costs = [c for c in load_costs(session, here(Cost.organisation_id)) if not public or published(c.agenda_item)]
     context = CostContext(session, costs)
     keys = session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)
-                        .order_by(CostKey.name, CostKey.id)).all()
+                        .where(here(CostKey.organisation_id)).order_by(CostKey.name, CostKey.id)).all()
     return [(c, context.table(c, c.cost_key)) for c in costs], list(keys)
 
 

@@ -24,6 +24,7 @@ from boardroom.core.inputs import InputError, today
 from boardroom.costs.shares import CostShareError, Key, Share, compute_shares
 from boardroom.models import (
     AgendaItem,
+    Body,
     Cost,
     CostKey,
     CostSharing,
@@ -117,9 +118,11 @@ class CostContext:
     def __init__(self, session: Session, costs: list[Cost], municipalities: list[Municipality] | None = None,
                  decisions: list[ProjectDecision] | None = None, answers: dict[int, list] | None = None):
         self.costs = costs
+        # the members of the costs' organisation (a context never mixes organisations' costs)
         self.municipalities = municipalities if municipalities is not None else list(
-            session.exec(select(Municipality).order_by(Municipality.number))
-        )
+            session.exec(select(Municipality).where(
+                Municipality.organisation_id.in_({c.organisation_id for c in costs})).order_by(Municipality.number))
+        ) if costs else []
         self._order = {m.id: nb_sort_key(m.name) for m in self.municipalities}
         dates = {c.population_date for c in costs}
         self.population: dict[tuple[int, date], int] = {}
@@ -298,7 +301,7 @@ def save_cost_key(
     check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant)
     if rate_per_inhabitant is not None:
         flat_percent, per_inhabitant_percent = Decimal(0), Decimal(0)
-    key = key or CostKey(body_id=body_id, name=name)
+    key = key or CostKey(body_id=body_id, name=name, organisation_id=session.get(Body, body_id).organisation_id)
     key.name, key.project_id = name.strip(), project_id
     key.flat_percent, key.per_inhabitant_percent = flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0)
     key.rate_per_inhabitant = rate_per_inhabitant
@@ -320,7 +323,7 @@ def save_cost(session: Session, cost: Cost | None, key: CostKey, **values) -> Co
         raise InputError("Beløpet kan ikke være negativt.", "total")
     if values.get("sharing") == CostSharing.participants and not values.get("project_id"):
         raise InputError("Velg prosjektet når kostnaden bare skal deles mellom deltakerne.", "project")
-    draft = Cost(**{"cost_key_id": key.id, **values})  # never added to the session
+    draft = Cost(**{"cost_key_id": key.id, "organisation_id": key.organisation_id, **values})  # never added to the session
     context = CostContext(session, [draft])
     table = context.table(draft, key)
     if table.error:

@@ -24,6 +24,8 @@ from sqlmodel import Session, select
 
 from boardroom.archive.versions import freeze_unversioned
 from boardroom.core.formatting import OSLO
+from boardroom.demo import health
+from boardroom.demo.health import load_health_trust
 from boardroom.demo.projects import load_project_extras
 from boardroom.models import (
     AgendaItem,
@@ -46,6 +48,7 @@ from boardroom.models import (
     Membership,
     MembershipRole,
     Municipality,
+    Organisation,
     Participation,
     ParticipationAnswer,
     Person,
@@ -59,6 +62,7 @@ from boardroom.registers.registers import default_standard_cases
 
 DATA = resources.files(__name__)
 ORGANISATION = "Digitale Helgeland"
+SLUG = "digitale-helgeland"
 BODY = "Styret i Digitale Helgeland"
 YEAR = 2025
 MEETING_DAY = date(2025, 10, 16)
@@ -286,8 +290,16 @@ class Loader:
     def __init__(self, session: Session):
         self.session = session
         self.created: Counter[str] = Counter()
+        self.organisation_id: int | None = None  # rows that belong to an organisation are looked up in it
+
+    def use(self, organisation: Organisation) -> None:
+        """Look up and make the rows of ``organisation`` from now on."""
+        self.organisation_id = organisation.id
+        self.session.info["organisation_id"] = organisation.id  # rows made by domain functions
 
     def get_or_create(self, model, defaults: dict | None = None, **key):
+        if self.organisation_id is not None and "organisation_id" in model.model_fields and "organisation_id" not in key:
+            key["organisation_id"] = self.organisation_id
         row = self.session.exec(select(model).filter_by(**key)).first()
         if row is None:
             row = model(**key, **(defaults or {}))
@@ -318,6 +330,7 @@ def load_demo(session: Session, years: int = 0) -> str:
     which stores meeting documents and so needs the app (its file store).
     """
     loader = Loader(session)
+    loader.use(loader.get_or_create(Organisation, slug=SLUG, defaults=dict(name=ORGANISATION, short_name="DH")))
     body = loader.get_or_create(Body, name=BODY, defaults=dict(organisation=ORGANISATION, short_name="DH"))
     default_standard_cases(body)  # only when the body has none
     municipalities = load_municipalities(loader)
@@ -335,7 +348,20 @@ def load_demo(session: Session, years: int = 0) -> str:
         from boardroom.demo.history import load_history
 
         load_history(loader, body, municipalities, people, years)
+    session.info.pop("organisation_id", None)
     return loader.summary()
+
+
+def load_second_organisation(session: Session) -> str:
+    """A second, smaller organisation of another kind, under its own address (/felles-ikt/):
+    a health trust with a four-digit-year number format and one approved meeting (idempotent)."""
+    trust = Loader(session)
+    load_health_trust(trust)
+    freeze_unversioned(session, "demo")
+    session.info.pop("organisation_id", None)
+    if not trust.created:
+        return f"{health.NAME} er allerede lastet."
+    return f"Lastet {health.NAME} under /{health.SLUG}/."
 
 
 def load_municipalities(loader: Loader) -> dict[str, Municipality]:
@@ -500,7 +526,8 @@ def load_budget(loader: Loader, body: Body, budget_item: AgendaItem) -> None:
         ),
     )
     # the rows as the minutes of 16 October 2025 print them, slips included (boardroom.costs.approved)
-    names = {m.name: m.id for m in loader.session.exec(select(Municipality))}
+    names = {m.name: m.id for m in loader.session.exec(select(Municipality).where(
+        Municipality.organisation_id == body.organisation_id))}
     for position, row in enumerate(csv.DictReader(io.StringIO(read_text("budsjett-2026-andeler.csv")))):
         loader.get_or_create(
             ApprovedShare, cost_id=cost.id, name=row["kommune"],
@@ -534,12 +561,20 @@ DEMO_ACCOUNTS = (
 def load_demo_accounts(session: Session) -> list[str]:
     """A secretary and a board member account (Bindal's representative); idempotent."""
     from boardroom.auth.accounts import create_user
-    from boardroom.models import User
+    from boardroom.core.access import grant_role
+    from boardroom.models import User, UserRole
 
+    dh = session.exec(select(Organisation).where(Organisation.slug == SLUG)).one()
+    trust = session.exec(select(Organisation).where(Organisation.slug == health.SLUG)).first()
     lines = []
     for email, password, role, name in DEMO_ACCOUNTS:
-        if session.exec(select(User).where(User.email == email)).first() is None:
-            person = session.exec(select(Person).where(Person.name == name)).one()
-            create_user(session, email, password, role, person.id)
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            person = session.exec(select(Person).where(Person.name == name, Person.organisation_id == dh.id)).one()
+            user = create_user(session, email, password, role, person.id)
+        grant_role(session, user.id, dh.id, UserRole(role))
+        if trust is not None:  # the secretary serves both; the board member reads the trust's public pages
+            if role == "secretary":
+                grant_role(session, user.id, trust.id, UserRole.secretary)
         lines.append(f"  {role:<10} {email}  passord: {password}  ({name})")
     return lines

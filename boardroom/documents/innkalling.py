@@ -23,6 +23,7 @@ from boardroom.documents.parts import (
     document_filename,
     figure_files,
     labelled,
+    logo_bytes,
     new_document,
     template_bytes,
     write_agenda,
@@ -48,7 +49,8 @@ def innkalling_filename(meeting: Meeting) -> str:
 def build_innkalling(session: Session, meeting: Meeting) -> bytes:
     """The notice of a meeting loaded by ``boardroom.meetings.minutes.load_meeting``, as DOCX bytes."""
     title = f"Innkalling til {meeting.title}"
-    doc = new_document(meeting.body, f"{title} {nb_date(meeting.starts_at)}", template_bytes(meeting.body))
+    doc = new_document(meeting.body, f"{title} {nb_date(meeting.starts_at)}", template_bytes(meeting.body),
+                       logo_bytes(meeting.body))
     doc.add_paragraph(title, style="Title")
     doc.add_paragraph(meeting.body.name, style="Subtitle")
     labelled(doc, "Tid", meeting_when(meeting))

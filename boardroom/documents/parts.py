@@ -34,11 +34,12 @@ from boardroom.core.formatting import local
 from boardroom.core.labels import label
 from boardroom.documents.docx_html import add_html, mark_header_row, shade
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Body, Meeting, StoredFile
+from boardroom.models import AgendaItem, Body, Meeting, Organisation, StoredFile
 
 FONT = "Calibri"
 LANGUAGE = "nb-NO"
 MARGIN = Mm(25)
+LOGO_HEIGHT = Mm(12)
 AGENDA_COLUMNS = (("Sak", Mm(16)), ("Tema", Mm(84)), ("Sakstype", Mm(25)), ("Saksbehandler", Mm(35)))
 # the styles the document builders and boardroom.docx_html use
 USED_STYLES = (
@@ -48,12 +49,13 @@ USED_STYLES = (
 )
 
 
-def new_document(body: Body, title: str, template: bytes | None):
+def new_document(body: Body, title: str, template: bytes | None, logo: bytes | None = None):
     """A document to write the notice or minutes into: in ``template`` (a Word template's bytes,
     see ``template_bytes``), or plain A4.
 
     ``title`` goes into the document's properties and, when the template has no footer of
-    its own, into the page footer with the page number.
+    its own, into the page footer with the page number. ``logo`` (the organisation's, see
+    ``logo_bytes``) goes into the page header when the template has no header of its own.
     """
     doc = _from_template(template) if template else _plain_document()
     props = doc.core_properties
@@ -63,7 +65,27 @@ def new_document(body: Body, title: str, template: bytes | None):
     section = doc.sections[-1]
     if section.footer.is_linked_to_previous:  # no footer of the template's own
         page_footer(section, title)
+    if logo and section.header.is_linked_to_previous:
+        section.header.is_linked_to_previous = False
+        section.header.paragraphs[0].add_run().add_picture(BytesIO(logo), height=LOGO_HEIGHT)
     return doc
+
+
+def logo_bytes(body: Body) -> bytes | None:
+    """The logo of the body's organisation (Organisation.logo_id), if it has one and the file is there."""
+    session = object_session(body)
+    organisation = session.get(Organisation, body.organisation_id) if session is not None else None
+    return stored_template(session, organisation.logo_id) if organisation is not None else None
+
+
+def set_logo(session, organisation: Organisation, filename: str, data: bytes) -> StoredFile:
+    """Make an uploaded PNG or JPEG the organisation's logo; raises files.FileRejected when it is not one."""
+    files.check_figure(filename, data)
+    stored = files.store(session, filename, data)
+    organisation.logo_id = stored.id
+    session.add(organisation)
+    session.flush()
+    return stored
 
 
 def template_bytes(body: Body) -> bytes | None:

@@ -54,7 +54,8 @@ def build_protokoll(session: Session, meeting: Meeting) -> bytes:
 def write_protokoll(record: MinutesRecord) -> bytes:
     """The minutes of a record (live, or a stored version read back) as DOCX bytes; no queries."""
     meeting, extras = record.meeting, record.extras
-    doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}", record.template)
+    doc = new_document(meeting.body, f"Protokoll {meeting.title} {nb_date(meeting.starts_at)}", record.template,
+                       record.logo)
     _write_heading(doc, meeting, record.minutes)
     _write_agenda(doc, meeting.items)
     for item in meeting.items:

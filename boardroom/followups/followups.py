@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError, today
 from boardroom.core.labels import label
+from boardroom.core.orgs import here
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, FollowUp, FollowUpStatus, Meeting, Municipality, Person
+from boardroom.models import AgendaItem, Body, FollowUp, FollowUpStatus, Meeting, Municipality, Person
 
 
 def is_overdue(follow_up: FollowUp, day: date | None = None) -> bool:
@@ -97,8 +98,9 @@ def follow_up_rows(session: Session, where=None, day: date | None = None) -> lis
         .outerjoin(Municipality, FollowUp.responsible_municipality_id == Municipality.id)
         .options(*_item_options())
     )
-    if where is not None:
-        query = query.where(where)
+    if where is None:  # the request's organisation's
+        where = AgendaItem.body_id.in_(select(Body.id).where(here(Body.organisation_id)))
+    query = query.where(where)
     found = session.exec(query).all()
     closing_ids = {f.closed_by_item_id for f, *_ in found if f.closed_by_item_id}
     closing = {i.id: i for i in session.exec(

@@ -86,7 +86,7 @@ def edit_follow_up(follow_up_id: int):
         form.closed_by.data = item_number(closing) if closing else ""
     if form.validate_on_submit():
         try:
-            closed_by = case_or_error(session, form.closed_by.data, "closed_by")
+            closed_by = case_or_error(session, form.closed_by.data, "closed_by", at_hand=item.body_id)
             update_follow_up(session, found, text=form.text.data, person_id=form.responsible_person.data,
                              municipality_id=form.responsible_municipality.data, due_date=form.due_date.data,
                              status=form.status.data, closed_by=closed_by)

@@ -20,11 +20,13 @@ from email.utils import formataddr, parseaddr
 
 import icalendar
 from markupsafe import escape
+from sqlalchemy.orm import object_session
 from sqlmodel import Session
 
 from boardroom.calendar.ical import meeting_event, meeting_url, oslo_timezone
 from boardroom.core.formatting import meeting_when
 from boardroom.core.labels import label
+from boardroom.core.orgs import address_prefix
 from boardroom.documents.innkalling import build_innkalling, innkalling_filename
 from boardroom.mail.outbox import NOT_CONFIGURED, sender_address, stamp
 from boardroom.mail.tokens import make_link_token
@@ -135,9 +137,16 @@ def texts(meeting: Meeting, attendance: Attendance, kind: str, url: str, absence
     return subject, "\n".join(plain) + "\n", "<!DOCTYPE html><html lang='nb'><body>" + "".join(html) + "</body></html>"
 
 
-def absence_link(config, attendance: Attendance) -> str:
+def site_of(config, meeting: Meeting) -> str:
+    """The address the meeting's links start with: the site's, and its organisation's prefix."""
+    session = object_session(meeting)
+    prefix = address_prefix(session.connection(), meeting.body.organisation_id) if session is not None else ""
+    return config["BASE_URL"].rstrip("/") + prefix
+
+
+def absence_link(config, attendance: Attendance, site: str | None = None) -> str:
     token = make_link_token(config["SECRET_KEY"], ABSENCE_PURPOSE, a=attendance.id)
-    return f"{config['BASE_URL'].rstrip('/')}/forfall/{token}"
+    return f"{site or config['BASE_URL'].rstrip('/')}/forfall/{token}"
 
 
 def subject_of(meeting: Meeting, kind: str) -> str:
@@ -209,10 +218,10 @@ def build_meeting_mail(session: Session, config, row: OutboxMessage, docx_cache:
 def compose(meeting: Meeting, attendance: Attendance, config, kind: str, organizer: tuple[str, str], address: str,
             sequence: int, docx: bytes | None) -> EmailMessage:
     """One person's message: text, HTML, the iTIP invitation and (not for a cancellation) the DOCX."""
-    base_url = config["BASE_URL"].rstrip("/")
+    base_url = site_of(config, meeting)
     url = meeting_url(meeting, base_url)
     method = "CANCEL" if kind == "cancel" else "REQUEST"
-    absence_url = absence_link(config, attendance) if kind != "cancel" else None
+    absence_url = absence_link(config, attendance, base_url) if kind != "cancel" else None
     subject, plain, html = texts(meeting, attendance, kind, url, absence_url)
     message = EmailMessage()
     message["Subject"] = subject

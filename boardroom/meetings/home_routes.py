@@ -12,7 +12,8 @@ from sqlmodel import select
 from boardroom.core.access import reads_everything
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus
+from boardroom.core.orgs import organisation_expr
+from boardroom.models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus, Organisation
 
 bp = Blueprint("main", __name__)
 
@@ -24,14 +25,22 @@ COMING_MEETINGS = 5
 def layout_context():
     """The organisation shown in the header of every page, and the calendar link."""
     body = g.get("site_body")  # a view that has loaded its body already sets it
-    if body is None:
-        try:
-            body = get_session().exec(select(Body).order_by(Body.id).limit(1)).first()
-        except SQLAlchemyError:  # an error page after a failed query must still render
-            body = None
+    organisation = None
+    try:
+        session = get_session()
+        if body is None:  # the organisation and its first body, in one query
+            row = session.exec(
+                select(Organisation, Body).outerjoin(Body, Body.organisation_id == Organisation.id)
+                .where(Organisation.id == organisation_expr()).order_by(Body.id).limit(1)
+            ).first()
+            organisation, body = row if row else (None, None)
+        else:
+            organisation = session.get(Organisation, body.organisation_id)
+    except SQLAlchemyError:  # an error page after a failed query must still render
+        body = organisation = None
     has_feed = "calendar.feed" in current_app.view_functions
     calendar_url = url_for("calendar.feed") if has_feed else "/calendar.ics"
-    return {"site_body": body, "calendar_url": calendar_url}
+    return {"site_body": body, "site_organisation": organisation, "calendar_url": calendar_url}
 
 
 def start_of_today() -> datetime:
@@ -43,7 +52,8 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
     """Meetings that are not cancelled and start today or later, soonest first."""
     return list(
         session.exec(
-            select(Meeting)
+            select(Meeting).join(Body, Meeting.body_id == Body.id)
+            .where(Body.organisation_id == organisation_expr())
             .where(Meeting.status != MeetingStatus.cancelled, Meeting.starts_at >= start_of_today())
             .order_by(Meeting.starts_at, Meeting.id)
             .limit(limit)
@@ -53,7 +63,8 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
 
 def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
     """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors)."""
-    query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+    query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
+        .join(Body, AgendaItem.body_id == Body.id).where(Body.organisation_id == organisation_expr())
     if published_only:
         query = query.where(Meeting.status == MeetingStatus.approved)
     return list(
@@ -68,6 +79,27 @@ def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaIt
             )
         )
     )
+
+
+@bp.get("/logo")
+def logo():
+    """The organisation's logo, as its pages' header shows it; 404 when it has none."""
+    from io import BytesIO
+
+    from flask import abort, send_file
+
+    from boardroom.core import files
+    from boardroom.core.orgs import current_organisation
+    from boardroom.models import StoredFile
+
+    organisation = current_organisation()
+    stored = get_session().get(StoredFile, organisation.logo_id) if organisation and organisation.logo_id else None
+    if stored is None:
+        abort(404, "Organisasjonen har ingen logo.")
+    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, etag=stored.sha256,
+                         conditional=True)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.get("/")

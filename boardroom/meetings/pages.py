@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from boardroom.archive.versions import Shown, current_version, minutes_record, read_version, versions
 from boardroom.core.access import shown_versions
 from boardroom.core.formatting import local
+from boardroom.core.orgs import here
 from boardroom.costs.approved import control_slips, differs_from_key, slips
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.history import HistoryRow, case_history
@@ -23,7 +24,7 @@ from boardroom.decisions.record import MinutesExtras, case_extras
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, open_follow_ups_for, visible_follow_ups
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import MinutesView
-from boardroom.models import AgendaItem, Case, FollowUp, Meeting, MeetingStatus, MinutesVersion, Vote, VoteEvent
+from boardroom.models import AgendaItem, Body, Case, FollowUp, Meeting, MeetingStatus, MinutesVersion, Vote, VoteEvent
 from boardroom.participation.status import ParticipationLine, participation_lines
 
 
@@ -32,7 +33,8 @@ def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, in
     counts = dict(
         session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).group_by(AgendaItem.meeting_id)).all()
     )
-    meetings = session.exec(select(Meeting).order_by(Meeting.starts_at, Meeting.id)).all()
+    meetings = session.exec(select(Meeting).join(Body, Meeting.body_id == Body.id).where(here(Body.organisation_id))
+                            .order_by(Meeting.starts_at, Meeting.id)).all()
     rows = [(m, counts.get(m.id, 0)) for m in meetings]
     groups = [(year, list(group)) for year, group in groupby(rows, key=lambda r: local(r[0].starts_at).year)]
     return sorted(groups, key=lambda g: g[0], reverse=True)

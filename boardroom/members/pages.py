@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import case_published_clause
 from boardroom.core.formatting import OSLO, local, nb_sort_key
+from boardroom.core.orgs import here
 from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
 from boardroom.meetings.lookup import published
@@ -190,6 +191,8 @@ def current_seats(session: Session, municipality_id: int | None = None) -> list[
     )
     if municipality_id is not None:
         query = query.where(Membership.municipality_id == municipality_id)
+    else:
+        query = query.where(Membership.body_id.in_(select(Body.id).where(here(Body.organisation_id))))
     seats = session.exec(query).all()
     return [s for s in seats if (s.start is None or s.start <= today) and (s.end is None or today <= s.end)]
 
@@ -197,6 +200,6 @@ def current_seats(session: Session, municipality_id: int | None = None) -> list[
 def load_municipality(session: Session, kommunenummer: str) -> Municipality | None:
     return session.exec(
         select(Municipality)
-        .where(Municipality.number == kommunenummer)
+        .where(Municipality.number == kommunenummer, here(Municipality.organisation_id))
         .options(selectinload(Municipality.populations))
     ).first()

@@ -13,6 +13,7 @@ from boardroom.core.access import login_required, reads_everything
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
+from boardroom.core.orgs import here
 from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.members.minside import my_page
@@ -32,7 +33,8 @@ bp = Blueprint("members", __name__)
 def index():
     session = get_session()
     municipalities = session.exec(
-        select(Municipality).options(selectinload(Municipality.populations)).order_by(Municipality.number)
+        select(Municipality).where(here(Municipality.organisation_id))
+        .options(selectinload(Municipality.populations)).order_by(Municipality.number)
     ).all()
     representatives: dict[int, list[Membership]] = {}
     for seat in current_seats(session):

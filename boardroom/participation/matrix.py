@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.labels import label
+from boardroom.core.orgs import here
 from boardroom.meetings.lookup import items_by_id
 from boardroom.models import (
     AgendaItem,
@@ -82,7 +83,7 @@ def fast_overview(session: Session) -> tuple[list[Municipality], list[DecisionSt
     it, and the answers by decision: three queries, the answers read as plain rows."""
     municipalities = all_municipalities(session)
     decisions = session.exec(
-        select(ProjectDecision).join(Project)
+        select(ProjectDecision).join(Project).where(here(Project.organisation_id))
         .options(joinedload(ProjectDecision.project).load_only(Project.id, Project.name, Project.phase, Project.health))
         .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
     ).all()
@@ -145,7 +146,7 @@ class DecisionView:
 
 
 def decision_view(session: Session, decision: ProjectDecision) -> DecisionView:
-    municipalities = list(session.exec(select(Municipality).order_by(Municipality.number)))
+    municipalities = all_municipalities(session, decision.project.organisation_id)
     status = decision_status(decision, municipalities)
     history = sorted(decision.answers, key=lambda a: (a.answered_on, a.id), reverse=True)
     items = items_by_id(session, [a.source_item_id for a in history] + [decision.agenda_item_id])

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
+from boardroom.core.orgs import here
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import load_answers
 
@@ -90,8 +91,11 @@ def decision_status(decision: ProjectDecision, municipalities: list[Municipality
     return status
 
 
-def all_municipalities(session: Session) -> list[Municipality]:
-    return list(session.exec(select(Municipality).order_by(Municipality.number)))
+def all_municipalities(session: Session, organisation_id: int | None = None) -> list[Municipality]:
+    """The members of that organisation (by default the request's), by kommunenummer."""
+    owner = Municipality.organisation_id == organisation_id if organisation_id is not None \
+        else here(Municipality.organisation_id)
+    return list(session.exec(select(Municipality).where(owner).order_by(Municipality.number)))
 
 
 def overview(session: Session, body_id: int | None = None) -> tuple[list[Municipality], list[DecisionStatus]]:
@@ -99,7 +103,7 @@ def overview(session: Session, body_id: int | None = None) -> tuple[list[Municip
     municipalities = all_municipalities(session)
     query = (
         select(ProjectDecision)
-        .join(Project)
+        .join(Project).where(here(Project.organisation_id))
         .options(selectinload(ProjectDecision.answers), selectinload(ProjectDecision.project))
         .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
     )
@@ -128,7 +132,7 @@ def participation_lines(session: Session, item_ids: list[int]) -> dict[int, list
         .options(selectinload(ProjectDecision.project)).order_by(ProjectDecision.position, ProjectDecision.id)))
     if not decisions:
         return {}
-    municipalities = all_municipalities(session)
+    municipalities = all_municipalities(session, decisions[0].project.organisation_id)
     answers = load_answers(session, [d.id for d in decisions])
     lines: dict[int, list[ParticipationLine]] = {}
     for decision in decisions:

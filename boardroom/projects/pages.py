@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import today
+from boardroom.core.orgs import here
 from boardroom.costs.shares import CostShareError, Key, compute_shares
 from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import items_by_id, published
@@ -95,7 +96,8 @@ def key_shares(key: CostKey, participants: list[Municipality], population: dict[
 
 
 def project_view(session: Session, project: Project, public: bool) -> ProjectView:
-    municipalities = list(session.exec(select(Municipality).order_by(Municipality.number)))
+    municipalities = list(session.exec(select(Municipality).where(Municipality.organisation_id == project.organisation_id)
+                                       .order_by(Municipality.number)))
     decisions, _ = public_decisions(session, project.decisions)
     statuses = [decision_status(d, municipalities) for d in sorted(
         decisions, key=lambda d: (d.decided_on, d.position, d.id))]
@@ -108,9 +110,12 @@ def project_view(session: Session, project: Project, public: bool) -> ProjectVie
     costs = [c for c in load_costs(session, Cost.project_id == project.id) if not public or published(c.agenda_item)]
     context = CostContext(session, costs, municipalities)
     keys = list(session.exec(select(CostKey).where(CostKey.project_id == project.id).order_by(CostKey.id)))
-    as_of = session.exec(select(PopulationFigure.as_of).order_by(PopulationFigure.as_of.desc()).limit(1)).first()
+    own = select(Municipality.id).where(Municipality.organisation_id == project.organisation_id)
+    as_of = session.exec(select(PopulationFigure.as_of).where(PopulationFigure.municipality_id.in_(own))
+                         .order_by(PopulationFigure.as_of.desc()).limit(1)).first()
     population = dict(session.exec(select(PopulationFigure.municipality_id, PopulationFigure.population)
-                                   .where(PopulationFigure.as_of == as_of)).all()) if as_of else {}
+                                   .where(PopulationFigure.as_of == as_of,
+                                          PopulationFigure.municipality_id.in_(own))).all()) if as_of else {}
     items = items_by_id(session, [r.agenda_item_id for r in reports] + [d.agenda_item_id for d in project.decisions])
     benefits = list(session.exec(select(Benefit).where(Benefit.project_id == project.id)))
     names = {m.id: m.name for m in municipalities}
@@ -133,8 +138,8 @@ class ProjectRow:
 
 def project_rows(session: Session, phase: ProjectPhase | None = None) -> list[ProjectRow]:
     """Every project with its number of participants (from its newest decision)."""
-    municipalities = list(session.exec(select(Municipality)))
-    query = select(Project).options(selectinload(Project.decisions))
+    municipalities = list(session.exec(select(Municipality).where(here(Municipality.organisation_id))))
+    query = select(Project).where(here(Project.organisation_id)).options(selectinload(Project.decisions))
     if phase is not None:
         query = query.where(Project.phase == phase)
     projects = session.exec(query.order_by(Project.position, Project.name, Project.id)).all()
@@ -159,9 +164,11 @@ class BenefitOverview:
 
 
 def benefit_overview(session: Session) -> BenefitOverview:
-    benefits = list(session.exec(select(Benefit)))
-    projects = {p.id: p for p in session.exec(select(Project).order_by(Project.position, Project.name))}
-    towns = list(session.exec(select(Municipality)))
+    benefits = list(session.exec(select(Benefit).join(Project, Benefit.project_id == Project.id)
+                                 .where(here(Project.organisation_id))))
+    projects = {p.id: p for p in session.exec(select(Project).where(here(Project.organisation_id))
+                                              .order_by(Project.position, Project.name))}
+    towns = list(session.exec(select(Municipality).where(here(Municipality.organisation_id))))
     by_project = totals_by(benefits, lambda b: b.project_id)
     by_town = totals_by(benefits, lambda b: b.municipality_id)
     return BenefitOverview(

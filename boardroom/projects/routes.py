@@ -187,7 +187,8 @@ def import_benefits_view(project_id: int):
         except UnicodeDecodeError:
             text = raw.decode("cp1252")  # Excel on Windows saves "CSV" in this encoding
         try:
-            rows = import_benefits(session, found, text, list(session.exec(select(Municipality))), form.replace.data)
+            rows = import_benefits(session, found, text, list(session.exec(select(Municipality).where(
+                Municipality.organisation_id == found.organisation_id))), form.replace.data)
         except CsvImportError as error:
             row_errors = error.errors
             form.file.errors = [*form.file.errors, "Filen ble ikke lest inn. Rett radene under og prøv igjen."]
@@ -203,5 +204,6 @@ def benefits_export(project_id: int):
     session = get_session()
     found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     rows = list(session.exec(select(Benefit).where(Benefit.project_id == found.id).order_by(Benefit.id)))
-    names = dict(session.exec(select(Municipality.id, Municipality.name)).all())
+    names = dict(session.exec(select(Municipality.id, Municipality.name)
+                              .where(Municipality.organisation_id == found.organisation_id)).all())
     return csv_response(benefits_rows(rows, names), f"gevinster-{found.id}.csv")

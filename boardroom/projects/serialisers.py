@@ -63,12 +63,14 @@ def benefits_json(session) -> dict:
     """Every benefit row, with yearly totals per project and per municipality."""
     from sqlmodel import select
 
-    from boardroom.models import Municipality
+    from boardroom.core.orgs import here
+    from boardroom.models import Municipality, Project
     from boardroom.projects.pages import benefit_overview
 
-    names = dict(session.exec(select(Municipality.id, Municipality.name)).all())
+    names = dict(session.exec(select(Municipality.id, Municipality.name).where(here(Municipality.organisation_id))).all())
     overview = benefit_overview(session)
-    rows = session.exec(select(Benefit).order_by(Benefit.project_id, Benefit.id)).all()
+    rows = session.exec(select(Benefit).join(Project, Benefit.project_id == Project.id)
+                        .where(here(Project.organisation_id)).order_by(Benefit.project_id, Benefit.id)).all()
     return {
         "benefits": [benefit_json(b, names) for b in rows],
         "per_project": [{"project_id": p.id, "project": p.name, **totals_json(t)} for p, t in overview.projects],

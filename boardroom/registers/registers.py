@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from werkzeug.exceptions import Conflict
 
+from boardroom.core.orgs import here
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.meetings.numbering import NumberFormatError, format_number, validate_format
 from boardroom.models import (
@@ -143,7 +144,8 @@ def move_standard_case(session: Session, case: StandardCase, direction: str) -> 
 
 
 def municipality_by_number(session: Session, number: str) -> Municipality | None:
-    return session.exec(select(Municipality).where(Municipality.number == number)).first()
+    return session.exec(select(Municipality).where(Municipality.number == number,
+                                                   here(Municipality.organisation_id))).first()
 
 
 def population_on(session: Session, municipality_id: int, as_of) -> PopulationFigure | None:
@@ -159,7 +161,7 @@ def member_seats(session: Session) -> list[Membership]:
     """Every seat a deputy may stand in for (chair, deputy chair, member), with its person."""
     return session.exec(
         select(Membership)
-        .where(Membership.role.in_(BOARD_ROLES))
+        .where(Membership.role.in_(BOARD_ROLES), Membership.body_id.in_(select(Body.id).where(here(Body.organisation_id))))
         .options(selectinload(Membership.person), selectinload(Membership.municipality))
         .order_by(Membership.body_id, Membership.id)
     ).all()

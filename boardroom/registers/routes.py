@@ -15,6 +15,7 @@ from sqlmodel import select
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.orgs import current_organisation_id, here
 from boardroom.core.views import base_url, form_page, get_or_404, saved
 from boardroom.members.pages import latest_population
 from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase, User
@@ -58,7 +59,8 @@ def confirm_delete(row, what: str, back_url: str, done_url: str, done: str, cons
 @bp.get("/")
 def index():
     session = get_session()
-    counts = {model.__name__: session.exec(select(func.count()).select_from(model)).one()
+    counts = {model.__name__: session.exec(select(func.count()).select_from(model)
+                                           .where(here(model.organisation_id))).one()
               for model in (Body, Municipality, Person)}
     return render_template("registers/index.html", counts=counts, base_url=base_url())
 
@@ -68,7 +70,8 @@ def index():
 
 @bp.get("/bodies")
 def bodies():
-    rows = get_session().exec(select(Body).options(selectinload(Body.standard_cases)).order_by(Body.name)).all()
+    rows = get_session().exec(select(Body).where(here(Body.organisation_id))
+                              .options(selectinload(Body.standard_cases)).order_by(Body.name)).all()
     return render_template("registers/bodies.html", bodies=rows, format_example=registers.format_example)
 
 
@@ -89,7 +92,7 @@ def body_page(form: BodyForm, body: Body | None):
 def body_new():
     form = BodyForm()
     if form.validate_on_submit():
-        registers.create_body(get_session(), **form.values())
+        registers.create_body(get_session(), organisation_id=current_organisation_id(), **form.values())
         return saved("Organet er lagret.", url_for(".bodies"))
     return body_page(form, None)
 
@@ -160,7 +163,8 @@ def standard_case_delete(body_id: int, case_id: int):
 @bp.get("/municipalities")
 def municipalities():
     rows = get_session().exec(
-        select(Municipality).options(selectinload(Municipality.populations)).order_by(Municipality.number)
+        select(Municipality).where(here(Municipality.organisation_id))
+        .options(selectinload(Municipality.populations)).order_by(Municipality.number)
     ).all()
     return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows])
 
@@ -169,7 +173,7 @@ def municipalities():
 def municipality_new():
     form = MunicipalityForm()
     if form.validate_on_submit():
-        registers.save(get_session(), Municipality(), **form.values())
+        registers.save(get_session(), Municipality(organisation_id=current_organisation_id()), **form.values())
         return saved("Kommunen er lagret.", url_for(".municipalities"))
     return form_page("registers/municipality.html", form, municipality=None)
 
@@ -233,14 +237,15 @@ def memberships_query():
 
 
 def body_names() -> dict[int, str]:
-    return dict(get_session().exec(select(Body.id, Body.name)).all())
+    return dict(get_session().exec(select(Body.id, Body.name).where(here(Body.organisation_id))).all())
 
 
 @bp.get("/persons")
 def persons():
     session = get_session()
-    people = sorted(session.exec(select(Person)).all(), key=lambda p: nb_sort_key(p.name))
-    all_seats = session.exec(memberships_query()).all()
+    people = sorted(session.exec(select(Person).where(here(Person.organisation_id))).all(),
+                    key=lambda p: nb_sort_key(p.name))
+    all_seats = session.exec(memberships_query().where(Membership.person_id.in_(p.id for p in people))).all()
     seats: dict[int, list[Membership]] = {}
     for seat in all_seats:
         seats.setdefault(seat.person_id, []).append(seat)
@@ -252,7 +257,7 @@ def persons():
 def person_new():
     form = PersonForm()
     if form.validate_on_submit():
-        registers.save(get_session(), Person(), **form.values())
+        registers.save(get_session(), Person(organisation_id=current_organisation_id()), **form.values())
         return saved("Personen er lagret.", url_for(".persons"))
     return form_page("registers/person.html", form, person=None)
 
@@ -280,8 +285,8 @@ def person_delete(person_id: int):
 def membership_form(**kw) -> MembershipForm:
     session = get_session()
     return MembershipForm(
-        bodies=session.exec(select(Body).order_by(Body.name)).all(),
-        municipalities=session.exec(select(Municipality)).all(),
+        bodies=session.exec(select(Body).where(here(Body.organisation_id)).order_by(Body.name)).all(),
+        municipalities=session.exec(select(Municipality).where(here(Municipality.organisation_id))).all(),
         seats=registers.member_seats(session),
         **kw,
     )

@@ -1,7 +1,7 @@
 """Least privilege: a reader reads drafts and exempt cases only where an administrator grants it
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-02 05:00:00
 
 - ``user.reads_restricted``: the administrator's grant (off for every existing account).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0014'
-down_revision: Union[str, None] = '0011'
+down_revision: Union[str, None] = '0012'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

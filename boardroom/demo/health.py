@@ -1,0 +1,102 @@
+"""Demo data of a second, smaller organisation: a health trust (helseforetak) owned by the four
+regional health authorities, with case numbers carrying a four-digit year ("01-2026") and one
+approved meeting.
+
+Its owners are registered as plain members for now (short codes instead of kommunenummer);
+member kinds with organisasjonsnummer and ownership shares come with issue #8's member register.
+Idempotent like ``boardroom.demo.load_demo``: rows are found by their natural keys.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from boardroom.core.formatting import OSLO
+from boardroom.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Case,
+    CaseKind,
+    DecisionMethod,
+    ItemStatus,
+    Meeting,
+    MeetingMode,
+    MeetingStatus,
+    Membership,
+    MembershipRole,
+    Municipality,
+    Organisation,
+    Person,
+)
+from boardroom.registers.registers import default_standard_cases
+
+NAME = "Felles IKT-tjenester HF"
+SLUG = "felles-ikt"
+ORGNR = "923456783"  # made up, with a valid mod-11 check digit
+BODY = "Styret i Felles IKT-tjenester HF"
+NUMBER_FORMAT = "{seq:02d}-{year}"
+MEETING_DAY = date(2026, 2, 12)
+
+# (code, name): the owners, as plain members for now
+OWNERS = [
+    ("HN", "Helse Nord RHF"),
+    ("HMN", "Helse Midt-Norge RHF"),
+    ("HV", "Helse Vest RHF"),
+    ("HSO", "Helse Sør-Øst RHF"),
+]
+# (person, owner code or None, role)
+BOARD = [
+    ("Marit Lund", "HSO", MembershipRole.chair),
+    ("Jon Egil Fossum", "HN", MembershipRole.member),
+    ("Ragnhild Sæther", "HMN", MembershipRole.member),
+    ("Øystein Vik", "HV", MembershipRole.member),
+]
+STAFF = [("Siri Holm", "administrerende direktør", MembershipRole.staff)]
+CO_SIGNER = "Jon Egil Fossum"
+D, I = CaseKind.decision, CaseKind.information
+CASES = [
+    (1, "Godkjenning av innkalling og saksliste", D, "Styret godkjenner innkalling og saksliste."),
+    (2, "Virksomhetsrapport januar 2026", I, "Styret tar virksomhetsrapporten til orientering."),
+    (3, "Felles plattform for journalarkiv", D, "Styret ber administrerende direktør om å starte anskaffelsen."),
+]
+
+
+def load_health_trust(loader) -> Organisation:
+    """The health trust, its board, owners, people, and the approved meeting of 12 February 2026."""
+    org = loader.get_or_create(Organisation, slug=SLUG, defaults=dict(name=NAME, short_name="FIKT", number=ORGNR))
+    loader.use(org)
+    body = loader.get_or_create(Body, name=BODY, defaults=dict(
+        organisation=NAME, short_name="FIKT", case_number_format=NUMBER_FORMAT, default_place="Oslo"))
+    default_standard_cases(body)
+    owners = {code: loader.get_or_create(Municipality, number=code, defaults=dict(name=name))
+              for code, name in OWNERS}
+    people = {}
+    for name, code, role in BOARD:
+        person = people[name] = loader.get_or_create(Person, name=name)
+        loader.get_or_create(Membership, body_id=body.id, person_id=person.id, role=role,
+                             defaults=dict(municipality_id=owners[code].id if code else None, voting=True))
+    for name, title, role in STAFF:
+        person = people[name] = loader.get_or_create(Person, name=name,
+                                                     defaults=dict(title=title, affiliation="FIKT"))
+        loader.get_or_create(Membership, body_id=body.id, person_id=person.id, role=role, defaults=dict(voting=False))
+    starts_at = datetime.combine(MEETING_DAY, time(10), tzinfo=OSLO)
+    ends_at = datetime.combine(MEETING_DAY, time(13), tzinfo=OSLO)
+    meeting = loader.get_or_create(Meeting, body_id=body.id, starts_at=starts_at, defaults=dict(
+        ends_at=ends_at, title="Styremøte", place="Oslo og Teams", mode=MeetingMode.hybrid,
+        status=MeetingStatus.approved, chair_id=people[BOARD[0][0]].id, co_signer_id=people[CO_SIGNER].id,
+        minutes_taker_id=people[STAFF[0][0]].id, approved_by="demo",
+    ))
+    for position, (name, code, _role) in enumerate(BOARD + [(n, None, r) for n, _t, r in STAFF]):
+        loader.get_or_create(Attendance, meeting_id=meeting.id, person_id=people[name].id, defaults=dict(
+            position=position, invited=True, status=AttendanceStatus.present,
+            municipality_id=owners[code].id if code else None))
+    for position, (seq, title, kind, decision) in enumerate(CASES):
+        case = loader.get_or_create(Case, body_id=body.id, title=title)
+        loader.get_or_create(AgendaItem, body_id=body.id, number_year=MEETING_DAY.year, number_seq=seq, defaults=dict(
+            meeting_id=meeting.id, case_id=case.id, position=position, kind=kind, status=ItemStatus.treated,
+            case_handler_id=people[STAFF[0][0]].id, proposal=decision, decision=decision,
+            decided_by=DecisionMethod.unanimous if kind == D else DecisionMethod.none,
+        ))
+    return org
