@@ -26,6 +26,8 @@ def init_app(app) -> None:
         nok=formatting.nok,
         nb_number=formatting.nb_number,
         label=label,
+        # names in Norwegian order (… z æ ø å), the one sort key of every list
+        nb_sort=lambda names: sorted(names, key=formatting.nb_sort_key),
         # *_html fields were sanitised by nh3 when saved (boardroom.core.text)
         safe_html=lambda html: Markup(html or ""),
         scrollable_tables=scrollable_tables,

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
-from boardroom.core.formatting import nb_sort_key
+from boardroom.core.formatting import by_position, nb_sort_key
 from boardroom.models import Body, Membership, Municipality, Person, Project
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
@@ -90,7 +90,7 @@ def municipality_choices(session, blank: bool = False) -> list[SelectChoice]:
 
 
 def project_choices(session) -> list[SelectChoice]:
-    projects = session.exec(select(Project).order_by(Project.position, Project.name))
+    projects = by_position(session.exec(select(Project)))
     return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in projects]
 
 

@@ -12,6 +12,7 @@ from boardroom.core.access import editor_required, is_signed_in
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
+from boardroom.core.formatting import by_name
 from boardroom.core.inputs import InputError, today
 from boardroom.core.parsing import format_amount
 from boardroom.core.views import csv_response, first_body, form_page, or_404, project_choices, saved
@@ -58,7 +59,7 @@ def cost_csv(cost_id: int):
 
 
 def fill_cost_form(session, form: CostForm) -> None:
-    keys = session.exec(select(CostKey).order_by(CostKey.name)).all()
+    keys = by_name(session.exec(select(CostKey)).all())
     form.cost_key.choices = [NONE_CHOSEN] + [SelectChoice(k.id, f"{k.name} ({key_text(k)})") for k in keys]
     form.project.choices = project_choices(session)
 

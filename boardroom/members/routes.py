@@ -12,7 +12,7 @@ from sqlmodel import select
 from boardroom.core.access import is_signed_in, login_required
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
-from boardroom.core.formatting import OSLO
+from boardroom.core.formatting import OSLO, by_name
 from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.members.minside import my_page
@@ -31,9 +31,7 @@ bp = Blueprint("members", __name__)
 @bp.get("/municipalities")
 def index():
     session = get_session()
-    municipalities = session.exec(
-        select(Municipality).options(selectinload(Municipality.populations)).order_by(Municipality.number)
-    ).all()
+    municipalities = by_name(session.exec(select(Municipality).options(selectinload(Municipality.populations))).all())
     representatives: dict[int, list[Membership]] = {}
     for seat in current_seats(session):
         if seat.role in BOARD_ROLES:

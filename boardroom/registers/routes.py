@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
-from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.formatting import by_name, nb_date
 from boardroom.core.views import base_url, form_page, get_or_404, saved
 from boardroom.members.pages import latest_population
 from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase, User
@@ -68,7 +68,7 @@ def index():
 
 @bp.get("/bodies")
 def bodies():
-    rows = get_session().exec(select(Body).options(selectinload(Body.standard_cases)).order_by(Body.name)).all()
+    rows = by_name(get_session().exec(select(Body).options(selectinload(Body.standard_cases))).all())
     return render_template("registers/bodies.html", bodies=rows, format_example=registers.format_example)
 
 
@@ -159,9 +159,7 @@ def standard_case_delete(body_id: int, case_id: int):
 
 @bp.get("/municipalities")
 def municipalities():
-    rows = get_session().exec(
-        select(Municipality).options(selectinload(Municipality.populations)).order_by(Municipality.number)
-    ).all()
+    rows = by_name(get_session().exec(select(Municipality).options(selectinload(Municipality.populations))).all())
     return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows])
 
 
@@ -239,7 +237,7 @@ def body_names() -> dict[int, str]:
 @bp.get("/persons")
 def persons():
     session = get_session()
-    people = sorted(session.exec(select(Person)).all(), key=lambda p: nb_sort_key(p.name))
+    people = by_name(session.exec(select(Person)).all())
     all_seats = session.exec(memberships_query()).all()
     seats: dict[int, list[Membership]] = {}
     for seat in all_seats:
@@ -280,7 +278,7 @@ def person_delete(person_id: int):
 def membership_form(**kw) -> MembershipForm:
     session = get_session()
     return MembershipForm(
-        bodies=session.exec(select(Body).order_by(Body.name)).all(),
+        bodies=by_name(session.exec(select(Body)).all()),
         municipalities=session.exec(select(Municipality)).all(),
         seats=registers.member_seats(session),
         **kw,
