@@ -76,6 +76,14 @@ def nb_number(value, decimals: int = 0) -> str:
     return format_decimal(Decimal(value), format=fmt, locale=LOCALE)
 
 
+def nb_percent(value) -> str:
+    """40 → '40', 12.5 → '12,5', 33.3333 → '33,3333' (a share in per cent, without its sign)."""
+    value = Decimal(value)
+    if value == value.to_integral():
+        return str(int(value))
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def nok(value) -> str:
     """kr 4 956 481,97"""
     return f"kr {nb_number(value, 2)}"

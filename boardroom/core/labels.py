@@ -11,10 +11,12 @@ from boardroom.models import (
     MajorityRule,
     MeetingMode,
     MeetingStatus,
+    MemberKind,
     MembershipRole,
     OutboxStatus,
     ParticipationAnswer,
     ProjectPhase,
+    SeatKind,
     VoteChoice,
 )
 
@@ -81,6 +83,14 @@ LABELS = {
     MembershipRole.deputy: "Varamedlem",
     MembershipRole.staff: "Administrasjon",
     MembershipRole.observer: "Observatør",
+    MemberKind.municipality: "Kommune",
+    MemberKind.county: "Fylkeskommune",
+    MemberKind.enterprise: "Foretak",
+    MemberKind.health_authority: "Helseforetak",
+    MemberKind.other: "Annen virksomhet",
+    SeatKind.member: "Representerer et medlem",
+    SeatKind.independent: "Uavhengig styremedlem",
+    SeatKind.employee: "Ansattrepresentant",
 }
 
 
@@ -89,3 +99,14 @@ def label(value) -> str:
     if value is None:
         return ""
     return LABELS.get(value, str(getattr(value, "value", value)))
+
+
+def all_municipalities(members) -> bool:
+    """Whether every member is a municipality (then pages say "kommuner", else "medlemmer")."""
+    return all(getattr(m, "kind", MemberKind.municipality) in (None, MemberKind.municipality) for m in members)
+
+
+def members_word(members, capital: bool = False) -> str:
+    """'kommuner' when every member is a municipality, else 'medlemmer' (capitalised if asked)."""
+    word = "kommuner" if all_municipalities(members) else "medlemmer"
+    return word.capitalize() if capital else word

@@ -25,6 +25,7 @@ def init_app(app) -> None:
         meeting_when=formatting.meeting_when,
         nok=formatting.nok,
         nb_number=formatting.nb_number,
+        nb_percent=formatting.nb_percent,
         label=label,
         # names in Norwegian order (… z æ ø å), the one sort key of every list
         nb_sort=lambda names: sorted(names, key=formatting.nb_sort_key),

@@ -15,9 +15,10 @@ from sqlmodel import select
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import by_name, nb_date
+from boardroom.core.labels import members_word
 from boardroom.core.views import base_url, form_page, get_or_404, saved
 from boardroom.members.pages import latest_population
-from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase, User
+from boardroom.models import Body, MemberKind, Membership, Municipality, Person, PopulationFigure, StandardCase, User
 from boardroom.registers import registers
 from boardroom.registers.forms import (
     BodyForm,
@@ -160,15 +161,20 @@ def standard_case_delete(body_id: int, case_id: int):
 @bp.get("/municipalities")
 def municipalities():
     rows = by_name(get_session().exec(select(Municipality).options(selectinload(Municipality.populations))).all())
-    return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows])
+    return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows],
+                           word=members_word(rows, capital=True))
+
+
+def saved_text(member: Municipality) -> str:
+    return "Kommunen er lagret." if member.kind == MemberKind.municipality else "Medlemmet er lagret."
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
 def municipality_new():
     form = MunicipalityForm()
     if form.validate_on_submit():
-        registers.save(get_session(), Municipality(), **form.values())
-        return saved("Kommunen er lagret.", url_for(".municipalities"))
+        member = registers.save_member(get_session(), Municipality(), **form.values())
+        return saved(saved_text(member), url_for(".municipalities"))
     return form_page("registers/municipality.html", form, municipality=None)
 
 
@@ -177,8 +183,8 @@ def municipality_edit(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id, "Kommunen finnes ikke.")
     form = MunicipalityForm(current=municipality)
     if form.validate_on_submit():
-        registers.save(get_session(), municipality, **form.values())
-        return saved("Kommunen er lagret.", url_for(".municipalities"))
+        registers.save_member(get_session(), municipality, **form.values())
+        return saved(saved_text(municipality), url_for(".municipalities"))
     figures = sorted(municipality.populations, key=lambda p: p.as_of, reverse=True)
     return form_page("registers/municipality.html", form, municipality=municipality, figures=figures)
 
