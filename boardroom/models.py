@@ -769,6 +769,9 @@ class ApprovedShare(Timestamped, table=True):
     name: str = Field(max_length=200)  # as written in the minutes
     population: int = 0
     per_inhabitant: Decimal = Field(sa_column=money_column())  # "Fordelt etter innbyggertall"
+    # "Fordelt etter eierandel", for a key by ownership share
+    ownership: Decimal = Field(default=Decimal("0"), sa_column=sa.Column(sa.Numeric(14, 2), nullable=False,
+                                                                         server_default="0"))
     total: Decimal = Field(sa_column=money_column())  # "Totalt pr kommune"
 
     cost: Cost = Relationship(back_populates="approved_shares")

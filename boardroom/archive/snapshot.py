@@ -67,7 +67,8 @@ MINUTES_TEXTS = ("members_text", "invited_text", "present_text", "absent_text", 
 
 DATETIMES = {"starts_at", "ends_at", "called_at", "approved_at", "created_at"}
 DATES = {"population_date", "valid_from", "valid_to"}
-DECIMALS = {"total", "approved_sum", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat"}
+DECIMALS = {"total", "approved_sum", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat",
+            "ownership_percent", "ownership"}
 
 
 class Frozen(SimpleNamespace):
@@ -136,11 +137,20 @@ def _values(row, names) -> dict | None:
     return None if row is None else {name: _plain(getattr(row, name)) for name in names}
 
 
+def _with_ownership(values: dict | None, row, name: str) -> dict | None:
+    """``values`` plus the part by ownership share, kept only where there is one (so that the
+    snapshot of a meeting without such keys reads as before)."""
+    part = getattr(row, name, None)
+    if values is not None and part:
+        values[name] = _plain(part)
+    return values
+
+
 def _table(table: ShareTable) -> dict:
     cost = table.cost
     return {
         "cost": {**_values(cost, COST), "project": _values(cost.project, ("id", "name")),
-                 "cost_key": _values(cost.cost_key, COST_KEY)},
+                 "cost_key": _with_ownership(_values(cost.cost_key, COST_KEY), cost.cost_key, "ownership_percent")},
         "rows": _rows(table.rows), "key_rows": None if table.key_rows is None else _rows(table.key_rows),
         "approved": table.approved,
         "valid_from": _plain(table.valid_from), "valid_to": _plain(table.valid_to), "error": table.error,
@@ -148,7 +158,8 @@ def _table(table: ShareTable) -> dict:
 
 
 def _rows(rows) -> list[dict]:
-    return [{"municipality": _values(m, ("id", "name")), "share": _values(s, SHARE)} for m, s in rows]
+    return [{"municipality": _values(m, ("id", "name")), "share": _with_ownership(_values(s, SHARE), s, "ownership")}
+            for m, s in rows]
 
 
 def _item(item: AgendaItem, record: MinutesRecord) -> dict:

@@ -50,11 +50,14 @@ def cost_csv(cost_id: int):
     if table.error:
         abort(409, table.error)
     amount = format_amount
-    rows = [["Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Flat del", "Totalt pr kommune"]]
-    rows += [[m.name, str(s.population), amount(s.per_inhabitant), amount(s.flat), amount(s.total)]
-             for m, s in table.rows]
-    rows.append(["Sum", str(table.population), amount(table.per_inhabitant), amount(table.total - table.per_inhabitant),
-                 amount(table.total)])
+    own = table.by_ownership  # a column for the part by ownership share (eierandel)
+    who = "kommune" if table.all_municipalities else "medlem"
+    rows = [[who.capitalize(), "Antall innbyggere", "Fordelt etter innbyggertall",
+             *(["Fordelt etter eierandel"] if own else []), "Flat del", f"Totalt pr {who}"]]
+    rows += [[m.name, str(s.population), amount(s.per_inhabitant), *([amount(s.ownership)] if own else []),
+              amount(s.flat), amount(s.total)] for m, s in table.rows]
+    rows.append(["Sum", str(table.population), amount(table.per_inhabitant), *([amount(table.ownership)] if own else []),
+                 amount(table.total - table.per_inhabitant - table.ownership), amount(table.total)])
     return csv_response(rows, f"kostnadsfordeling-{found.id}.csv")
 
 

@@ -8,7 +8,7 @@ Create Date: 2026-12-02 04:30:00
   rows are municipalities. ``municipality.number`` widened to nine characters (an
   organisasjonsnummer). ``municipality.ownership_share``: the eierandel in per cent.
 - ``costkey.ownership_percent``: the part of a key shared by ownership share; the key's parts
-  still add up to 100.
+  still add up to 100. ``approvedshare.ownership``: that part of an approved row.
 - ``membership.kind``: a member's seat, an independent member's, or an employee representative's.
 - ``vote.membership_id``: the seat that voted when it represents no member; ``vote.municipality_id``
   may then be empty.
@@ -44,6 +44,10 @@ def upgrade() -> None:
             'ck_cost_key_sums_to_100',
             '(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent + ownership_percent = 100)')
 
+    with op.batch_alter_table('approvedshare', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('ownership', sa.Numeric(precision=14, scale=2), nullable=False,
+                                      server_default='0'))
+
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum(*SEAT_KINDS, name='seatkind', native_enum=False, length=20),
                                       nullable=False, server_default='member'))
@@ -70,6 +74,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.drop_column('kind')
+
+    with op.batch_alter_table('approvedshare', schema=None) as batch_op:
+        batch_op.drop_column('ownership')
 
     op.execute("UPDATE costkey SET flat_percent = flat_percent + ownership_percent WHERE ownership_percent <> 0")
     with op.batch_alter_table('costkey', schema=None) as batch_op:
