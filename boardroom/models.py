@@ -213,7 +213,7 @@ class MemberKind(str, enum.Enum):
 class SeatKind(str, enum.Enum):
     """Whom a seat (verv) represents."""
 
-    member = "member"  # a member of the cooperation (municipality, county, enterprise …)
+    member = "for_member"  # on behalf of a member (municipality, county, enterprise …)
     independent = "independent"  # an independent board member (uavhengig styremedlem), no member behind
     employee = "employee"  # an employee representative (ansattrepresentant)
 
@@ -543,7 +543,20 @@ class Vote(Timestamped, table=True):
     choice: VoteChoice = Field(sa_column=enum_column(VoteChoice))
 
     event: VoteEvent = Relationship(back_populates="votes")
-    municipality: Municipality = Relationship()
+    municipality: Municipality | None = Relationship()
+    membership: Membership | None = Relationship()
+
+    @property
+    def group_key(self) -> int | str:
+        """Whom the vote counts for: the member's id, or "s<seat id>" for a seat without a member."""
+        return self.municipality_id if self.municipality_id is not None else f"s{self.membership_id}"
+
+    @property
+    def group_name(self) -> str:
+        """The member's name, or the name of the person holding a seat without a member."""
+        if self.municipality is not None:
+            return self.municipality.name
+        return self.membership.person.name if self.membership is not None else ""
 
 
 class Attachment(Timestamped, table=True):

@@ -157,6 +157,16 @@ def _table(table: ShareTable) -> dict:
     }
 
 
+def _vote(vote) -> dict:
+    """A vote as stored; a seat without a member (an independent member, an employee representative)
+    is stored under the name of the person holding it, with its seat's id."""
+    if vote.municipality_id is None:
+        return {"choice": _plain(vote.choice), "municipality_id": None, "membership_id": vote.membership_id,
+                "municipality": {"id": None, "name": vote.group_name}}
+    return {"choice": _plain(vote.choice), "municipality_id": vote.municipality_id,
+            "municipality": _values(vote.municipality, ("id", "name"))}
+
+
 def _rows(rows) -> list[dict]:
     return [{"municipality": _values(m, ("id", "name")), "share": _with_ownership(_values(s, SHARE), s, "ownership")}
             for m, s in rows]
@@ -176,9 +186,9 @@ def _item(item: AgendaItem, record: MinutesRecord) -> dict:
         },
         "vote_events": [{
             **_values(event, ("id", "subject", "requirement", "base")),
-            "votes": [{"choice": _plain(v.choice), "municipality_id": v.municipality_id,
-                       "municipality": _values(v.municipality, ("id", "name"))}
-                      for v in sorted(event.votes, key=lambda v: v.municipality_id)],
+            "votes": [_vote(v) for v in sorted(event.votes, key=lambda v: (v.municipality_id is None,
+                                                                              v.municipality_id or 0,
+                                                                              v.membership_id or 0))],
             "result": {"text": (r := extras.result(event, item)).text, "names": r.names},
         } for event in item.vote_events],
         "disqualified": extras.disqualified_lines(item),
@@ -256,7 +266,8 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
     if earlier is not None:
         earlier = _frozen(earlier, meeting=_frozen(earlier["meeting"], body=_frozen(earlier["meeting"]["body"])))
     events = [_frozen({"base": MajorityBase.votes_cast.value, **e}, {"requirement": MajorityRule, "base": MajorityBase},
-                      result=_frozen(e["result"]), votes=[_frozen(v, {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
+                      result=_frozen(e["result"]), votes=[_frozen({"membership_id": None, **v, "group_name": (v["municipality"] or {}).get("name", "")},
+                                             {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
                              for v in e["votes"]])
               for e in data["vote_events"]]
     return _frozen(

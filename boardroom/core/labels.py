@@ -101,12 +101,15 @@ def label(value) -> str:
     return LABELS.get(value, str(getattr(value, "value", value)))
 
 
-def all_municipalities(members) -> bool:
-    """Whether every member is a municipality (then pages say "kommuner", else "medlemmer")."""
-    return all(getattr(m, "kind", MemberKind.municipality) in (None, MemberKind.municipality) for m in members)
+def only_municipalities(members) -> bool:
+    """Whether every member is a municipality (then pages say "kommuner", else "medlemmer").
+
+    None (a seat without a member) is no municipality; a member stored before members had kinds
+    (a row of approved minutes) is one."""
+    return all(m is not None and getattr(m, "kind", None) in (None, MemberKind.municipality) for m in members)
 
 
 def members_word(members, capital: bool = False) -> str:
     """'kommuner' when every member is a municipality, else 'medlemmer' (capitalised if asked)."""
-    word = "kommuner" if all_municipalities(members) else "medlemmer"
+    word = "kommuner" if only_municipalities(members) else "medlemmer"
     return word.capitalize() if capital else word

@@ -20,8 +20,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import by_name, local, nb_date, nb_number, nb_sort_key, nok
-from boardroom.core.labels import all_municipalities
 from boardroom.core.inputs import InputError, today
+from boardroom.core.labels import only_municipalities
 from boardroom.costs.shares import CostShareError, Key, Share, check_ownership_shares, compute_shares
 from boardroom.models import (
     AgendaItem,
@@ -36,7 +36,6 @@ from boardroom.models import (
 )
 from boardroom.participation.answers import latest_decision, load_answers, participant_ids
 from boardroom.participation.status import join_names
-
 
 
 def percent(value: Decimal) -> str:
@@ -123,7 +122,7 @@ class ShareTable:
     @property
     def all_municipalities(self) -> bool:
         """Whether every row is a municipality's (the table then says "Kommune", else "Medlem")."""
-        return all_municipalities(m for m, _ in self.rows)
+        return only_municipalities(m for m, _ in self.rows)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -236,7 +235,7 @@ class CostContext:
         day = cost.population_date
         share_key = Key.of(key)
         figures = [(m.name, self.population.get((m.id, day))) for m in municipalities]
-        if share_key.rate_per_inhabitant is None and not share_key.per_inhabitant_percent:
+        if share_key.by_ownership and not share_key.per_inhabitant_percent:
             figures = [(name, figure or 0) for name, figure in figures]  # population is not needed
         missing = [name for name, figure in figures if figure is None]
         if missing:

@@ -13,6 +13,7 @@ from boardroom.core.access import is_signed_in, login_required
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO, by_name
+from boardroom.core.labels import only_municipalities
 from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.members.minside import my_page
@@ -43,6 +44,7 @@ def index():
         rows=rows,
         common_date=dates.pop() if len(dates) == 1 else None,
         total=sum(p.population for _, p, _ in rows if p),
+        municipal=only_municipalities(municipalities),
     )
 
 

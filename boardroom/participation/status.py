@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import public_decisions
 from boardroom.core.formatting import nb_sort_key
+from boardroom.core.labels import members_word
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import load_answers
 
@@ -49,8 +50,13 @@ class DecisionStatus:
 
     @property
     def count(self) -> str:
-        """'18/19'"""
+        """'18/19': members taking part, of the members on the decision's date."""
         return f"{len(self.joined)}/{len(self.members)}"
+
+    @property
+    def word(self) -> str:
+        """'kommuner' when every member is a municipality, else 'medlemmer'."""
+        return members_word(self.members)
 
     @property
     def summary(self) -> str:
@@ -59,7 +65,7 @@ class DecisionStatus:
         joined = {m.id for m in self.joined}  # by id: model equality compares every field
         others = sorted((m.name for m in self.members if m.id not in joined), key=nb_sort_key)
         if len(self.joined) == total:
-            text = "Alle kommuner"
+            text = f"Alle {self.word}"
         elif len(self.joined) * 2 >= total:
             text = "Alle unntatt: " + join_names(others)
         else:

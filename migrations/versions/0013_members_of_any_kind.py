@@ -25,7 +25,7 @@ branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
 MEMBER_KINDS = ('municipality', 'county', 'enterprise', 'health_authority', 'other')
-SEAT_KINDS = ('member', 'independent', 'employee')
+SEAT_KINDS = ('for_member', 'independent', 'employee')
 
 
 def upgrade() -> None:
@@ -50,7 +50,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('membership', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.Enum(*SEAT_KINDS, name='seatkind', native_enum=False, length=20),
-                                      nullable=False, server_default='member'))
+                                      nullable=False, server_default='for_member'))
 
     with op.batch_alter_table('vote', schema=None) as batch_op:
         batch_op.add_column(sa.Column('membership_id', sa.Integer(), nullable=True))
