@@ -239,3 +239,119 @@ def test_municipalities_without_ownership_shares_keep_their_keys(session, make_b
     table = CostContext(session, [cost]).table(cost, key)
     assert table.columns == ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
     assert table.total == Decimal(100)
+
+
+# --------------------------------------------------------------------------- seats without a member
+
+
+def trust_board(session, make_body):
+    """A health trust's board: two owners' seats, an independent chair, an independent member and an
+    employee representative; everyone present at a called meeting with one decision case."""
+    from tests.conftest import oslo
+
+    body = make_body(name="Styret i Helsefellesskapet HF", co_signers=1)
+    north, middle = owners(session)[:2]
+    seats = {}
+    for name, kind, member, role in [
+        ("Anne Leder", m.SeatKind.independent, None, m.MembershipRole.chair),
+        ("Per Nord", m.SeatKind.member, north, m.MembershipRole.member),
+        ("Siv Midt", m.SeatKind.member, middle, m.MembershipRole.member),
+        ("Ola Uavhengig", m.SeatKind.independent, None, m.MembershipRole.member),
+        ("Kari Ansatt", m.SeatKind.employee, None, m.MembershipRole.member),
+    ]:
+        person = m.Person(name=name)
+        session.add(person)
+        session.flush()
+        seats[name] = m.Membership(body_id=body.id, person_id=person.id, kind=kind, role=role,
+                                   municipality_id=member.id if member else None)
+        session.add(seats[name])
+    session.flush()
+    meeting = m.Meeting(body_id=body.id, starts_at=oslo(2026, 5, 5, 10), ends_at=oslo(2026, 5, 5, 12),
+                        status=m.MeetingStatus.called, chair_id=seats["Anne Leder"].person_id)
+    session.add(meeting)
+    session.flush()
+    for position, seat in enumerate(seats.values()):
+        session.add(m.Attendance(meeting_id=meeting.id, person_id=seat.person_id, position=position,
+                                 status=m.AttendanceStatus.present, municipality_id=seat.municipality_id))
+    case = m.Case(body_id=body.id, title="Investeringsplan")
+    session.add(case)
+    session.flush()
+    item = m.AgendaItem(meeting_id=meeting.id, case_id=case.id, body_id=body.id, position=0, number_year=2026,
+                        number_seq=5, kind=m.CaseKind.decision, proposal="Planen vedtas.")
+    session.add(item)
+    session.commit()
+    session.refresh(meeting)
+    return meeting, item, seats
+
+
+def test_seats_without_a_member_vote_and_the_minutes_are_approved(session, make_body):
+    from boardroom.archive.versions import current_version
+    from boardroom.decisions.approval import approve_minutes, choose_co_signer, mark_held
+    from boardroom.decisions.votes import record_decision, voting_seats
+
+    meeting, item, seats = trust_board(session, make_body)
+    voting = voting_seats(session, item)
+    assert [s.name for s in voting] == ["Anne Leder", "Helse Nord RHF", "Helse Midt-Norge RHF", "Ola Uavhengig",
+                                        "Kari Ansatt"]
+    keys = {s.name: s.key for s in voting}
+    assert keys["Kari Ansatt"] == f"s{seats['Kari Ansatt'].id}" and keys["Helse Nord RHF"] == seats["Per Nord"].municipality_id
+    choices = {key: m.VoteChoice.for_ for key in keys.values()}
+    choices[keys["Kari Ansatt"]] = m.VoteChoice.against
+    record_decision(session, item, decision="Planen vedtas.", discussion="", majority_rule=m.MajorityRule.simple,
+                    votes=choices)
+    session.commit()
+    votes = session.exec(select(m.Vote)).all()
+    assert sorted((v.municipality_id is None, v.choice.value) for v in votes) == [
+        (False, "for"), (False, "for"), (True, "against"), (True, "for"), (True, "for")]
+
+    choose_co_signer(session, meeting, seats["Kari Ansatt"].person_id)  # an employee representative may co-sign
+    mark_held(session, meeting)
+    approve_minutes(session, meeting, "sekretaer@example.org")
+    session.commit()
+    assert meeting.status == m.MeetingStatus.approved
+    stored = current_version(session, meeting.id)
+    assert "Vedtatt mot 1 stemme (Kari Ansatt)" in stored.snapshot
+
+
+def test_the_vote_form_lists_seats_without_a_member(client, editor, session, make_body):
+    meeting, item, seats = trust_board(session, make_body)
+    page = client.get(f"/cases/{item.id}/vedtak").get_data(as_text=True)
+    assert "Medlem eller verv" in page and "Kari Ansatt" in page and "Helse Nord RHF" in page
+    key = f"s{seats['Ola Uavhengig'].id}"
+    assert f'name="vote_{key}"' in page
+    data = {"decision": "Planen vedtas.", "discussion": "", "majority_rule": "simple", "majority_base": "votes_cast",
+            "method": "counted", **{f"vote_{k}": "for" for k in
+                                   [f"s{seats[n].id}" for n in ("Anne Leder", "Ola Uavhengig", "Kari Ansatt")]
+                                   + [seats[n].municipality_id for n in ("Per Nord", "Siv Midt")]}}
+    data[f"vote_{key}"] = "against"
+    response = editor.post(f"/cases/{item.id}/vedtak", data)
+    assert response.status_code == 302, errors_of(response.get_data(as_text=True))
+    case_page = client.get(f"/cases/{item.id}").get_data(as_text=True)
+    assert "Vedtatt mot 1 stemme (Ola Uavhengig)" in case_page
+
+
+def test_an_employee_representative_represents_no_member(client, editor, session, make_body):
+    body = make_body()
+    member = owners(session)[0]
+    person = m.Person(name="Kari Ansatt")
+    session.add(person)
+    session.commit()
+    data = {"body_id": body.id, "role": "member", "kind": "employee", "municipality_id": member.id, "voting": "y"}
+    response = editor.post(f"/registers/persons/{person.id}/memberships/new", data)
+    assert response.status_code == 400
+    assert any("Ansattrepresentant representerer ikke et medlem" in e for e in errors_of(response.get_data(as_text=True)))
+    response = editor.post(f"/registers/persons/{person.id}/memberships/new", {**data, "municipality_id": ""})
+    assert response.status_code == 302
+    seat = session.exec(select(m.Membership)).one()
+    assert (seat.kind, seat.municipality_id) == (m.SeatKind.employee, None)
+
+
+def test_participation_counts_say_kommuner_only_for_municipalities(session):
+    from boardroom.participation.status import DecisionStatus
+
+    trust = owners(session)
+    decision = m.ProjectDecision(project_id=0, title="Felles system", decided_on=date(2026, 1, 1))
+    status = DecisionStatus(decision, trust, {}, joined=trust)
+    assert status.summary == "Alle medlemmer (4/4)"
+    towns = [m.Member(number="1833", name="Rana"), m.Member(number="1820", name="Alstahaug")]
+    assert DecisionStatus(decision, towns, {}, joined=towns).summary == "Alle kommuner (2/2)"

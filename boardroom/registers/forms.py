@@ -24,7 +24,7 @@ from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
-from boardroom.models import CaseKind, MemberKind, MembershipRole, StandardCasePlace
+from boardroom.models import CaseKind, MemberKind, MembershipRole, SeatKind, StandardCasePlace
 from boardroom.registers import registers
 from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
@@ -162,7 +162,9 @@ class PersonForm(RegisterForm):
 class MembershipForm(RegisterForm):
     body_id = SelectField("Organ", coerce=row_id)
     role = SelectField("Rolle", choices=enum_choices(MembershipRole), coerce=enum_member(MembershipRole))
-    municipality_id = SelectField("Representerer kommune", coerce=row_id)
+    kind = SelectField("Hvem vervet representerer", choices=enum_choices(SeatKind), coerce=enum_member(SeatKind),
+                       default=SeatKind.member)
+    municipality_id = SelectField("Representerer medlem", coerce=row_id)
     voting = BooleanField("Har stemmerett", default=True)
     start = DateField("Fra", [Optional()])
     end = DateField("Til", [Optional(), NotBefore("start", "Sluttdatoen kan ikke være før startdatoen.")])
@@ -183,6 +185,10 @@ class MembershipForm(RegisterForm):
             for s in self.seats.values()
         ]
 
+    def validate_municipality_id(self, field):
+        if self.kind.data in (SeatKind.independent, SeatKind.employee) and field.data is not None:
+            raise ValidationError(f"{label(self.kind.data)} representerer ikke et medlem. La feltet stå tomt.")
+
     def validate_deputy_for_id(self, field):
         seat = self.seats.get(field.data)
         if seat is None:
@@ -194,8 +200,10 @@ class MembershipForm(RegisterForm):
 
 
 def seat_label(seat) -> str:
-    """'Robert Pettersen, Styreleder – Rana'."""
-    where = f" – {seat.municipality.name}" if seat.municipality else ""
+    """'Robert Pettersen, Styreleder – Rana', 'Kari Nordmann, Styremedlem – Ansattrepresentant'."""
+    kind = getattr(seat, "kind", None)
+    where = f" – {seat.municipality.name}" if seat.municipality else (
+        f" – {label(kind)}" if kind in (SeatKind.independent, SeatKind.employee) else "")
     return f"{seat.person.name}, {label(seat.role)}{where}"
 
 
