@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.access import public_decisions
-from boardroom.core.formatting import nb_sort_key
+from boardroom.core.formatting import by_name, nb_sort_key
 from boardroom.core.labels import members_word
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import load_answers
@@ -97,7 +97,8 @@ def decision_status(decision: ProjectDecision, municipalities: list[Municipality
 
 
 def all_municipalities(session: Session) -> list[Municipality]:
-    return list(session.exec(select(Municipality).order_by(Municipality.number)))
+    """Every member, by name in Norwegian order (the matrix's columns)."""
+    return by_name(session.exec(select(Municipality)).all())
 
 
 def overview(session: Session, body_id: int | None = None) -> tuple[list[Municipality], list[DecisionStatus]]:
