@@ -280,7 +280,7 @@ class Municipality(Timestamped, table=True):
     @property
     def has_population(self) -> bool:
         """Whether population figures mean anything for this member (a municipality or a county)."""
-        return self.kind in (MemberKind.municipality, MemberKind.county)
+        return self.kind in (None, MemberKind.municipality, MemberKind.county)
 
     def is_member_on(self, day: date) -> bool:
         return (self.member_from is None or self.member_from <= day) and (

@@ -101,6 +101,14 @@ def label(value) -> str:
     return LABELS.get(value, str(getattr(value, "value", value)))
 
 
+NUMBER_NAMES = {MemberKind.municipality: "kommunenummer", MemberKind.county: "fylkesnummer"}
+
+
+def number_name(kind: MemberKind | None) -> str:
+    """What a member's number is called: 'kommunenummer', 'fylkesnummer' or 'organisasjonsnummer'."""
+    return NUMBER_NAMES.get(kind or MemberKind.municipality, "organisasjonsnummer")
+
+
 def only_municipalities(members) -> bool:
     """Whether every member is a municipality (then pages say "kommuner", else "medlemmer").
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from boardroom.core import access, formatting
-from boardroom.core.labels import label
+from boardroom.core.labels import label, number_name
 
 
 def scrollable_tables(html: str) -> Markup:
@@ -27,6 +27,7 @@ def init_app(app) -> None:
         nb_number=formatting.nb_number,
         nb_percent=formatting.nb_percent,
         label=label,
+        number_name=number_name,
         # names in Norwegian order (… z æ ø å), the one sort key of every list
         nb_sort=lambda names: sorted(names, key=formatting.nb_sort_key),
         # *_html fields were sanitised by nh3 when saved (boardroom.core.text)

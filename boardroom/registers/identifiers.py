@@ -13,19 +13,14 @@ import re
 from stdnum.exceptions import InvalidChecksum
 from stdnum.no import orgnr
 
+from boardroom.core.labels import number_name
 from boardroom.models import MemberKind
 
-NUMBER_NAMES = {MemberKind.municipality: "kommunenummer", MemberKind.county: "fylkesnummer"}
 DIGITS = {MemberKind.municipality: (4, "fire"), MemberKind.county: (2, "to")}
 
 
 class InvalidNumber(ValueError):
     """A member number that does not fit its kind; the message is Norwegian and names the problem."""
-
-
-def number_name(kind: MemberKind | None) -> str:
-    """'kommunenummer', 'fylkesnummer' or 'organisasjonsnummer'."""
-    return NUMBER_NAMES.get(kind or MemberKind.municipality, "organisasjonsnummer")
 
 
 def check_member_number(kind: MemberKind, number: str | None) -> str:
