@@ -179,6 +179,7 @@ def test_a_cost_by_ownership_share_in_the_page_json_and_csv(client, editor, sess
     session.commit()
     page = client.get(f"/costs/{cost.id}").get_data(as_text=True)
     assert "Fordelt etter eierandel" in page and "Totalt pr medlem" in page and "Antall innbyggere" not in page
+    assert "mellom alle medlemmene" in page and "Innbyggertall per" not in page
     data = client.get(f"/api/costs/{cost.id}").get_json()
     assert data["key"]["ownership_percent"] == "100.00"
     assert [(s["name"], s["ownership"]) for s in data["shares"]] == [

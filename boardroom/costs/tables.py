@@ -60,10 +60,12 @@ def key_text(key: CostKey) -> str:
     return ", ".join(f"{percent(p)} % {words}" for p, words in parts)
 
 
-def sharing_text(cost: Cost, project: Project | None) -> str:
+def sharing_text(cost: Cost, project: Project | None, municipal: bool = True) -> str:
+    """'mellom alle medlemskommunene'; 'mellom alle medlemmene' when not every member is a municipality."""
+    who = "kommunene" if municipal else "medlemmene"
     if cost.sharing == CostSharing.participants:
-        return f"mellom de deltakende kommunene i {project.name}" if project else "mellom de deltakende kommunene"
-    return "mellom alle medlemskommunene"
+        return f"mellom de deltakende {who} i {project.name}" if project else f"mellom de deltakende {who}"
+    return "mellom alle medlemskommunene" if municipal else "mellom alle medlemmene"
 
 
 @dataclass

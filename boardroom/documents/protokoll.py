@@ -182,7 +182,7 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
         cost = table.cost
         p = doc.add_paragraph()
         p.add_run(f"Fordeling av kostnader: {cost.description}").bold = True
-        p.add_run(f" – {nok(cost.total)} fordelt {sharing_text(cost, cost.project)} etter nøkkelen "
+        p.add_run(f" – {nok(cost.total)} fordelt {sharing_text(cost, cost.project, table.all_municipalities)} etter nøkkelen "
                   f"«{key_text(cost.cost_key)}»"
                   + (f", innbyggertall per {nb_date(cost.population_date)}." if table.by_population else "."))
         if table.error:
