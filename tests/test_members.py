@@ -315,7 +315,7 @@ def test_seats_without_a_member_vote_and_the_minutes_are_approved(session, make_
 
 
 def test_the_vote_form_lists_seats_without_a_member(client, editor, session, make_body):
-    meeting, item, seats = trust_board(session, make_body)
+    _meeting, item, seats = trust_board(session, make_body)
     page = client.get(f"/cases/{item.id}/vedtak").get_data(as_text=True)
     assert "Medlem eller verv" in page and "Kari Ansatt" in page and "Helse Nord RHF" in page
     key = f"s{seats['Ola Uavhengig'].id}"

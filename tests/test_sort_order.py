@@ -64,11 +64,11 @@ def test_lists_selects_csv_and_json_sort_norwegian(client, auth, session, named)
     for url, select_name in [("/meetings/new", "chair_id"), ("/registers/persons/1/memberships/new", "municipality_id"),
                              ("/costs/new", "project")]:
         page = client.get(url).get_data(as_text=True)
-        options = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.S).group(1)
+        options = re.search(rf'<select[^>]*name="{select_name}"[^>]*>(.*?)</select>', page, re.DOTALL).group(1)
         assert order_in(options) == ORDER, url
     # the participation matrix's columns (its rows are the decisions, in the order they were made)
     matrix = client.get("/participation").get_data(as_text=True).split('id="matrise"')[1]
-    assert order_in(re.search(r"<thead>(.*?)</thead>", matrix, re.S).group(1)) == ORDER
+    assert order_in(re.search(r"<thead>(.*?)</thead>", matrix, re.DOTALL).group(1)) == ORDER
     # CSV: the participation matrix's columns; JSON: the projects
     header = client.get("/participation.csv").get_data(as_text=True).splitlines()[0]
     assert order_in(header) == ORDER
