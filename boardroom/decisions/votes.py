@@ -274,15 +274,11 @@ def record_decision(session: Session, item: AgendaItem, *, decision: str, discus
         errors = {}
         for key, choice in votes.items():
             seat = seats.get(key)
-            who = "Kommunen" if seat is None or seat.municipality is None or \
-                seat.municipality.kind in (None, MemberKind.municipality) else "Medlemmet"
-            if seat is not None and seat.municipality is None:
-                who = seat.member.name
             if seat is None:
                 errors[key] = "Kommunen har ikke sete i styret." if isinstance(key, int) else \
                     "Vervet har ikke stemmerett i styret."
             elif choice != VoteChoice.absent and seat.voter is None:
-                errors[key] = f"{seat.why_not} {who} kan ikke stemme i saken."
+                errors[key] = f"{seat.why_not} {_who(seat)} kan ikke stemme i saken."
             elif choice == VoteChoice.abstain and not item.meeting.body.abstain_allowed:
                 errors[key] = ("De møtende plikter å stemme (kommuneloven § 8-1); "
                                "organet tillater ikke å avstå.")
@@ -300,6 +296,13 @@ def record_decision(session: Session, item: AgendaItem, *, decision: str, discus
     else:
         _save_votes(session, item, seats, votes)
     session.flush()
+
+
+def _who(seat: VotingSeat) -> str:
+    """'Kommunen', 'Medlemmet' or the holder of a seat without a member, as a message names them."""
+    if seat.municipality is None:
+        return seat.member.name
+    return "Kommunen" if seat.municipality.kind in (None, MemberKind.municipality) else "Medlemmet"
 
 
 def _delete_event(session: Session, item: AgendaItem, event: VoteEvent) -> None:
