@@ -285,7 +285,7 @@ def trust_board(session, make_body):
     return meeting, item, seats
 
 
-def test_seats_without_a_member_vote_and_the_minutes_are_approved(session, make_body):
+def test_seats_without_a_member_vote_and_the_minutes_are_approved(client, session, make_body):
     from boardroom.archive.versions import current_version
     from boardroom.decisions.approval import approve_minutes, choose_co_signer, mark_held
     from boardroom.decisions.votes import record_decision, voting_seats
@@ -305,6 +305,10 @@ def test_seats_without_a_member_vote_and_the_minutes_are_approved(session, make_
     assert sorted((v.municipality_id is None, v.choice.value) for v in votes) == [
         (False, "for"), (False, "for"), (True, "against"), (True, "for"), (True, "for")]
 
+    key = save_cost_key(session, meeting.body_id, "Eierandel", ownership_percent=Decimal(100))
+    save_cost(session, None, key, body_id=meeting.body_id, description="Investering", year=2026,
+              total=Decimal("1000"), sharing=m.CostSharing.all_members, population_date=POPULATION_DAY,
+              agenda_item_id=item.id)
     choose_co_signer(session, meeting, seats["Kari Ansatt"].person_id)  # an employee representative may co-sign
     mark_held(session, meeting)
     approve_minutes(session, meeting, "sekretaer@example.org")
@@ -312,6 +316,16 @@ def test_seats_without_a_member_vote_and_the_minutes_are_approved(session, make_
     assert meeting.status == m.MeetingStatus.approved
     stored = current_version(session, meeting.id)
     assert "Vedtatt mot 1 stemme (Kari Ansatt)" in stored.snapshot
+    from docx import Document
+
+    document = Document(io.BytesIO(stored.docx))
+    text = "\n".join([p.text for p in document.paragraphs]
+                     + [c.text for t in document.tables for r in t.rows for c in r.cells])
+    assert "Vedtatt mot 1 stemme (Kari Ansatt)" in text
+    assert "fordelt mellom alle medlemmene etter nøkkelen «100 % etter eierandel»." in text
+    assert "Fordelt etter eierandel" in text and "Totalt pr medlem" in text and "kr 400,00" in text
+    page = client.get(f"/cases/{item.id}").get_data(as_text=True)  # from the stored minutes
+    assert "Totalt pr medlem" in page and "Vedtatt mot 1 stemme (Kari Ansatt)" in page
 
 
 def test_the_vote_form_lists_seats_without_a_member(client, editor, session, make_body):

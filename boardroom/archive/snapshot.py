@@ -37,6 +37,7 @@ from boardroom.models import (
     Meeting,
     MeetingMode,
     MeetingStatus,
+    MemberKind,
     VoteChoice,
 )
 from boardroom.participation.status import ParticipationLine, participation_lines
@@ -168,8 +169,17 @@ def _vote(vote) -> dict:
 
 
 def _rows(rows) -> list[dict]:
-    return [{"municipality": _values(m, ("id", "name")), "share": _with_ownership(_values(s, SHARE), s, "ownership")}
-            for m, s in rows]
+    return [{"municipality": _member(m), "share": _with_ownership(_values(s, SHARE), s, "ownership")} for m, s in rows]
+
+
+def _member(member) -> dict:
+    """A row's member: id and name, and its kind when it is not a municipality (so that the table
+    says "Medlem"; rows of municipalities read as before)."""
+    values = _values(member, ("id", "name"))
+    kind = getattr(member, "kind", None)
+    if kind is not None and kind != MemberKind.municipality:
+        values["kind"] = _plain(kind)
+    return values
 
 
 def _item(item: AgendaItem, record: MinutesRecord) -> dict:

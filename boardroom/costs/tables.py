@@ -124,7 +124,7 @@ class ShareTable:
     @property
     def all_municipalities(self) -> bool:
         """Whether every row is a municipality's (the table then says "Kommune", else "Medlem")."""
-        return only_municipalities(m for m, _ in self.rows)
+        return only_municipalities(m for m, _ in (self.key_rows or self.rows))  # approved rows carry no kind
 
     @property
     def columns(self) -> tuple[str, ...]:
