@@ -298,11 +298,13 @@ def cost_query():
         item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
         item.joinedload(AgendaItem.case),
         joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
-    ).order_by(Cost.year.desc(), Cost.description, Cost.id)
+    )
 
 
 def load_costs(session: Session, *conditions) -> list[Cost]:
-    return list(session.exec(cost_query().where(*conditions)).unique())
+    """Costs newest year first, then by description in Norwegian order."""
+    costs = session.exec(cost_query().where(*conditions)).unique()
+    return sorted(costs, key=lambda c: (-c.year, nb_sort_key(c.description), c.id))
 
 
 def meeting_day(cost: Cost) -> date | None:
