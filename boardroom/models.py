@@ -58,12 +58,14 @@ def money_column(nullable: bool = False) -> sa.Column:
     return sa.Column(sa.Numeric(14, 2), nullable=nullable)
 
 
-def enum_column(enum_cls: type[enum.Enum], nullable: bool = False, default=None) -> sa.Column:
+def enum_column(enum_cls: type[enum.Enum], nullable: bool = False, default=None,
+                server_default: str | None = None) -> sa.Column:
     """Enums stored as their value in a plain string column (portable, readable in SQL)."""
     return sa.Column(
         sa.Enum(enum_cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]),
         nullable=nullable,
         default=default,
+        server_default=server_default,
     )
 
 
@@ -198,6 +200,24 @@ class StandardCasePlace(str, enum.Enum):
     closing = "closing"  # last on the saksliste
 
 
+class MemberKind(str, enum.Enum):
+    """What a member (medlem, eier) is, and so which number identifies it."""
+
+    municipality = "municipality"  # kommune: kommunenummer, four digits
+    county = "county"  # fylkeskommune: fylkesnummer, two digits
+    enterprise = "enterprise"  # foretak (AS, IKS, HF): organisasjonsnummer, nine digits
+    health_authority = "health_authority"  # regionalt helseforetak: organisasjonsnummer
+    other = "other"  # another body with an organisasjonsnummer
+
+
+class SeatKind(str, enum.Enum):
+    """Whom a seat (verv) represents."""
+
+    member = "for_member"  # on behalf of a member (municipality, county, enterprise …)
+    independent = "independent"  # an independent board member (uavhengig styremedlem), no member behind
+    employee = "employee"  # an employee representative (ansattrepresentant)
+
+
 class CostSharing(str, enum.Enum):
     all_members = "all_members"
     participants = "participants"
@@ -265,20 +285,35 @@ class Body(Timestamped, table=True):
 
 
 class Municipality(Timestamped, table=True):
-    """A member municipality of the cooperation (medlemskommune)."""
+    """A member of the cooperation (medlem): a municipality, a county, an enterprise …
+
+    Named for the first kind of member (medlemskommune); ``Member`` is the same class.
+    ``number`` is the kind's identifier: kommunenummer ("1833"), fylkesnummer ("18") or
+    organisasjonsnummer ("983974899"), checked by ``boardroom.registers.identifiers``.
+    The weights of cost keys: population by date (municipality, county) and ``ownership_share``
+    (eierandel, per cent; the members' shares add up to 100 when a key shares by them).
+    """
 
     # the member register belongs to the organisation: a kommunenummer is unique within it
     __table_args__ = (sa.UniqueConstraint("organisation_id", "number", name="uq_municipality_number"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
-    number: str = Field(max_length=4, index=True)  # kommunenummer, e.g. "1833"
+    number: str = Field(max_length=9, index=True)  # kommunenummer, e.g. "1833"
+    kind: MemberKind = Field(sa_column=enum_column(MemberKind, default=MemberKind.municipality,
+                                                   server_default=MemberKind.municipality.value))
     name: str = Field(max_length=100)
+    ownership_share: Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(7, 4), nullable=True))
     region: str = Field(default="", max_length=100)  # klynge, e.g. "Nord-Helgeland"
     member_from: date | None = None
     member_to: date | None = None
 
     populations: list["PopulationFigure"] = Relationship(back_populates="municipality")
+
+    @property
+    def has_population(self) -> bool:
+        """Whether population figures mean anything for this member (a municipality or a county)."""
+        return self.kind in (None, MemberKind.municipality, MemberKind.county)
 
     def is_member_on(self, day: date) -> bool:
         return (self.member_from is None or self.member_from <= day) and (
@@ -316,6 +351,9 @@ class Membership(Timestamped, table=True):
     body_id: int = Field(foreign_key="body.id", ondelete="CASCADE", index=True)
     person_id: int = Field(foreign_key="person.id", ondelete="CASCADE", index=True)
     municipality_id: int | None = Field(default=None, foreign_key="municipality.id", ondelete="SET NULL")
+    # a member's seat names the member (municipality_id); an independent member's or an employee
+    # representative's names none
+    kind: SeatKind = Field(sa_column=enum_column(SeatKind, default=SeatKind.member, server_default=SeatKind.member.value))
     role: MembershipRole = Field(sa_column=enum_column(MembershipRole))
     voting: bool = True
     start: date | None = None
@@ -325,6 +363,9 @@ class Membership(Timestamped, table=True):
 
     person: Person = Relationship()
     municipality: Municipality | None = Relationship()
+
+
+Member = Municipality  # the member register's class by its general name
 
 
 # --------------------------------------------------------------------------- meetings
@@ -529,18 +570,38 @@ class VoteEvent(Timestamped, table=True):
 
 
 class Vote(Timestamped, table=True):
-    """How one municipality's representative voted (group = municipality)."""
+    """How one member's representative voted (group = member), or one seat without a member."""
 
-    __table_args__ = (sa.UniqueConstraint("vote_event_id", "municipality_id"),)
+    __table_args__ = (
+        sa.UniqueConstraint("vote_event_id", "municipality_id"),
+        sa.UniqueConstraint("vote_event_id", "membership_id", name="uq_vote_event_seat"),
+        sa.CheckConstraint("(municipality_id IS NOT NULL) OR (membership_id IS NOT NULL)", name="ck_vote_has_group"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     vote_event_id: int = Field(foreign_key="voteevent.id", ondelete="CASCADE", index=True)
-    municipality_id: int = Field(foreign_key="municipality.id", ondelete="CASCADE")
+    # the member whose seat voted; a seat without a member (an independent member, an employee
+    # representative) is named by ``membership_id`` instead
+    municipality_id: int | None = Field(default=None, foreign_key="municipality.id", ondelete="CASCADE")
+    membership_id: int | None = Field(default=None, foreign_key="membership.id", ondelete="CASCADE")
     person_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     choice: VoteChoice = Field(sa_column=enum_column(VoteChoice))
 
     event: VoteEvent = Relationship(back_populates="votes")
-    municipality: Municipality = Relationship()
+    municipality: Municipality | None = Relationship()
+    membership: Membership | None = Relationship()
+
+    @property
+    def group_key(self) -> int | str:
+        """Whom the vote counts for: the member's id, or "s<seat id>" for a seat without a member."""
+        return self.municipality_id if self.municipality_id is not None else f"s{self.membership_id}"
+
+    @property
+    def group_name(self) -> str:
+        """The member's name, or the name of the person holding a seat without a member."""
+        if self.municipality is not None:
+            return self.municipality.name
+        return self.membership.person.name if self.membership is not None else ""
 
 
 class Attachment(Timestamped, table=True):
@@ -699,15 +760,16 @@ class FollowUp(Timestamped, table=True):
 
 
 class CostKey(Timestamped, table=True):
-    """How a cost is shared (fordelingsnøkkel): a flat part plus a per-inhabitant part.
+    """How a cost is shared (fordelingsnøkkel): a flat part, a per-inhabitant part and a part by
+    ownership share (eierandel), in any mix.
 
-    Either percentages (``flat_percent`` + ``per_inhabitant_percent`` = 100), or a fixed
-    ``rate_per_inhabitant`` in NOK with the rest shared flat.
+    Either percentages (``flat_percent`` + ``per_inhabitant_percent`` + ``ownership_percent``
+    = 100), or a fixed ``rate_per_inhabitant`` in NOK with the rest shared flat.
     """
 
     __table_args__ = (
         sa.CheckConstraint(
-            "(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent = 100)",
+            "(rate_per_inhabitant IS NOT NULL) OR (flat_percent + per_inhabitant_percent + ownership_percent = 100)",
             name="ck_cost_key_sums_to_100",
         ),
     )
@@ -719,6 +781,9 @@ class CostKey(Timestamped, table=True):
     flat_percent: Decimal = Field(default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False))
     per_inhabitant_percent: Decimal = Field(
         default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False)
+    )
+    ownership_percent: Decimal = Field(
+        default=Decimal("0"), sa_column=sa.Column(sa.Numeric(5, 2), nullable=False, server_default="0")
     )
     rate_per_inhabitant: Decimal | None = Field(default=None, sa_column=money_column(nullable=True))
     # the project whose costs this key shares (e.g. 40/60 for a shared platform), if any
@@ -765,6 +830,9 @@ class ApprovedShare(Timestamped, table=True):
     name: str = Field(max_length=200)  # as written in the minutes
     population: int = 0
     per_inhabitant: Decimal = Field(sa_column=money_column())  # "Fordelt etter innbyggertall"
+    # "Fordelt etter eierandel", for a key by ownership share
+    ownership: Decimal = Field(default=Decimal("0"), sa_column=sa.Column(sa.Numeric(14, 2), nullable=False,
+                                                                         server_default="0"))
     total: Decimal = Field(sa_column=money_column())  # "Totalt pr kommune"
 
     cost: Cost = Relationship(back_populates="approved_shares")

@@ -411,7 +411,7 @@ def test_creating_a_municipality(client, editor):
     ({"number": "18a0"}, "number", "Kommunenummeret må være fire siffer"),
     ({"number": "18200"}, "number", "Kommunenummeret må være fire siffer"),
     ({"number": "1833"}, "number", "Det finnes allerede en kommune med nummer 1833."),
-    ({"name": ""}, "name", "Oppgi navnet på kommunen."),
+    ({"name": ""}, "name", "Oppgi navnet på medlemmet."),
     ({"region": "x" * 101}, "region", "Feltet kan ha høyst 100 tegn."),
     ({"member_from": "2020-13-01"}, "member_from", "Ikke en gyldig datoverdi"),
     ({"member_to": "2019-12-31"}, "member_to", "Medlemskapet kan ikke slutte før det begynte."),

@@ -14,6 +14,7 @@ from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_see_agenda, can_see_minutes
 from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
+from boardroom.core.formatting import by_position
 from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.core.serialising import iso
@@ -76,8 +77,7 @@ def projects():
     by_project: dict[int, list[dict]] = {}
     for status in statuses:
         by_project.setdefault(status.decision.project_id, []).append(decision_summary_json(status))
-    rows = session.exec(select(Project).where(here(Project.organisation_id))
-                        .order_by(Project.position, Project.name, Project.id))
+    rows = by_position(session.exec(select(Project).where(here(Project.organisation_id))))
     return [
         {
             "id": p.id,

@@ -37,6 +37,7 @@ from boardroom.models import (
     Meeting,
     MeetingMode,
     MeetingStatus,
+    MemberKind,
     VoteChoice,
 )
 from boardroom.participation.status import ParticipationLine, participation_lines
@@ -67,7 +68,8 @@ MINUTES_TEXTS = ("members_text", "invited_text", "present_text", "absent_text", 
 
 DATETIMES = {"starts_at", "ends_at", "called_at", "approved_at", "created_at"}
 DATES = {"population_date", "valid_from", "valid_to"}
-DECIMALS = {"total", "approved_sum", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat"}
+DECIMALS = {"total", "approved_sum", "flat_percent", "per_inhabitant_percent", "rate_per_inhabitant", "per_inhabitant", "flat",
+            "ownership_percent", "ownership"}
 
 
 class Frozen(SimpleNamespace):
@@ -137,19 +139,48 @@ def _values(row, names) -> dict | None:
     return None if row is None else {name: _plain(getattr(row, name)) for name in names}
 
 
+def _with_ownership(values: dict | None, row, name: str) -> dict | None:
+    """``values`` plus the part by ownership share, kept only where there is one (so that the
+    snapshot of a meeting without such keys reads as before)."""
+    part = getattr(row, name, None)
+    if values is not None and part:
+        values[name] = _plain(part)
+    return values
+
+
 def _table(table: ShareTable) -> dict:
     cost = table.cost
     return {
         "cost": {**_values(cost, COST), "project": _values(cost.project, ("id", "name")),
-                 "cost_key": _values(cost.cost_key, COST_KEY)},
+                 "cost_key": _with_ownership(_values(cost.cost_key, COST_KEY), cost.cost_key, "ownership_percent")},
         "rows": _rows(table.rows), "key_rows": None if table.key_rows is None else _rows(table.key_rows),
         "approved": table.approved,
         "valid_from": _plain(table.valid_from), "valid_to": _plain(table.valid_to), "error": table.error,
     }
 
 
+def _vote(vote) -> dict:
+    """A vote as stored; a seat without a member (an independent member, an employee representative)
+    is stored under the name of the person holding it, with its seat's id."""
+    if vote.municipality_id is None:
+        return {"choice": _plain(vote.choice), "municipality_id": None, "membership_id": vote.membership_id,
+                "municipality": {"id": None, "name": vote.group_name}}
+    return {"choice": _plain(vote.choice), "municipality_id": vote.municipality_id,
+            "municipality": _values(vote.municipality, ("id", "name"))}
+
+
 def _rows(rows) -> list[dict]:
-    return [{"municipality": _values(m, ("id", "name")), "share": _values(s, SHARE)} for m, s in rows]
+    return [{"municipality": _member(m), "share": _with_ownership(_values(s, SHARE), s, "ownership")} for m, s in rows]
+
+
+def _member(member) -> dict:
+    """A row's member: id and name, and its kind when it is not a municipality (so that the table
+    says "Medlem"; rows of municipalities read as before)."""
+    values = _values(member, ("id", "name"))
+    kind = getattr(member, "kind", None)
+    if kind is not None and kind != MemberKind.municipality:
+        values["kind"] = _plain(kind)
+    return values
 
 
 def _item(item: AgendaItem, record: MinutesRecord) -> dict:
@@ -166,9 +197,9 @@ def _item(item: AgendaItem, record: MinutesRecord) -> dict:
         },
         "vote_events": [{
             **_values(event, ("id", "subject", "requirement", "base")),
-            "votes": [{"choice": _plain(v.choice), "municipality_id": v.municipality_id,
-                       "municipality": _values(v.municipality, ("id", "name"))}
-                      for v in sorted(event.votes, key=lambda v: v.municipality_id)],
+            "votes": [_vote(v) for v in sorted(event.votes, key=lambda v: (v.municipality_id is None,
+                                                                              v.municipality_id or 0,
+                                                                              v.membership_id or 0))],
             "result": {"text": (r := extras.result(event, item)).text, "names": r.names},
         } for event in item.vote_events],
         "disqualified": extras.disqualified_lines(item),
@@ -246,7 +277,8 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
     if earlier is not None:
         earlier = _frozen(earlier, meeting=_frozen(earlier["meeting"], body=_frozen(earlier["meeting"]["body"])))
     events = [_frozen({"base": MajorityBase.votes_cast.value, **e}, {"requirement": MajorityRule, "base": MajorityBase},
-                      result=_frozen(e["result"]), votes=[_frozen(v, {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
+                      result=_frozen(e["result"]), votes=[_frozen({"membership_id": None, **v, "group_name": (v["municipality"] or {}).get("name", "")},
+                                             {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
                              for v in e["votes"]])
               for e in data["vote_events"]]
     return _frozen(

@@ -29,7 +29,6 @@ from sqlmodel import Session, select
 from boardroom.core import orgs
 from boardroom.core.db import get_session
 from boardroom.core.inputs import today
-from boardroom.core import orgs
 from boardroom.models import (
     AgendaItem,
     Attachment,

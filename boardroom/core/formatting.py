@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -75,14 +76,48 @@ def nb_number(value, decimals: int = 0) -> str:
     return format_decimal(Decimal(value), format=fmt, locale=LOCALE)
 
 
+def nb_percent(value) -> str:
+    """40 → '40', 12.5 → '12,5', 33.3333 → '33,3333' (a share in per cent, without its sign)."""
+    value = Decimal(value)
+    if value == value.to_integral():
+        return str(int(value))
+    return f"{value.normalize():f}".replace(".", ",")
+
+
 def nok(value) -> str:
     """kr 4 956 481,97"""
     return f"kr {nb_number(value, 2)}"
 
 
-_NB_ORDER = str.maketrans({"æ": "{", "ø": "|", "å": "}", "Æ": "[", "Ø": "\\", "Å": "]"})
+# Norwegian letters after z, in the order of the alphabet; ä and ö are filed with æ and ø, and
+# "aa" with å (the Norwegian convention, as in CLDR's nb collation: Aas sorts as Ås)
+_NB_LETTERS = {"æ": "\x7f1", "ä": "\x7f1", "ø": "\x7f2", "ö": "\x7f2", "å": "\x7f3"}
+_NB_LETTER = re.compile("aa|[æäøöå]")
 
 
-def nb_sort_key(text: str) -> str:
-    """Sort key for Norwegian alphabetical order (… x y z æ ø å)."""
-    return text.casefold().translate(_NB_ORDER)
+def _primary(text: str) -> str:
+    folded = unicodedata.normalize("NFC", text.casefold())
+    folded = _NB_LETTER.sub(lambda m: _NB_LETTERS.get(m.group(0), _NB_LETTERS["å"]), folded)
+    # other accents are ignored (é as e, ü as u); the Norwegian letters are already mapped
+    return "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+
+
+def nb_sort_key(text: str | None) -> tuple[str, str, str]:
+    """Sort key for Norwegian alphabetical order (… x y z æ ø å), the one used for every list.
+
+    Case and accents other than the Norwegian letters only break ties, so "aas" and "Aas" and
+    "Ås" stay together; every list, select, CSV and JSON sorts names with this key in Python,
+    so SQLite and PostgreSQL (whatever their collation) give the same order.
+    """
+    text = text or ""
+    return _primary(text), text.casefold(), text
+
+
+def by_name(rows, name=lambda row: row.name) -> list:
+    """``rows`` sorted by their name in Norwegian order (``name`` gives the name of a row)."""
+    return sorted(rows, key=lambda row: nb_sort_key(name(row)))
+
+
+def by_position(rows) -> list:
+    """``rows`` (e.g. projects) in their set order, then by name in Norwegian order, then by id."""
+    return sorted(rows, key=lambda row: (row.position, nb_sort_key(row.name), row.id or 0))

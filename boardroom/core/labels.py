@@ -11,10 +11,12 @@ from boardroom.models import (
     MajorityRule,
     MeetingMode,
     MeetingStatus,
+    MemberKind,
     MembershipRole,
     OutboxStatus,
     ParticipationAnswer,
     ProjectPhase,
+    SeatKind,
     VoteChoice,
 )
 
@@ -81,6 +83,14 @@ LABELS = {
     MembershipRole.deputy: "Varamedlem",
     MembershipRole.staff: "Administrasjon",
     MembershipRole.observer: "Observatør",
+    MemberKind.municipality: "Kommune",
+    MemberKind.county: "Fylkeskommune",
+    MemberKind.enterprise: "Foretak",
+    MemberKind.health_authority: "Helseforetak",
+    MemberKind.other: "Annen virksomhet",
+    SeatKind.member: "Representerer et medlem",
+    SeatKind.independent: "Uavhengig styremedlem",
+    SeatKind.employee: "Ansattrepresentant",
 }
 
 
@@ -89,3 +99,25 @@ def label(value) -> str:
     if value is None:
         return ""
     return LABELS.get(value, str(getattr(value, "value", value)))
+
+
+NUMBER_NAMES = {MemberKind.municipality: "kommunenummer", MemberKind.county: "fylkesnummer"}
+
+
+def number_name(kind: MemberKind | None) -> str:
+    """What a member's number is called: 'kommunenummer', 'fylkesnummer' or 'organisasjonsnummer'."""
+    return NUMBER_NAMES.get(kind or MemberKind.municipality, "organisasjonsnummer")
+
+
+def only_municipalities(members) -> bool:
+    """Whether every member is a municipality (then pages say "kommuner", else "medlemmer").
+
+    None (a seat without a member) is no municipality; a member stored before members had kinds
+    (a row of approved minutes) is one."""
+    return all(m is not None and getattr(m, "kind", None) in (None, MemberKind.municipality) for m in members)
+
+
+def members_word(members, capital: bool = False) -> str:
+    """'kommuner' when every member is a municipality, else 'medlemmer' (capitalised if asked)."""
+    word = "kommuner" if only_municipalities(members) else "medlemmer"
+    return word.capitalize() if capital else word

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from boardroom.core import access, formatting
-from boardroom.core.labels import label
+from boardroom.core.labels import label, number_name
 
 
 def scrollable_tables(html: str) -> Markup:
@@ -25,7 +25,11 @@ def init_app(app) -> None:
         meeting_when=formatting.meeting_when,
         nok=formatting.nok,
         nb_number=formatting.nb_number,
+        nb_percent=formatting.nb_percent,
         label=label,
+        number_name=number_name,
+        # names in Norwegian order (… z æ ø å), the one sort key of every list
+        nb_sort=lambda names: sorted(names, key=formatting.nb_sort_key),
         # *_html fields were sanitised by nh3 when saved (boardroom.core.text)
         safe_html=lambda html: Markup(html or ""),
         scrollable_tables=scrollable_tables,

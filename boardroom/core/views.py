@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
-from boardroom.core.formatting import nb_sort_key
+from boardroom.core.formatting import by_position, nb_sort_key
 from boardroom.core.orgs import here
 from boardroom.models import Body, Membership, Municipality, Person, Project
 
@@ -91,7 +91,7 @@ def municipality_choices(session, blank: bool = False) -> list[SelectChoice]:
 
 
 def project_choices(session) -> list[SelectChoice]:
-    projects = session.exec(select(Project).where(here(Project.organisation_id)).order_by(Project.position, Project.name))
+    projects = by_position(session.exec(select(Project).where(here(Project.organisation_id))))
     return [NONE_CHOSEN] + [SelectChoice(p.id, p.name) for p in projects]
 
 

@@ -32,8 +32,9 @@ class Row:
 def approved_table(cost: Cost, computed: ShareTable) -> ShareTable:
     """The approved rows of ``cost`` (loaded with ``Cost.approved_shares``), with the key's shares beside."""
     rows = [(Row(r.municipality_id, r.name),
-             Share(r.name, r.population, Decimal(r.per_inhabitant), Decimal(r.total) - Decimal(r.per_inhabitant),
-                   Decimal(r.total)))
+             Share(r.name, r.population, Decimal(r.per_inhabitant),
+                   Decimal(r.total) - Decimal(r.per_inhabitant) - Decimal(r.ownership or 0), Decimal(r.total),
+                   Decimal(r.ownership or 0)))
             for r in cost.approved_shares]
     return ShareTable(cost, rows, computed.valid_from, computed.valid_to, key_rows=computed.rows, approved=True)
 
@@ -48,7 +49,8 @@ def fix_shares(session: Session, tables: list[ShareTable]) -> int:
         for position, (municipality, share) in enumerate(table.rows):
             cost.approved_shares.append(ApprovedShare(
                 municipality_id=municipality.id, position=position, name=municipality.name,
-                population=share.population, per_inhabitant=share.per_inhabitant, total=share.total))
+                population=share.population, per_inhabitant=share.per_inhabitant, ownership=share.ownership,
+                total=share.total))
         fixed += 1
     session.flush()
     return fixed

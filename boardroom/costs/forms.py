@@ -25,15 +25,18 @@ from boardroom.models import CostSharing
 class CostKeyForm(EditForm):
     name = text("Navn", 200, "Gi fordelingsnøkkelen et navn.")
     kind = Choice("Slik fordeles kostnaden", choices=[
-        SelectChoice("percent", "Prosent flatt og prosent etter innbyggertall"),
+        SelectChoice("percent", "Prosent flatt, etter innbyggertall og etter eierandel"),
         SelectChoice("rate", "Fast sats per innbygger, resten flatt"),
     ])
     flat_percent = AmountField("Flat del (%)", digits=5)
     per_inhabitant_percent = AmountField("Del etter innbyggertall (%)", digits=5)
+    ownership_percent = AmountField("Del etter eierandel (%)", digits=5)
     rate_per_inhabitant = AmountField("Sats per innbygger (kr)")
     project = Choice("Prosjekt", coerce=optional_int)
-    HINTS = {"flat_percent": "For eksempel 40 for en 40/60-nøkkel. Flat del og del etter innbyggertall "
-                             "skal til sammen være 100.",
+    HINTS = {"flat_percent": "For eksempel 40 for en 40/60-nøkkel. Flat del, del etter innbyggertall og del "
+                             "etter eierandel skal til sammen være 100.",
+             "ownership_percent": "Delen som fordeles etter medlemmenes eierandeler (0 om ingen). "
+                                  "Eierandelene skal da til sammen være 100 %.",
              "rate_per_inhabitant": "For eksempel 23 (budsjettet for 2026).",
              "project": "Prosjektet nøkkelen gjelder, hvis noe."}
 
@@ -53,7 +56,8 @@ class CostKeyForm(EditForm):
         if self.kind.data == "rate":
             return dict(rate_per_inhabitant=self.rate_per_inhabitant.data)
         return dict(flat_percent=self.flat_percent.data or Decimal(0),
-                    per_inhabitant_percent=self.per_inhabitant_percent.data or Decimal(0))
+                    per_inhabitant_percent=self.per_inhabitant_percent.data or Decimal(0),
+                    ownership_percent=self.ownership_percent.data or Decimal(0))
 
 
 class CostForm(EditForm):

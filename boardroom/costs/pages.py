@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from boardroom.core.formatting import local
+from boardroom.core.formatting import local, nb_sort_key
 from boardroom.core.orgs import here
 from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import published
@@ -17,8 +17,9 @@ def cost_list(session: Session, public: bool) -> tuple[list[tuple[Cost, ShareTab
     """Every cost with its shares today, and every key with the project it belongs to."""
     costs = [c for c in load_costs(session, here(Cost.organisation_id)) if not public or published(c.agenda_item)]
     context = CostContext(session, costs)
-    keys = session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)
-                        .where(here(CostKey.organisation_id)).order_by(CostKey.name, CostKey.id)).all()
+    keys = sorted(session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)
+                       .where(here(CostKey.organisation_id))).all(),
+                  key=lambda kp: (nb_sort_key(kp[0].name), kp[0].id))
     return [(c, context.table(c, c.cost_key)) for c in costs], list(keys)
 
 

@@ -12,6 +12,7 @@ from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN
+from boardroom.core.formatting import by_name
 from boardroom.core.inputs import InputError, today
 from boardroom.core.orgs import here
 from boardroom.core.parsing import format_amount
@@ -50,16 +51,19 @@ def cost_csv(cost_id: int):
     if table.error:
         abort(409, table.error)
     amount = format_amount
-    rows = [["Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Flat del", "Totalt pr kommune"]]
-    rows += [[m.name, str(s.population), amount(s.per_inhabitant), amount(s.flat), amount(s.total)]
-             for m, s in table.rows]
-    rows.append(["Sum", str(table.population), amount(table.per_inhabitant), amount(table.total - table.per_inhabitant),
-                 amount(table.total)])
+    own = table.by_ownership  # a column for the part by ownership share (eierandel)
+    who = "kommune" if table.all_municipalities else "medlem"
+    rows = [[who.capitalize(), "Antall innbyggere", "Fordelt etter innbyggertall",
+             *(["Fordelt etter eierandel"] if own else []), "Flat del", f"Totalt pr {who}"]]
+    rows += [[m.name, str(s.population), amount(s.per_inhabitant), *([amount(s.ownership)] if own else []),
+              amount(s.flat), amount(s.total)] for m, s in table.rows]
+    rows.append(["Sum", str(table.population), amount(table.per_inhabitant), *([amount(table.ownership)] if own else []),
+                 amount(table.total - table.per_inhabitant - table.ownership), amount(table.total)])
     return csv_response(rows, f"kostnadsfordeling-{found.id}.csv")
 
 
 def fill_cost_form(session, form: CostForm) -> None:
-    keys = session.exec(select(CostKey).where(here(CostKey.organisation_id)).order_by(CostKey.name)).all()
+    keys = by_name(session.exec(select(CostKey).where(here(CostKey.organisation_id))).all())
     form.cost_key.choices = [NONE_CHOSEN] + [SelectChoice(k.id, f"{k.name} ({key_text(k)})") for k in keys]
     form.project.choices = project_choices(session)
 

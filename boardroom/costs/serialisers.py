@@ -10,16 +10,19 @@ from boardroom.models import Cost, CostKey
 
 
 def key_json(key: CostKey) -> dict:
-    return {
+    result = {
         "id": key.id, "name": key.name, "text": key_text(key),
         "flat_percent": money(key.flat_percent) if key.rate_per_inhabitant is None else None,
         "per_inhabitant_percent": money(key.per_inhabitant_percent) if key.rate_per_inhabitant is None else None,
         "rate_per_inhabitant": money(key.rate_per_inhabitant), "project_id": key.project_id,
     }
+    if key.ownership_percent and key.rate_per_inhabitant is None:  # a key by ownership share (eierandel)
+        result["ownership_percent"] = money(key.ownership_percent)
+    return result
 
 
 def table_json(table: ShareTable) -> dict:
-    return {
+    result = {
         "valid_from": iso(table.valid_from), "valid_to": iso(table.valid_to), "error": table.error or None,
         "shares": [
             {"kommunenummer": m.number, "name": m.name, "population": s.population,
@@ -29,6 +32,12 @@ def table_json(table: ShareTable) -> dict:
         "sum": {"population": table.population, "per_inhabitant": money(table.per_inhabitant),
                 "total": money(table.total)} if table.rows else None,
     }
+    if table.by_ownership:  # the part by ownership share (eierandel), beside the other parts
+        for row, (_, s) in zip(result["shares"], table.rows):
+            row["ownership"] = money(s.ownership)
+        if result["sum"]:
+            result["sum"]["ownership"] = money(table.ownership)
+    return result
 
 
 def cost_json(cost: Cost, tables: list[ShareTable], public: bool = False) -> dict:

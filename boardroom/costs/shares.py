@@ -1,4 +1,5 @@
-"""Cost shares (fordelingsnøkkel): a flat part plus a per-inhabitant part, in NOK with øre.
+"""Cost shares (fordelingsnøkkel): a flat part, a per-inhabitant part and a part by ownership
+share (eierandel), in any mix, in NOK with øre.
 
 Shares are computed exactly with fractions and then rounded to øre by the largest-remainder
 method, so the rounded shares always add up to the total and each lies within one øre of
@@ -23,22 +24,36 @@ class Key:
     flat_percent: Decimal = Decimal(0)
     per_inhabitant_percent: Decimal = Decimal(0)
     rate_per_inhabitant: Decimal | None = None
+    ownership_percent: Decimal = Decimal(0)
 
     @classmethod
     def of(cls, cost_key) -> "Key":
-        return cls(cost_key.flat_percent, cost_key.per_inhabitant_percent, cost_key.rate_per_inhabitant)
+        return cls(cost_key.flat_percent, cost_key.per_inhabitant_percent, cost_key.rate_per_inhabitant,
+                   getattr(cost_key, "ownership_percent", None) or Decimal(0))
+
+    @property
+    def by_ownership(self) -> bool:
+        """Whether a part of the cost is shared by ownership share."""
+        return self.rate_per_inhabitant is None and self.ownership_percent > 0
 
     def validate(self) -> None:
         if self.rate_per_inhabitant is not None:
             if self.rate_per_inhabitant < 0:
                 raise CostShareError("Satsen per innbygger kan ikke være negativ.")
             return
-        if self.flat_percent < 0 or self.per_inhabitant_percent < 0:
+        if self.flat_percent < 0 or self.per_inhabitant_percent < 0 or self.ownership_percent < 0:
             raise CostShareError("Prosentandelene kan ikke være negative.")
-        if self.flat_percent + self.per_inhabitant_percent != 100:
+        parts = self.flat_percent + self.per_inhabitant_percent + self.ownership_percent
+        if parts != 100:
+            if self.ownership_percent:
+                raise CostShareError(
+                    f"Fordelingsnøkkelen må summere til 100 %, men flat del ({self.flat_percent} %), del etter "
+                    f"innbyggertall ({self.per_inhabitant_percent} %) og del etter eierandel "
+                    f"({self.ownership_percent} %) gir {parts} %."
+                )
             raise CostShareError(
                 f"Fordelingsnøkkelen må summere til 100 %, men flat del ({self.flat_percent} %) og del etter "
-                f"innbyggertall ({self.per_inhabitant_percent} %) gir {self.flat_percent + self.per_inhabitant_percent} %."
+                f"innbyggertall ({self.per_inhabitant_percent} %) gir {parts} %."
             )
 
 
@@ -49,6 +64,23 @@ class Share:
     per_inhabitant: Decimal  # "Fordelt etter innbyggertall"
     flat: Decimal
     total: Decimal  # "Totalt pr kommune"; the totals add up exactly to the cost
+    ownership: Decimal = Decimal(0)  # "Fordelt etter eierandel"
+
+
+def check_ownership_shares(members: list[tuple[str, Decimal | None]]) -> None:
+    """Refuse ownership shares (eierandeler) that are missing or do not add up to exactly 100 %.
+
+    ``members``: (name, ownership share in per cent) of every member a key by ownership share
+    is used for. Raises CostShareError naming the problem.
+    """
+    missing = [name for name, share in members if share is None]
+    if missing:
+        names = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " og " + missing[-1]
+        raise CostShareError(f"Eierandelen mangler for {names}; fordelingen etter eierandel krever den.")
+    total = sum((Decimal(share) for _, share in members), Decimal(0))
+    if total != 100:
+        text = f"{total.normalize():f}".replace(".", ",")
+        raise CostShareError(f"Eierandelene til medlemmene må summere til 100 %, men summerer til {text} %.")
 
 
 def _largest_remainder(numerators: list[int], denominator: int, target: int) -> list[int]:
@@ -66,14 +98,18 @@ def _ore(amount: int) -> Decimal:
     return Decimal(amount).scaleb(-2)
 
 
-def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]) -> list[Share]:
+def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]],
+                   ownership: list[Decimal | None] | None = None) -> list[Share]:
     """Share ``total`` among ``participants`` (name, population) by ``key``.
 
-    Each exact share is ``a + b × population`` (a: the flat part per participant, b: NOK per
-    inhabitant), computed as fractions and then in whole øre over one common denominator, so a
-    page with many costs stays fast. Raises CostShareError for a negative total, a key that
-    does not add up to 100 %, no participants, or a rate per inhabitant that alone exceeds the
-    total.
+    Each exact share is ``a + b × population + c × ownership`` (a: the flat part per participant,
+    b: NOK per inhabitant, c: NOK per unit of ownership share), computed as fractions and then in
+    whole øre over one common denominator, so a page with many costs stays fast. ``ownership``:
+    each participant's ownership share (per cent), needed when the key shares by it; among
+    participants who are not all the members, the part by ownership is shared in proportion to
+    their shares. Raises CostShareError for a negative total, a key that does not add up to
+    100 %, no participants, a missing ownership share, or a rate per inhabitant that alone
+    exceeds the total.
     """
     key.validate()
     if total < 0:
@@ -95,24 +131,51 @@ def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]
             )
     else:
         flat_total = exact_total * Fraction(key.flat_percent) / 100
-        per_total = exact_total - flat_total
+        own_total = exact_total * Fraction(key.ownership_percent) / 100
+        per_total = exact_total - flat_total - own_total
         if population_sum == 0:
             if per_total:
                 raise CostShareError("Innbyggertallet er null; delen etter innbyggertall kan ikke fordeles.")
             per_person = Fraction(0)
         else:
             per_person = per_total / population_sum
+    # the part by ownership share, per unit of 1/10 000 per cent: exact part i = per_unit × units_i
+    units, per_unit = [0] * n, Fraction(0)
+    if key.by_ownership:
+        if ownership is None or any(share is None for share in ownership):
+            check_ownership_shares([(name, ownership[i] if ownership else None)
+                                    for i, (name, _) in enumerate(participants)])
+        if any(share < 0 for share in ownership):
+            raise CostShareError("Eierandelen kan ikke være negativ.")
+        units = [int(Decimal(share).scaleb(4).to_integral_value()) for share in ownership]
+        if sum(units) == 0:
+            raise CostShareError("Eierandelene er null; delen etter eierandel kan ikke fordeles.")
+        per_unit = own_total / sum(units)
     flat = flat_total / n  # a
 
-    # in øre over one denominator: exact share i = (A + B × population_i) / D
-    d = flat.denominator * per_person.denominator // gcd(flat.denominator, per_person.denominator)
-    a, b = flat.numerator * (d // flat.denominator) * 100, per_person.numerator * (d // per_person.denominator) * 100
-    totals = _largest_remainder([a + b * p for _, p in participants], d, int(exact_total * 100))
-    # the per-inhabitant column on its own, rounded so that it adds up to its own (rounded) sum
-    pb, pd = per_person.numerator * 100, per_person.denominator
-    per = _largest_remainder([pb * p for _, p in participants], pd, (2 * pb * population_sum + pd) // (2 * pd))
+    # in øre over one denominator: exact share i = (A + B × population_i + C × units_i) / D
+    d = _lcm(flat.denominator, per_person.denominator, per_unit.denominator)
+    a, b, c = (x.numerator * (d // x.denominator) * 100 for x in (flat, per_person, per_unit))
+    totals = _largest_remainder([a + b * p + c * units[i] for i, (_, p) in enumerate(participants)], d,
+                                int(exact_total * 100))
+    # the per-inhabitant and ownership columns on their own, each rounded to add up to its own (rounded) sum
+    per = _column([p for _, p in participants], per_person)
+    own = _column(units, per_unit)
     return [
-        Share(name=name, population=population, per_inhabitant=_ore(per[i]), flat=_ore(totals[i] - per[i]),
-              total=_ore(totals[i]))
+        Share(name=name, population=population, per_inhabitant=_ore(per[i]),
+              flat=_ore(totals[i] - per[i] - own[i]), total=_ore(totals[i]), ownership=_ore(own[i]))
         for i, (name, population) in enumerate(participants)
     ]
+
+
+def _lcm(*numbers: int) -> int:
+    result = 1
+    for number in numbers:
+        result = result * number // gcd(result, number)
+    return result
+
+
+def _column(weights: list[int], per_weight: Fraction) -> list[int]:
+    """Øre of ``per_weight × weight`` each, rounded by largest remainder to the rounded sum."""
+    pb, pd = per_weight.numerator * 100, per_weight.denominator
+    return _largest_remainder([pb * w for w in weights], pd, (2 * pb * sum(weights) + pd) // (2 * pd))

@@ -19,9 +19,10 @@ from decimal import Decimal
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
-from boardroom.core.formatting import local, nb_date, nb_number, nb_sort_key
+from boardroom.core.formatting import by_name, local, nb_date, nb_number, nb_sort_key, nok
 from boardroom.core.inputs import InputError, today
-from boardroom.costs.shares import CostShareError, Key, Share, compute_shares
+from boardroom.core.labels import only_municipalities
+from boardroom.costs.shares import CostShareError, Key, Share, check_ownership_shares, compute_shares
 from boardroom.models import (
     AgendaItem,
     Body,
@@ -37,8 +38,6 @@ from boardroom.models import (
 from boardroom.participation.answers import latest_decision, load_answers, participant_ids
 from boardroom.participation.status import join_names
 
-COLUMNS = ("Kommune", "Antall innbyggere", "Fordelt etter innbyggertall", "Totalt pr kommune")
-
 
 def percent(value: Decimal) -> str:
     """40 → '40', 12.5 → '12,5'"""
@@ -49,20 +48,25 @@ def percent(value: Decimal) -> str:
 
 
 def key_text(key: CostKey) -> str:
-    """'23 kr per innbygger, resten flatt', '40 % flatt, 60 % etter innbyggertall', '100 % flatt'"""
+    """'23 kr per innbygger, resten flatt', '40 % flatt, 60 % etter innbyggertall', '100 % flatt',
+    '20 % flatt, 30 % etter innbyggertall, 50 % etter eierandel', '100 % etter eierandel'"""
     if key.rate_per_inhabitant is not None:
         return f"{percent(key.rate_per_inhabitant)} kr per innbygger, resten flatt"
-    if not key.per_inhabitant_percent:
+    ownership = getattr(key, "ownership_percent", None) or Decimal(0)
+    parts = [(key.flat_percent, "flatt"), (key.per_inhabitant_percent, "etter innbyggertall"),
+             (ownership, "etter eierandel")]
+    parts = [(p, words) for p, words in parts if p]
+    if not parts:
         return "100 % flatt"
-    if not key.flat_percent:
-        return "100 % etter innbyggertall"
-    return f"{percent(key.flat_percent)} % flatt, {percent(key.per_inhabitant_percent)} % etter innbyggertall"
+    return ", ".join(f"{percent(p)} % {words}" for p, words in parts)
 
 
-def sharing_text(cost: Cost, project: Project | None) -> str:
+def sharing_text(cost: Cost, project: Project | None, municipal: bool = True) -> str:
+    """'mellom alle medlemskommunene'; 'mellom alle medlemmene' when not every member is a municipality."""
+    who = "kommunene" if municipal else "medlemmene"
     if cost.sharing == CostSharing.participants:
-        return f"mellom de deltakende kommunene i {project.name}" if project else "mellom de deltakende kommunene"
-    return "mellom alle medlemskommunene"
+        return f"mellom de deltakende {who} i {project.name}" if project else f"mellom de deltakende {who}"
+    return "mellom alle medlemskommunene" if municipal else "mellom alle medlemmene"
 
 
 @dataclass
@@ -92,6 +96,23 @@ class ShareTable:
         return sum((s.per_inhabitant for _, s in self.rows), Decimal(0))
 
     @property
+    def ownership(self) -> Decimal:
+        """The part shared by ownership share (eierandel), in all."""
+        return sum((s.ownership for _, s in self.rows), Decimal(0))
+
+    @property
+    def by_ownership(self) -> bool:
+        """Whether the table has a column for the part by ownership share."""
+        return Key.of(self.cost.cost_key).by_ownership if self.cost.cost_key is not None else False
+
+    @property
+    def by_population(self) -> bool:
+        """Whether the table has a column for the part by population (every key but a pure ownership one)."""
+        key = self.cost.cost_key
+        return key is None or key.rate_per_inhabitant is not None or bool(key.per_inhabitant_percent) \
+            or not Key.of(key).by_ownership
+
+    @property
     def total(self) -> Decimal:
         return sum((s.total for _, s in self.rows), Decimal(0))
 
@@ -100,6 +121,29 @@ class ShareTable:
         """The Sum row: as the approved minutes state it, where they state one, else the rows' sum."""
         stated = getattr(self.cost, "approved_sum", None)
         return Decimal(stated) if self.approved and stated is not None else self.total
+
+    @property
+    def all_municipalities(self) -> bool:
+        """Whether every row is a municipality's (the table then says "Kommune", else "Medlem")."""
+        return only_municipalities(m for m, _ in (self.key_rows or self.rows))  # approved rows carry no kind
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The printed header: the reference's four columns, a column for the part by ownership
+        share when the key has one, and no population columns for a key by ownership share alone."""
+        who = "kommune" if self.all_municipalities else "medlem"
+        return ((who.capitalize(),)
+                + (("Antall innbyggere", "Fordelt etter innbyggertall") if self.by_population else ())
+                + (("Fordelt etter eierandel",) if self.by_ownership else ())
+                + (f"Totalt pr {who}",))
+
+    def lines(self) -> list[tuple[str, ...]]:
+        """The printed rows under ``columns``, the Sum row last."""
+        def line(name, population, per_inhabitant, ownership, total):
+            return ((name,) + ((nb_number(population), nok(per_inhabitant)) if self.by_population else ())
+                    + ((nok(ownership),) if self.by_ownership else ()) + (nok(total),))
+        return [line(m.name, s.population, s.per_inhabitant, s.ownership, s.total) for m, s in self.rows] + [
+            line("Sum", self.population, self.per_inhabitant, self.ownership, self.printed_total)]
 
     def share_of(self, municipality_id: int) -> Share | None:
         return next((s for m, s in self.rows if m.id == municipality_id), None)
@@ -194,12 +238,20 @@ class CostContext:
 
     def _compute(self, cost: Cost, key: CostKey, municipalities: list[Municipality]):
         day = cost.population_date
+        share_key = Key.of(key)
         figures = [(m.name, self.population.get((m.id, day))) for m in municipalities]
+        if share_key.by_ownership and not share_key.per_inhabitant_percent:
+            figures = [(name, figure or 0) for name, figure in figures]  # population is not needed
         missing = [name for name, figure in figures if figure is None]
         if missing:
             raise CostShareError(f"Det finnes ingen innbyggertall per {nb_date(day)} for {join_names(missing)}.")
-        participants = figures
-        shares = compute_shares(Decimal(cost.total), Key.of(key), participants)
+        ownership = None
+        if share_key.by_ownership:
+            # the members' shares must add up to 100 %; participants share in proportion to theirs
+            members = [m for m in self.municipalities if m.is_member_on(day)]
+            check_ownership_shares([(m.name, m.ownership_share) for m in by_name(members)])
+            ownership = [m.ownership_share for m in municipalities]
+        shares = compute_shares(Decimal(cost.total), share_key, figures, ownership)
         return list(zip(municipalities, shares))
 
     def versions(self, cost: Cost, key: CostKey, since: date | None = None) -> list[ShareTable]:
@@ -249,11 +301,13 @@ def cost_query():
         item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
         item.joinedload(AgendaItem.case),
         joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
-    ).order_by(Cost.year.desc(), Cost.description, Cost.id)
+    )
 
 
 def load_costs(session: Session, *conditions) -> list[Cost]:
-    return list(session.exec(cost_query().where(*conditions)).unique())
+    """Costs newest year first, then by description in Norwegian order."""
+    costs = session.exec(cost_query().where(*conditions)).unique()
+    return sorted(costs, key=lambda c: (-c.year, nb_sort_key(c.description), c.id))
 
 
 def meeting_day(cost: Cost) -> date | None:
@@ -280,30 +334,48 @@ def tables_for_items(session: Session, item_ids: list[int]) -> dict[int, list[Sh
 # --------------------------------------------------------------------------- changes
 
 
-def check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant) -> None:
+def check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant, ownership_percent=None) -> None:
     """Refuse a key that does not add up to 100 %, or a negative part, naming the field."""
-    key = Key(flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0), rate_per_inhabitant)
+    key = Key(flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0), rate_per_inhabitant,
+              ownership_percent or Decimal(0))
     try:
         key.validate()
     except CostShareError as error:
         field = "rate_per_inhabitant" if rate_per_inhabitant is not None else "per_inhabitant_percent"
         if rate_per_inhabitant is None and ((flat_percent or 0) < 0):
             field = "flat_percent"
+        elif rate_per_inhabitant is None and ((ownership_percent or 0) < 0):
+            field = "ownership_percent"
         raise InputError(str(error), field) from None
+
+
+def check_members_ownership(session: Session, day: date | None = None) -> None:
+    """Refuse (InputError on "ownership_percent") when the members' ownership shares on ``day``
+    (today when None) are missing or do not add up to 100 %: a key by ownership share needs them."""
+    day = day or today()
+    members = [m for m in session.exec(select(Municipality)) if m.is_member_on(day)]
+    try:
+        check_ownership_shares([(m.name, m.ownership_share) for m in by_name(members)])
+    except CostShareError as error:
+        raise InputError(str(error), "ownership_percent") from None
 
 
 def save_cost_key(
     session: Session, body_id: int, name: str, *, flat_percent=None, per_inhabitant_percent=None,
-    rate_per_inhabitant=None, project_id: int | None = None, key: CostKey | None = None,
+    rate_per_inhabitant=None, ownership_percent=None, project_id: int | None = None, key: CostKey | None = None,
 ) -> CostKey:
+    """Create or change a key; one that shares by ownership share needs the members' shares to add up to 100 %."""
     if not (name or "").strip():
         raise InputError("Gi fordelingsnøkkelen et navn.", "name")
-    check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant)
+    check_key(flat_percent, per_inhabitant_percent, rate_per_inhabitant, ownership_percent)
     if rate_per_inhabitant is not None:
-        flat_percent, per_inhabitant_percent = Decimal(0), Decimal(0)
+        flat_percent, per_inhabitant_percent, ownership_percent = Decimal(0), Decimal(0), Decimal(0)
+    if ownership_percent:
+        check_members_ownership(session)
     key = key or CostKey(body_id=body_id, name=name, organisation_id=session.get(Body, body_id).organisation_id)
     key.name, key.project_id = name.strip(), project_id
     key.flat_percent, key.per_inhabitant_percent = flat_percent or Decimal(0), per_inhabitant_percent or Decimal(0)
+    key.ownership_percent = ownership_percent or Decimal(0)
     key.rate_per_inhabitant = rate_per_inhabitant
     session.add(key)
     session.flush()
@@ -328,7 +400,8 @@ def save_cost(session: Session, cost: Cost | None, key: CostKey, **values) -> Co
     table = context.table(draft, key)
     if table.error:
         field = "population_date" if "innbyggertall per" in table.error else (
-            "total" if "totalbeløpet" in table.error or "Beløpet" in table.error else "sharing")
+            "total" if "totalbeløpet" in table.error or "Beløpet" in table.error else
+            "cost_key" if "Eierandel" in table.error else "sharing")
         raise InputError(table.error, field)
     if cost is None:
         cost = draft

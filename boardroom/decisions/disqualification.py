@@ -35,9 +35,9 @@ def declare_disqualified(session: Session, item: AgendaItem, person_id: int, rea
     session.add(row)
     session.flush()
     if item.vote_events:
-        seats = {s.municipality.id: s for s in voting_seats(session, item)}
+        seats = {s.key: s for s in voting_seats(session, item)}
         for vote in item.vote_events[0].votes:
-            seat = seats.get(vote.municipality_id)
+            seat = seats.get(vote.group_key)
             if seat is not None and seat.voter is None and vote.choice != VoteChoice.absent:
                 vote.event  # noqa: B018
                 vote.choice, vote.person_id = VoteChoice.absent, None

@@ -22,7 +22,7 @@ from boardroom.core.fields import Choice, optional_int
 from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.inputs import InputError, Invalid
-from boardroom.core.labels import label
+from boardroom.core.labels import label, only_municipalities
 from boardroom.core.views import form_page, get_or_404, or_404, project_choices
 from boardroom.decisions import absence, approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
@@ -208,9 +208,8 @@ def decision_form(item, seats, defaults, project_choices, member_choices, partic
         c for c in VOTE_CHOICES if c.value != VoteChoice.abstain.value]
     for seat in seats:
         who = seat.voter.person.name if seat.voter else seat.why_not
-        setattr(DecisionForm, f"vote_{seat.municipality.id}", SelectField(
-            f"{seat.municipality.name}", description=who, choices=choices,
-            default=defaults[seat.municipality.id].value))
+        setattr(DecisionForm, f"vote_{seat.key}", SelectField(
+            seat.name, description=who, choices=choices, default=defaults[seat.key].value))
     if request.method == "POST":
         form = DecisionForm()
         form.project.choices = project_choices
@@ -235,11 +234,12 @@ def decide(agenda_item_id: int):
     form = decision_form(item, seats, votes.default_votes(item, seats), project_choices(session),
                          [SelectChoice(m.id, m.name) for m in members], meeting_participation(session, item))
     context = dict(item=item, meeting=item.meeting, seats=seats, record=record.case_extras(session, item),
+                   municipal=only_municipalities(s.municipality for s in seats),
                    disqualified=disqualification.load_disqualifications(session, [item.id]).get(item.id, []),
                    participation=decided)
     if form.validate_on_submit():
         method = DecisionMethod(form.method.data)
-        choices = ({s.municipality.id: VoteChoice(form[f"vote_{s.municipality.id}"].data) for s in seats}
+        choices = ({s.key: VoteChoice(form[f"vote_{s.key}"].data) for s in seats}
                    if method == DecisionMethod.counted else None)
         try:
             votes.record_decision(session, item, decision=form.decision.data.strip(),

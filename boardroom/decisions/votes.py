@@ -26,6 +26,8 @@ from boardroom.models import (
     MajorityBase,
     MajorityRule,
     Meeting,
+    MemberKind,
+    Membership,
     MembershipRole,
     Municipality,
     Person,
@@ -121,21 +123,38 @@ def vote_result(votes: Iterable[tuple[str, VoteChoice]], rule: MajorityRule = Ma
     return VoteResult(n_for, n_against, n_abstain, against, abstained, rule, passed, rule_met, text)
 
 
+def group_key(vote) -> int | str:
+    """Whom a vote counts for: the member's id, or "s<seat id>" for a seat without a member."""
+    municipality_id = getattr(vote, "municipality_id", None)
+    return municipality_id if municipality_id is not None else f"s{getattr(vote, 'membership_id', None)}"
+
+
 def chair_vote(meeting: Meeting, event: VoteEvent) -> VoteChoice | None:
-    """How the chair's municipality voted (the casting vote on a tie), if the chair is present and votes."""
-    seat = next((a.municipality_id for a in meeting.attendances
-                 if a.person_id == meeting.chair_id and a.status == AttendanceStatus.present), None)
-    return next((v.choice for v in event.votes if seat is not None and v.municipality_id == seat), None)
+    """How the chair's seat voted (the casting vote on a tie), if the chair is present and votes: the
+    vote of the member the chair represents, or the chair's own vote in a seat without a member."""
+    chair = next((a for a in meeting.attendances
+                  if a.person_id == meeting.chair_id and a.status == AttendanceStatus.present), None)
+    if chair is None:
+        return None
+    if chair.municipality_id is not None:
+        return next((v.choice for v in event.votes if v.municipality_id == chair.municipality_id), None)
+    return next((v.choice for v in event.votes
+                 if getattr(v, "municipality_id", None) is None and v.person_id == chair.person_id), None)
 
 
-def event_result(event: VoteEvent, meeting: Meeting, names: dict[int, str]) -> VoteResult:
-    """The result of a recorded vote; ``names`` maps municipality ids to names."""
-    pairs = [(names.get(v.municipality_id, ""), v.choice) for v in event.votes]
+def event_result(event: VoteEvent, meeting: Meeting, names: dict[int | str, str]) -> VoteResult:
+    """The result of a recorded vote; ``names`` maps member ids (and "s<seat id>") to names."""
+    pairs = [(names.get(group_key(v), ""), v.choice) for v in event.votes]
     return vote_result(pairs, event.requirement, chair_vote(meeting, event), event.base or MajorityBase.votes_cast)
 
 
-def municipality_names(session: Session) -> dict[int, str]:
-    return dict(session.exec(select(Municipality.id, Municipality.name)).all())
+def municipality_names(session: Session) -> dict[int | str, str]:
+    """Every member's name by id, and the name of each seat without a member by "s<seat id>"."""
+    names: dict[int | str, str] = dict(session.exec(select(Municipality.id, Municipality.name)).all())
+    names.update((f"s{seat_id}", name) for seat_id, name in session.exec(
+        select(Membership.id, Person.name).join(Person, Person.id == Membership.person_id)
+        .where(Membership.municipality_id.is_(None), Membership.role.in_(BOARD_ROLES))))
+    return names
 
 
 def disqualified_ids(session: Session, item: AgendaItem) -> set[int]:
@@ -144,20 +163,34 @@ def disqualified_ids(session: Session, item: AgendaItem) -> set[int]:
 
 @dataclass
 class VotingSeat:
-    """A municipality with a seat on the board, and who (if anyone) may vote for it in this case."""
+    """A member with a seat on the board (or a seat without a member: an independent member, an
+    employee representative), and who (if anyone) may vote for it in this case."""
 
-    municipality: Municipality
+    municipality: Municipality | None
     member: Person
     voter: Attendance | None
     why_not: str = ""
+    seat: Membership | None = None
+
+    @property
+    def key(self) -> int | str:
+        """The member's id, or "s<seat id>" for a seat without a member (as ``group_key`` of its vote)."""
+        return self.municipality.id if self.municipality is not None else f"s{self.seat.id}"
+
+    @property
+    def name(self) -> str:
+        """The member's name, or the seat holder's for a seat without a member."""
+        return self.municipality.name if self.municipality is not None else self.member.name
 
 
 def voting_seats(session: Session, item: AgendaItem) -> list[VotingSeat]:
-    """The represented municipalities in the board's order, with their eligible voter in this case.
+    """The represented members in the board's order, with their eligible voter in this case.
 
-    The voter is whoever is present for the municipality (the member, or a deputy attending for
+    The voter is whoever is present for the member (the board member, or a deputy attending for
     them) and has not declared themselves disqualified; when the member present is disqualified,
-    a deputy of that seat who is present may vote instead.
+    a deputy of that seat who is present may vote instead. A voting seat that represents no member
+    (an independent board member, an employee representative) votes for itself: its holder, or a
+    deputy of that seat attending for them.
     """
     meeting = item.meeting
     excluded = disqualified_ids(session, item)
@@ -174,7 +207,11 @@ def voting_seats(session: Session, item: AgendaItem) -> list[VotingSeat]:
     result, seen = [], set()
     for seat in board:
         municipality_id = seat.municipality_id
-        if seat.municipality is None or municipality_id in seen:
+        if seat.municipality is None:
+            if seat.voting:
+                result.append(_own_seat(seat, present, excluded, all_seats))
+            continue
+        if municipality_id in seen:
             continue
         seen.add(municipality_id)
         attending = [a for a in present if a.municipality_id == municipality_id]
@@ -188,16 +225,33 @@ def voting_seats(session: Session, item: AgendaItem) -> list[VotingSeat]:
             why = f"{join_names([a.person.name for a in attending])} er inhabil i saken."
         else:
             why = f"Ingen fra {seat.municipality.name} er til stede."
-        result.append(VotingSeat(seat.municipality, seat.person, voters[0] if voters else None, why))
+        result.append(VotingSeat(seat.municipality, seat.person, voters[0] if voters else None, why, seat))
     return result
 
 
+def _own_seat(seat: Membership, present: list[Attendance], excluded: set[int],
+              all_seats: list[Membership]) -> VotingSeat:
+    """A seat without a member: its holder votes, or a deputy of the seat who attends for them."""
+    deputies = {s.person_id for s in all_seats if s.role == MembershipRole.deputy and s.deputy_for_id == seat.id}
+    holder = [a for a in present if a.person_id == seat.person_id]
+    voters = [a for a in holder if a.person_id not in excluded]
+    if not voters:
+        voters = [a for a in present if a.person_id in deputies and a.person_id not in excluded
+                  and (a.substitute_for_id in (None, seat.person_id))]
+    if voters:
+        why = ""
+    elif holder:
+        why = f"{seat.person.name} er inhabil i saken."
+    else:
+        why = f"{seat.person.name} er ikke til stede."
+    return VotingSeat(None, seat.person, voters[0] if voters else None, why, seat)
+
+
 def default_votes(item: AgendaItem, seats: list[VotingSeat]) -> dict[int, VoteChoice]:
-    """The recorded votes, or: for from every municipality with a voter present, else not present."""
+    """The recorded votes, or: for from every seat with a voter present, else not present."""
     event = item.vote_events[0] if item.vote_events else None
-    recorded = {v.municipality_id: v.choice for v in event.votes} if event else {}
-    return {s.municipality.id: recorded.get(s.municipality.id) or (VoteChoice.for_ if s.voter else VoteChoice.absent)
-            for s in seats}
+    recorded = {group_key(v): v.choice for v in event.votes} if event else {}
+    return {s.key: recorded.get(s.key) or (VoteChoice.for_ if s.voter else VoteChoice.absent) for s in seats}
 
 
 def record_decision(session: Session, item: AgendaItem, *, decision: str, discussion: str,
@@ -216,17 +270,18 @@ def record_decision(session: Session, item: AgendaItem, *, decision: str, discus
     if method == DecisionMethod.counted:
         if not votes:
             raise Invalid({"method": "Registrer stemmene, eller velg «Enstemmig» eller «Ingen votering»."})
-        seats = {s.municipality.id: s for s in voting_seats(session, item)}
+        seats = {s.key: s for s in voting_seats(session, item)}
         errors = {}
-        for municipality_id, choice in votes.items():
-            seat = seats.get(municipality_id)
+        for key, choice in votes.items():
+            seat = seats.get(key)
             if seat is None:
-                errors[municipality_id] = "Kommunen har ikke sete i styret."
+                errors[key] = "Kommunen har ikke sete i styret." if isinstance(key, int) else \
+                    "Vervet har ikke stemmerett i styret."
             elif choice != VoteChoice.absent and seat.voter is None:
-                errors[municipality_id] = f"{seat.why_not} Kommunen kan ikke stemme i saken."
+                errors[key] = f"{seat.why_not} {_who(seat)} kan ikke stemme i saken."
             elif choice == VoteChoice.abstain and not item.meeting.body.abstain_allowed:
-                errors[municipality_id] = ("De møtende plikter å stemme (kommuneloven § 8-1); "
-                                           "organet tillater ikke å avstå.")
+                errors[key] = ("De møtende plikter å stemme (kommuneloven § 8-1); "
+                               "organet tillater ikke å avstå.")
         if errors:
             raise Invalid(errors)
 
@@ -243,6 +298,13 @@ def record_decision(session: Session, item: AgendaItem, *, decision: str, discus
     session.flush()
 
 
+def _who(seat: VotingSeat) -> str:
+    """'Kommunen', 'Medlemmet' or the holder of a seat without a member, as a message names them."""
+    if seat.municipality is None:
+        return seat.member.name
+    return "Kommunen" if seat.municipality.kind in (None, MemberKind.municipality) else "Medlemmet"
+
+
 def _delete_event(session: Session, item: AgendaItem, event: VoteEvent) -> None:
     for vote in list(event.votes):
         vote.event  # noqa: B018 – loaded, so the audit log knows the case
@@ -251,8 +313,8 @@ def _delete_event(session: Session, item: AgendaItem, event: VoteEvent) -> None:
     session.delete(event)
 
 
-def _save_votes(session: Session, item: AgendaItem, seats: dict[int, VotingSeat],
-                votes: dict[int, VoteChoice]) -> None:
+def _save_votes(session: Session, item: AgendaItem, seats: dict[int | str, VotingSeat],
+                votes: dict[int | str, VoteChoice]) -> None:
     if item.vote_events:
         event = item.vote_events[0]
     else:
@@ -261,13 +323,16 @@ def _save_votes(session: Session, item: AgendaItem, seats: dict[int, VotingSeat]
         item.vote_events.append(event)
         session.flush()
     event.requirement, event.base = item.majority_rule, item.majority_base
-    existing = {v.municipality_id: v for v in event.votes}
-    for municipality_id, choice in votes.items():
-        voter = seats[municipality_id].voter
+    existing = {group_key(v): v for v in event.votes}
+    for key, choice in votes.items():
+        seat = seats[key]
+        voter = seat.voter
         person_id = voter.person_id if voter and choice != VoteChoice.absent else None
-        vote = existing.get(municipality_id)
+        vote = existing.get(key)
         if vote is None:
-            session.add(Vote(event=event, municipality_id=municipality_id, choice=choice, person_id=person_id))
+            group = {"municipality_id": seat.municipality.id} if seat.municipality is not None else \
+                {"membership_id": seat.seat.id}
+            session.add(Vote(event=event, choice=choice, person_id=person_id, **group))
         else:
             vote.event  # noqa: B018 – loaded, so the audit log knows the case
             vote.choice, vote.person_id = choice, person_id

@@ -274,7 +274,7 @@ class History:
             decision = f"{co_signer.person.name} velges til å undertegne protokollen sammen med møteleder."
         if rng.random() < 0.3 or item.majority_rule != MajorityRule.simple:
             seats = voting_seats(self.session, item)
-            votes = {s.municipality.id: VoteChoice.absent if s.voter is None else
+            votes = {s.key: VoteChoice.absent if s.voter is None else
                      (VoteChoice.against if rng.random() < 0.08 else VoteChoice.for_) for s in seats}
             record_decision(self.session, item, decision=decision, discussion="", majority_rule=item.majority_rule,
                             votes=votes, method=DecisionMethod.counted)

@@ -173,8 +173,8 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
     Fordelt etter innbyggertall, Totalt pr kommune, Sum), computed so that the rows add up."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    from boardroom.core.formatting import nb_number, nok
-    from boardroom.costs.tables import COLUMNS, key_text, sharing_text
+    from boardroom.core.formatting import nok
+    from boardroom.costs.tables import key_text, sharing_text
     from boardroom.documents.docx_html import mark_header_row, shade
 
     if not public_texts(item):
@@ -183,17 +183,17 @@ def _write_cost_shares(doc, item: AgendaItem, tables) -> None:
         cost = table.cost
         p = doc.add_paragraph()
         p.add_run(f"Fordeling av kostnader: {cost.description}").bold = True
-        p.add_run(f" – {nok(cost.total)} fordelt {sharing_text(cost, cost.project)} etter nøkkelen "
-                  f"«{key_text(cost.cost_key)}», innbyggertall per {nb_date(cost.population_date)}.")
+        p.add_run(f" – {nok(cost.total)} fordelt {sharing_text(cost, cost.project, table.all_municipalities)} etter nøkkelen "
+                  f"«{key_text(cost.cost_key)}»"
+                  + (f", innbyggertall per {nb_date(cost.population_date)}." if table.by_population else "."))
         if table.error:
             doc.add_paragraph(f"Andelene kan ikke regnes ut: {table.error}")
             continue
-        grid = doc.add_table(rows=len(table.rows) + 2, cols=len(COLUMNS))
+        columns = table.columns
+        grid = doc.add_table(rows=len(table.rows) + 2, cols=len(columns))
         grid.style = "Table Grid"
         mark_header_row(grid.rows[0])
-        lines = [COLUMNS] + [
-            (m.name, nb_number(s.population), nok(s.per_inhabitant), nok(s.total)) for m, s in table.rows
-        ] + [("Sum", nb_number(table.population), nok(table.per_inhabitant), nok(table.printed_total))]
+        lines = [columns] + table.lines()
         for row, values in zip(grid.rows, lines):
             for column, (cell, value) in enumerate(zip(row.cells, values)):
                 run = cell.paragraphs[0].add_run(value)

@@ -34,7 +34,7 @@ from boardroom.core import files
 from boardroom.core.access import can_download, can_see_agenda, editor_required, not_for_this_viewer, public_file
 from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
-from boardroom.core.formatting import local
+from boardroom.core.formatting import by_name, local
 from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.core.text import render_markdown
@@ -177,7 +177,7 @@ def meeting_data(meeting: Meeting) -> dict:
 def new_meeting():
     session = get_session()
     form = MeetingForm(session)
-    bodies = session.exec(select(Body).where(here(Body.organisation_id)).order_by(Body.name)).all()
+    bodies = by_name(session.exec(select(Body).where(here(Body.organisation_id))).all())
     if not form.is_submitted() and len(bodies) == 1:
         form.body_id.data = bodies[0].id
         form.place.data = bodies[0].default_place
@@ -316,10 +316,9 @@ def invited(meeting_id: int):
     session = get_session()
     meeting = meeting_or_404(meeting_id)
     on_list = {a.person_id for a in meeting.attendances if a.invited}
-    people = [p for p in session.exec(select(Person).where(here(Person.organisation_id)).order_by(Person.name)).all()
+    people = [p for p in by_name(session.exec(select(Person).where(here(Person.organisation_id))).all())
               if p.id not in on_list]
-    municipalities = session.exec(select(Municipality).where(here(Municipality.organisation_id))
-                                  .order_by(Municipality.name)).all()
+    municipalities = by_name(session.exec(select(Municipality).where(here(Municipality.organisation_id))).all())
     form = InviteForm(people, municipalities)
     if form.is_submitted():
         ensure_editable(meeting)

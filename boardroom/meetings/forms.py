@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from boardroom.core import fields
 from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
-from boardroom.core.formatting import local
+from boardroom.core.formatting import by_name, local
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
 from boardroom.core.orgs import here
@@ -33,7 +33,7 @@ def markdown(name: str, rows: int = 8) -> TextAreaField:
 
 
 def person_choices(session) -> list[tuple]:
-    people = session.exec(select(Person).where(here(Person.organisation_id)).order_by(Person.name)).all()
+    people = by_name(session.exec(select(Person).where(here(Person.organisation_id))).all())
     return [NONE_CHOSEN] + [SelectChoice(p.id, f"{p.name} ({p.affiliation})" if p.affiliation else p.name) for p in people]
 
 
@@ -55,7 +55,7 @@ class MeetingForm(Form):
     def __init__(self, session, *args, fixed_body: Body | None = None, meeting: Meeting | None = None, **kw):
         super().__init__(*args, **kw)
         self.meeting = meeting  # the meeting being edited: moving its start keeps its length
-        bodies = session.exec(select(Body).where(here(Body.organisation_id)).order_by(Body.name)).all()
+        bodies = by_name(session.exec(select(Body).where(here(Body.organisation_id))).all())
         self.body_id.choices = [SelectChoice(b.id, b.name) for b in bodies]
         if fixed_body is not None:  # a meeting stays with its body
             self.body_id.choices = [SelectChoice(fixed_body.id, fixed_body.name)]

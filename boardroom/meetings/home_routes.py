@@ -96,7 +96,7 @@ def logo():
     stored = get_session().get(StoredFile, organisation.logo_id) if organisation and organisation.logo_id else None
     if stored is None:
         abort(404, "Organisasjonen har ingen logo.")
-    response = send_file(BytesIO(files.read(stored)), mimetype=stored.media_type, etag=stored.sha256,
+    response = send_file(BytesIO(files.read(get_session(), stored)), mimetype=stored.media_type, etag=stored.sha256,
                          conditional=True)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

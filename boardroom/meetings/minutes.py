@@ -15,7 +15,16 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import local
 from boardroom.meetings.numbering import format_number
-from boardroom.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Membership, MembershipRole, VoteEvent
+from boardroom.models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Vote,
+    VoteEvent,
+)
 from boardroom.participation.status import join_names
 
 BOARD_ROLES = (MembershipRole.chair, MembershipRole.deputy_chair, MembershipRole.member)
@@ -44,7 +53,8 @@ def load_meeting(session: Session, meeting_id: int) -> Meeting | None:
                 joinedload(AgendaItem.case_handler),
                 selectinload(AgendaItem.attachments),
                 joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
-                selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes),
+                selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes)
+                .selectinload(Vote.membership).joinedload(Membership.person),
             ),
         )
     ).first()

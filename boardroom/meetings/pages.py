@@ -24,7 +24,18 @@ from boardroom.decisions.record import MinutesExtras, case_extras
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, open_follow_ups_for, visible_follow_ups
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import MinutesView
-from boardroom.models import AgendaItem, Body, Case, FollowUp, Meeting, MeetingStatus, MinutesVersion, Vote, VoteEvent
+from boardroom.models import (
+    AgendaItem,
+    Body,
+    Case,
+    FollowUp,
+    Meeting,
+    MeetingStatus,
+    Membership,
+    MinutesVersion,
+    Vote,
+    VoteEvent,
+)
 from boardroom.participation.status import ParticipationLine, participation_lines
 
 
@@ -71,6 +82,8 @@ def load_item(session: Session, item_id: int) -> AgendaItem | None:
             selectinload(AgendaItem.attachments),
             joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
             selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
+            selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.membership)
+            .selectinload(Membership.person),
         )
     ).first()
 

@@ -12,7 +12,8 @@ from sqlmodel import select
 from boardroom.core.access import login_required, reads_everything
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
-from boardroom.core.formatting import OSLO
+from boardroom.core.formatting import OSLO, by_name
+from boardroom.core.labels import only_municipalities
 from boardroom.core.orgs import here
 from boardroom.core.views import base_url, or_404
 from boardroom.meetings.minutes import BOARD_ROLES
@@ -32,10 +33,9 @@ bp = Blueprint("members", __name__)
 @bp.get("/municipalities")
 def index():
     session = get_session()
-    municipalities = session.exec(
+    municipalities = by_name(session.exec(
         select(Municipality).where(here(Municipality.organisation_id))
-        .options(selectinload(Municipality.populations)).order_by(Municipality.number)
-    ).all()
+        .options(selectinload(Municipality.populations))).all())
     representatives: dict[int, list[Membership]] = {}
     for seat in current_seats(session):
         if seat.role in BOARD_ROLES:
@@ -47,6 +47,7 @@ def index():
         rows=rows,
         common_date=dates.pop() if len(dates) == 1 else None,
         total=sum(p.population for _, p, _ in rows if p),
+        municipal=only_municipalities(municipalities),
     )
 
 

@@ -11,6 +11,7 @@ from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import InputError, today
+from boardroom.core.labels import members_word
 from boardroom.core.views import csv_response, enum_arg, form_page, municipality_choices, or_404, saved
 from boardroom.meetings.lookup import case_or_error
 from boardroom.models import Health, Municipality, ProjectPhase
@@ -31,7 +32,8 @@ def matrix_filters():
 def participation():
     data = matrix(get_session(), **matrix_filters())
     return render_template("participation/participation.html", data=data, rows=data.rows,
-                           municipalities=data.municipalities, phases=list(ProjectPhase), healths=list(Health))
+                           municipalities=data.municipalities, phases=list(ProjectPhase), healths=list(Health),
+                           word=members_word(data.municipalities))
 
 
 @bp.get("/participation.csv")

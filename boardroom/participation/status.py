@@ -14,7 +14,8 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.access import public_decisions
-from boardroom.core.formatting import nb_sort_key
+from boardroom.core.formatting import by_name, nb_sort_key
+from boardroom.core.labels import members_word
 from boardroom.core.orgs import here
 from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import load_answers
@@ -50,8 +51,13 @@ class DecisionStatus:
 
     @property
     def count(self) -> str:
-        """'18/19'"""
+        """'18/19': members taking part, of the members on the decision's date."""
         return f"{len(self.joined)}/{len(self.members)}"
+
+    @property
+    def word(self) -> str:
+        """'kommuner' when every member is a municipality, else 'medlemmer'."""
+        return members_word(self.members)
 
     @property
     def summary(self) -> str:
@@ -60,7 +66,7 @@ class DecisionStatus:
         joined = {m.id for m in self.joined}  # by id: model equality compares every field
         others = sorted((m.name for m in self.members if m.id not in joined), key=nb_sort_key)
         if len(self.joined) == total:
-            text = "Alle kommuner"
+            text = f"Alle {self.word}"
         elif len(self.joined) * 2 >= total:
             text = "Alle unntatt: " + join_names(others)
         else:
@@ -92,10 +98,11 @@ def decision_status(decision: ProjectDecision, municipalities: list[Municipality
 
 
 def all_municipalities(session: Session, organisation_id: int | None = None) -> list[Municipality]:
-    """The members of that organisation (by default the request's), by kommunenummer."""
+    """The members of that organisation (by default the request's), by name in Norwegian order (the
+    matrix's columns)."""
     owner = Municipality.organisation_id == organisation_id if organisation_id is not None \
         else here(Municipality.organisation_id)
-    return list(session.exec(select(Municipality).where(owner).order_by(Municipality.number)))
+    return by_name(session.exec(select(Municipality).where(owner)).all())
 
 
 def overview(session: Session, body_id: int | None = None) -> tuple[list[Municipality], list[DecisionStatus]]:

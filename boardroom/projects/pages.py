@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.access import public_decisions
-from boardroom.core.formatting import nb_sort_key
+from boardroom.core.formatting import by_position, nb_sort_key
 from boardroom.core.inputs import today
 from boardroom.core.orgs import here
 from boardroom.costs.shares import CostShareError, Key, compute_shares
@@ -142,7 +142,7 @@ def project_rows(session: Session, phase: ProjectPhase | None = None) -> list[Pr
     query = select(Project).where(here(Project.organisation_id)).options(selectinload(Project.decisions))
     if phase is not None:
         query = query.where(Project.phase == phase)
-    projects = session.exec(query.order_by(Project.position, Project.name, Project.id)).all()
+    projects = by_position(session.exec(query).all())
     answers = load_answers(session)
     rows = []
     for project in projects:
@@ -166,8 +166,7 @@ class BenefitOverview:
 def benefit_overview(session: Session) -> BenefitOverview:
     benefits = list(session.exec(select(Benefit).join(Project, Benefit.project_id == Project.id)
                                  .where(here(Project.organisation_id))))
-    projects = {p.id: p for p in session.exec(select(Project).where(here(Project.organisation_id))
-                                              .order_by(Project.position, Project.name))}
+    projects = {p.id: p for p in by_position(session.exec(select(Project).where(here(Project.organisation_id))))}
     towns = list(session.exec(select(Municipality).where(here(Municipality.organisation_id))))
     by_project = totals_by(benefits, lambda b: b.project_id)
     by_town = totals_by(benefits, lambda b: b.municipality_id)

@@ -4,6 +4,8 @@ persons and memberships. Messages are Norwegian; rules that need the database as
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from wtforms import (
     BooleanField,
     DateField,
@@ -14,25 +16,17 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import (
-    AnyOf,
-    DataRequired,
-    InputRequired,
-    Length,
-    NumberRange,
-    Optional,
-    Regexp,
-    ValidationError,
-)
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from boardroom.core.db import get_session
-from boardroom.core.fields import NONE_CHOSEN, enum_choices, strip, text
+from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, enum_choices, strip, text
 from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
-from boardroom.models import CaseKind, MembershipRole, StandardCasePlace
+from boardroom.models import CaseKind, MemberKind, MembershipRole, SeatKind, StandardCasePlace
 from boardroom.registers import registers
+from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 PLACES = [SelectChoice(StandardCasePlace.opening.value, "Først i sakslisten"),
@@ -105,20 +99,35 @@ class StandardCaseForm(RegisterForm):
 
 
 class MunicipalityForm(RegisterForm):
-    number = StringField("Kommunenummer", [
-        DataRequired(message="Oppgi kommunenummeret."),
-        Regexp(r"^[0-9]{4}$", message="Kommunenummeret må være fire siffer."),
-    ], filters=[strip])
-    name = text("Navn", 100, "Oppgi navnet på kommunen.")
+    """A member of any kind: its number is checked by its kind (``registers.identifiers``)."""
+
+    kind = SelectField("Type medlem", choices=enum_choices(MemberKind), coerce=enum_member(MemberKind),
+                       default=MemberKind.municipality)
+    number = StringField("Nummer", filters=[strip])
+    name = text("Navn", 100, "Oppgi navnet på medlemmet.")
     region = text("Region (klynge)", 100)
+    ownership_share = AmountField("Eierandel (%)", [NotNegative("Eierandelen kan ikke være negativ.")],
+                                  decimals=4, digits=7)
     member_from = DateField("Medlem fra", [Optional()])
     member_to = DateField("Medlem til", [
         Optional(), NotBefore("member_from", "Medlemskapet kan ikke slutte før det begynte."),
     ])
 
     def validate_number(self, field):
+        kind = self.kind.data if isinstance(self.kind.data, MemberKind) else MemberKind.municipality
+        try:
+            field.data = check_member_number(kind, field.data)
+        except InvalidNumber as exc:
+            raise ValidationError(str(exc)) from exc
         if self.is_other(registers.municipality_by_number(get_session(), field.data)):
-            raise ValidationError(f"Det finnes allerede en kommune med nummer {field.data}.")
+            what = "en kommune" if kind == MemberKind.municipality else "et medlem"
+            raise ValidationError(f"Det finnes allerede {what} med nummer {field.data}.")
+
+    def validate_ownership_share(self, field):
+        if field.data is not None and field.data > 100:
+            raise ValidationError("Eierandelen kan ikke være mer enn 100 %.")
+        if field.data is not None and field.data != field.data.quantize(Decimal("0.0001")):
+            raise ValidationError("Eierandelen kan ha høyst fire desimaler.")
 
 
 class PopulationForm(RegisterForm):
@@ -153,7 +162,9 @@ class PersonForm(RegisterForm):
 class MembershipForm(RegisterForm):
     body_id = SelectField("Organ", coerce=row_id)
     role = SelectField("Rolle", choices=enum_choices(MembershipRole), coerce=enum_member(MembershipRole))
-    municipality_id = SelectField("Representerer kommune", coerce=row_id)
+    kind = SelectField("Hvem vervet representerer", choices=enum_choices(SeatKind), coerce=enum_member(SeatKind),
+                       default=SeatKind.member)
+    municipality_id = SelectField("Representerer medlem", coerce=row_id)
     voting = BooleanField("Har stemmerett", default=True)
     start = DateField("Fra", [Optional()])
     end = DateField("Til", [Optional(), NotBefore("start", "Sluttdatoen kan ikke være før startdatoen.")])
@@ -174,6 +185,10 @@ class MembershipForm(RegisterForm):
             for s in self.seats.values()
         ]
 
+    def validate_municipality_id(self, field):
+        if self.kind.data in (SeatKind.independent, SeatKind.employee) and field.data is not None:
+            raise ValidationError(f"{label(self.kind.data)} representerer ikke et medlem. La feltet stå tomt.")
+
     def validate_deputy_for_id(self, field):
         seat = self.seats.get(field.data)
         if seat is None:
@@ -185,8 +200,10 @@ class MembershipForm(RegisterForm):
 
 
 def seat_label(seat) -> str:
-    """'Robert Pettersen, Styreleder – Rana'."""
-    where = f" – {seat.municipality.name}" if seat.municipality else ""
+    """'Robert Pettersen, Styreleder – Rana', 'Kari Nordmann, Styremedlem – Ansattrepresentant'."""
+    kind = getattr(seat, "kind", None)
+    where = f" – {seat.municipality.name}" if seat.municipality else (
+        f" – {label(kind)}" if kind in (SeatKind.independent, SeatKind.employee) else "")
     return f"{seat.person.name}, {label(seat.role)}{where}"
 
 

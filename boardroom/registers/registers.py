@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from werkzeug.exceptions import Conflict
 
+from boardroom.core.inputs import InputError
 from boardroom.core.orgs import here
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.meetings.numbering import NumberFormatError, format_number, validate_format
@@ -29,6 +30,7 @@ from boardroom.models import (
     FollowUp,
     Grant,
     Meeting,
+    MemberKind,
     Membership,
     Municipality,
     Participation,
@@ -40,6 +42,7 @@ from boardroom.models import (
     User,
     Vote,
 )
+from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
 DEFAULT_STANDARD_CASES = [
     (StandardCasePlace.opening, "Godkjenning av innkalling og agenda", CaseKind.decision,
@@ -141,6 +144,25 @@ def move_standard_case(session: Session, case: StandardCase, direction: str) -> 
 
 
 # --------------------------------------------------------------------------- municipalities, persons
+
+
+def save_member(session: Session, member: Municipality, **values) -> Municipality:
+    """Add or change a member; its number must fit its kind (``identifiers.check_member_number``).
+
+    Raises InputError (field "number") for a number that does not fit, or one another member has.
+    """
+    kind = values.get("kind", member.kind) or MemberKind.municipality
+    try:
+        values["number"] = check_member_number(kind, values.get("number", member.number))
+    except InvalidNumber as exc:
+        raise InputError(str(exc), "number") from exc
+    other = municipality_by_number(session, values["number"])
+    if other is not None and other is not member:
+        raise InputError(f"Det finnes allerede et medlem med nummer {values['number']}.", "number")
+    share = values.get("ownership_share", member.ownership_share)
+    if share is not None and not 0 <= share <= 100:
+        raise InputError("Eierandelen må være mellom 0 og 100 %.", "ownership_share")
+    return save(session, member, **values)
 
 
 def municipality_by_number(session: Session, number: str) -> Municipality | None:

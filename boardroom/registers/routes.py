@@ -14,11 +14,12 @@ from sqlmodel import select
 
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
-from boardroom.core.formatting import nb_date, nb_sort_key
+from boardroom.core.formatting import by_name, nb_date
+from boardroom.core.labels import members_word
 from boardroom.core.orgs import current_organisation_id, here
 from boardroom.core.views import base_url, form_page, get_or_404, saved
 from boardroom.members.pages import latest_population
-from boardroom.models import Body, Membership, Municipality, Person, PopulationFigure, StandardCase, User
+from boardroom.models import Body, MemberKind, Membership, Municipality, Person, PopulationFigure, StandardCase, User
 from boardroom.registers import registers
 from boardroom.registers.forms import (
     BodyForm,
@@ -70,8 +71,8 @@ def index():
 
 @bp.get("/bodies")
 def bodies():
-    rows = get_session().exec(select(Body).where(here(Body.organisation_id))
-                              .options(selectinload(Body.standard_cases)).order_by(Body.name)).all()
+    rows = by_name(get_session().exec(select(Body).where(here(Body.organisation_id))
+                                      .options(selectinload(Body.standard_cases))).all())
     return render_template("registers/bodies.html", bodies=rows, format_example=registers.format_example)
 
 
@@ -162,19 +163,24 @@ def standard_case_delete(body_id: int, case_id: int):
 
 @bp.get("/municipalities")
 def municipalities():
-    rows = get_session().exec(
+    rows = by_name(get_session().exec(
         select(Municipality).where(here(Municipality.organisation_id))
-        .options(selectinload(Municipality.populations)).order_by(Municipality.number)
-    ).all()
-    return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows])
+        .options(selectinload(Municipality.populations))).all())
+    return render_template("registers/municipalities.html", rows=[(m, latest_population(m)) for m in rows],
+                           word=members_word(rows, capital=True))
+
+
+def saved_text(member: Municipality) -> str:
+    return "Kommunen er lagret." if member.kind == MemberKind.municipality else "Medlemmet er lagret."
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
 def municipality_new():
     form = MunicipalityForm()
     if form.validate_on_submit():
-        registers.save(get_session(), Municipality(organisation_id=current_organisation_id()), **form.values())
-        return saved("Kommunen er lagret.", url_for(".municipalities"))
+        member = registers.save_member(get_session(), Municipality(organisation_id=current_organisation_id()),
+                                       **form.values())
+        return saved(saved_text(member), url_for(".municipalities"))
     return form_page("registers/municipality.html", form, municipality=None)
 
 
@@ -183,8 +189,8 @@ def municipality_edit(municipality_id: int):
     municipality = get_or_404(Municipality, municipality_id, "Kommunen finnes ikke.")
     form = MunicipalityForm(current=municipality)
     if form.validate_on_submit():
-        registers.save(get_session(), municipality, **form.values())
-        return saved("Kommunen er lagret.", url_for(".municipalities"))
+        registers.save_member(get_session(), municipality, **form.values())
+        return saved(saved_text(municipality), url_for(".municipalities"))
     figures = sorted(municipality.populations, key=lambda p: p.as_of, reverse=True)
     return form_page("registers/municipality.html", form, municipality=municipality, figures=figures)
 
@@ -243,8 +249,7 @@ def body_names() -> dict[int, str]:
 @bp.get("/persons")
 def persons():
     session = get_session()
-    people = sorted(session.exec(select(Person).where(here(Person.organisation_id))).all(),
-                    key=lambda p: nb_sort_key(p.name))
+    people = by_name(session.exec(select(Person).where(here(Person.organisation_id))).all())
     all_seats = session.exec(memberships_query().where(Membership.person_id.in_(p.id for p in people))).all()
     seats: dict[int, list[Membership]] = {}
     for seat in all_seats:
@@ -285,7 +290,7 @@ def person_delete(person_id: int):
 def membership_form(**kw) -> MembershipForm:
     session = get_session()
     return MembershipForm(
-        bodies=session.exec(select(Body).where(here(Body.organisation_id)).order_by(Body.name)).all(),
+        bodies=by_name(session.exec(select(Body).where(here(Body.organisation_id))).all()),
         municipalities=session.exec(select(Municipality).where(here(Municipality.organisation_id))).all(),
         seats=registers.member_seats(session),
         **kw,

@@ -1,7 +1,7 @@
 """Least privilege: a reader reads drafts and exempt cases only where an administrator grants it
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-02 05:00:00
 
 - ``user.reads_restricted``: the administrator's grant (off for every existing account).
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0014'
-down_revision: Union[str, None] = '0012'
+down_revision: Union[str, None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
