@@ -126,7 +126,7 @@ def test_unapproved_minutes_are_not_public(client, session, make_body, make_meet
     assert data["attendance"] == [] and data["minutes"]["present_text"] == ""
     first = data["agenda"][0]
     assert "proposal" in first and "decision" not in first and "discussion" not in first
-    auth.login("reader")
+    auth.login("reader", reads_restricted=True)
     signed_in = client.get(f"/api/meetings/{meeting.id}").get_json()
     assert signed_in["minutes_published"] is True and "decision" in signed_in["agenda"][0]
     meeting.status = m.MeetingStatus.planned

@@ -178,7 +178,9 @@ def test_unpublished_actions_need_a_log_in(client, auth, session, world):
     assert "Publisert punkt" in public and "Hemmelig utkast" not in public
     assert [f["text"] for f in client.get("/api/follow-ups").get_json()] == ["Publisert punkt"]
     assert "Hemmelig utkast" not in get_text(client, "/municipalities/1800")
-    auth.login("reader")
+    auth.login("reader")  # a reader reads what the public reads
+    assert "Hemmelig utkast" not in get_text(client, "/follow-ups")
+    auth.login("reader", email="leser@example.org", reads_restricted=True)  # until it is granted more
     assert "Hemmelig utkast" in get_text(client, "/follow-ups")
     own = section(client.get("/municipalities/1800").get_data(as_text=True), "oppfolging")
     assert "Hemmelig utkast" in own and "Publisert punkt" in own  # its representative's and its own

@@ -104,7 +104,7 @@ def test_visitors_see_votes_of_approved_minutes_only(client, auth, world):
     assert [v["choice"] for v in client.get("/api/municipalities/1800").get_json()["votes"]] == ["against"]
     assert client.get("/api/costs").get_json() == []
 
-    auth.login("reader")
+    auth.login("reader", reads_restricted=True)
     html = client.get("/municipalities/1800").get_data(as_text=True)
     votes = section(html, "stemmer")
     assert votes.startswith("Stemmegivning 2025 År: 2025 · 2024")

@@ -13,7 +13,10 @@ def test_a_draft_agenda_needs_a_log_in(client, session, make_meeting, auth):
     docx = client.get(f"/meetings/{meeting.id}/protokoll.docx")
     assert docx.status_code == 302 and "/login" in docx.headers["Location"]
 
-    auth.login("member")
+    auth.login("member", email="annet@example.org")  # a board member of no seat here reads as the public
+    assert "Sak nummer 1" not in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert client.get(f"/cases/{meeting.items[0].id}").status_code == 403
+    auth.login("member", seat=meeting.body)  # with a seat on the body: its drafts
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Sak nummer 1" in page and "Vedtak i sak 1." in page
     assert client.get(f"/cases/{meeting.items[0].id}").status_code == 200
@@ -37,7 +40,9 @@ def test_an_exempt_case_shows_the_public_only_its_number_and_basis(client, sessi
         page = client.get(url).get_data(as_text=True)
         assert "Unntatt offentlighet" in page and "Offl. § 14" in page
         assert "Forhandlinger med leverandør X" not in page and "Bakgrunn for sak 1" not in page
-    auth.login("reader")
+    auth.login("reader")  # a reader without the administrator's grant reads as the public
+    assert "Forhandlinger med leverandør X" not in client.get(f"/cases/{meeting.items[0].id}").get_data(as_text=True)
+    auth.login("reader", email="leser@example.org", reads_restricted=True)
     page = client.get(f"/cases/{meeting.items[0].id}").get_data(as_text=True)
     assert "Forhandlinger med leverandør X" in page and "Bakgrunn for sak 1" in page
 
@@ -55,5 +60,5 @@ def test_front_page_lists_only_published_decisions_to_visitors(client, make_meet
     make_meeting(cases=2, status=m.MeetingStatus.held, title="Upublisert møte")
     page = client.get("/").get_data(as_text=True)
     assert page.count("Vedtak i sak 1.") == 1 and "Vedtak i sak 2." not in page
-    auth.login("reader")
+    auth.login("reader", reads_restricted=True)
     assert "Vedtak i sak 2." in client.get("/").get_data(as_text=True)

@@ -6,7 +6,7 @@ public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, g
 from sqlmodel import select
 
 from boardroom.archive.versions import load_shown
@@ -43,6 +43,7 @@ def meeting(meeting_id: int):
     site = organisation_url()
     record, stored = shown.record, shown.stored  # approved minutes as stored
     found, minutes = record.meeting, record.minutes
+    g.site_body = found.body  # whose restricted papers (boardroom.core.access.attachment_body)
     minutes_visible = can_see_minutes(found)
     return {
         **meeting_summary(found, site),

@@ -23,12 +23,13 @@ class AccountError(ValueError):
 class SignedInUser(UserMixin):
     """What Flask-Login keeps for the request: plain values, no database session needed."""
 
-    def __init__(self, user: User, token: str, role: UserRole | None):
+    def __init__(self, user: User, token: str, role: UserRole | None, seat_bodies=frozenset()):
         self.id = user.id
         self.email = user.email
         self.role = role  # in the request's organisation (boardroom.core.access.account_with_role)
         self.person_id = user.person_id
         self.reads_restricted = user.reads_restricted
+        self.seat_bodies = seat_bodies  # a board member's (boardroom.core.access.seat_bodies)
         self.token = token  # what the session cookie holds (boardroom.auth.sessions)
 
     def get_id(self) -> str:

@@ -16,12 +16,12 @@ from boardroom.auth.accounts import (
     find_user,
     set_password,
 )
-from boardroom.core.access import account_with_role, editor_required
+from boardroom.core.access import account_with_role, editor_required, seat_bodies
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.views import safe_next
 from boardroom.mail.tokens import LinkError
-from boardroom.models import Person, User
+from boardroom.models import Person, User, UserRole
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -36,7 +36,10 @@ def load_user(token: str):
         return None
     user_id, version, issued = parsed
     user, role = account_with_role(get_session(), user_id)
-    return SignedInUser(user, token, role) if sessions.token_valid(user, version, issued) else None
+    if not sessions.token_valid(user, version, issued):
+        return None
+    seats = seat_bodies(get_session(), user.person_id) if role == UserRole.member else frozenset()
+    return SignedInUser(user, token, role, seats)
 
 
 class LoginForm(Form):

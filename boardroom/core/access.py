@@ -27,7 +27,6 @@ from sqlalchemy import or_
 from sqlmodel import Session, select
 
 from boardroom.core import orgs
-from boardroom.core.db import get_session
 from boardroom.core.inputs import today
 from boardroom.models import (
     AgendaItem,
@@ -175,27 +174,31 @@ class Every:
 EVERY = Every()
 
 
+def seat_bodies(session: Session, person_id: int | None):
+    """The bodies a board member reads the drafts and exempt cases of: where the person holds a
+    seat now or later (as member or deputy); ``EVERY`` with a seat on every body of the
+    organisation. One query, when the account is loaded for the request."""
+    if not person_id:
+        return frozenset()
+    seats = frozenset(session.exec(
+        select(Membership.body_id).where(Membership.person_id == person_id,
+                                         or_(Membership.end.is_(None), Membership.end >= today()))))
+    every = set(session.exec(select(Body.id).where(orgs.here(Body.organisation_id))))
+    return EVERY if seats and seats >= every else seats
+
+
 def restricted_bodies(user=None):
     """The bodies whose drafts and exempt cases this viewer reads: ``EVERY``, or a set of body
-    ids (a board member's seats, current or future, as member or deputy), empty for visitors and
-    readers without the grant. One query per request for a board member, none for the rest."""
+    ids (a board member's seats, loaded with the account), empty for visitors and readers
+    without the grant."""
     user = user or current_user
     if not is_signed_in(user):
         return frozenset()
     if user.role in EDITORS or getattr(user, "reads_restricted", False):
         return EVERY
-    if user.role != UserRole.member or not user.person_id:
+    if user.role != UserRole.member:
         return frozenset()
-    memo = g.setdefault("boardroom.seats", {}) if has_request_context() else {}
-    if user.person_id not in memo:
-        db = get_session()
-        seats = frozenset(db.exec(
-            select(Membership.body_id).where(Membership.person_id == user.person_id,
-                                             or_(Membership.end.is_(None), Membership.end >= today()))))
-        # a seat on every body of the organisation reads everything (lists across bodies included)
-        memo[user.person_id] = EVERY if seats and seats >= set(
-            db.exec(select(Body.id).where(orgs.here(Body.organisation_id)))) else seats
-    return memo[user.person_id]
+    return getattr(user, "seat_bodies", frozenset())
 
 
 def reads_restricted(body_id: int | None, user=None) -> bool:
@@ -269,13 +272,12 @@ def can_see_attachment(attachment, user=None) -> bool:
 
 def attachment_body(attachment) -> int | None:
     """The body an attachment's meeting or case belongs to: the page's own body where a meeting or
-    case page lists it, else looked up (live or frozen attachments alike)."""
+    case page (or its JSON) lists it, else its loaded meeting's or case's."""
     shown = g.get("site_body") if has_request_context() else None
     if shown is not None:
         return shown.id
-    holder = (get_session().get(Meeting, attachment.meeting_id) if attachment.meeting_id
-              else get_session().get(AgendaItem, attachment.agenda_item_id))
-    return holder.body_id if holder is not None else None
+    holder = getattr(attachment, "meeting", None) or getattr(attachment, "agenda_item", None)
+    return getattr(holder, "body_id", None)
 
 
 def public_file(attachment, meeting: Meeting) -> bool:

@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from flask import g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
+from stdnum.exceptions import InvalidChecksum
+from stdnum.no import orgnr as stdnum_orgnr
 
 from boardroom.models import Body, Cost, CostKey, Municipality, Organisation, Person, Project
 
@@ -35,7 +37,6 @@ RESERVED_SLUGS = frozenset({
     "projects", "registers", "static", "organisations", "admin", "logo",
 })
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
-ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 
 # --------------------------------------------------------------------------- identifiers
@@ -43,14 +44,17 @@ ORGNR_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 def orgnr_error(value: str) -> str | None:
     """Why ``value`` is not a valid organisasjonsnummer (nine digits, the last a mod-11 check
-    digit with weights 3 2 7 6 5 4 3 2, as Brønnøysundregistrene gives them), or None."""
-    digits = (value or "").replace(" ", "")
-    if not (len(digits) == 9 and digits.isascii() and digits.isdigit()):
-        return "Organisasjonsnummeret må ha ni sifre."
-    remainder = sum(int(d) * w for d, w in zip(digits, ORGNR_WEIGHTS)) % 11
-    check = 0 if remainder == 0 else 11 - remainder
-    if check == 10 or check != int(digits[8]):
-        return f"Organisasjonsnummeret {digits} har feil kontrollsiffer."
+    digit with weights 3 2 7 6 5 4 3 2, as Brønnøysundregistrene gives them), or None. The check
+    digit is python-stdnum's (``stdnum.no.orgnr``); a remainder of 1 gives no valid number."""
+    digits = re.sub(r"\s", "", value or "")
+    if not re.fullmatch(r"[0-9]{9}", digits):
+        return "Organisasjonsnummeret må være ni siffer."
+    try:
+        stdnum_orgnr.validate(digits)
+    except InvalidChecksum:
+        return "Organisasjonsnummeret har feil kontrollsiffer."
+    except ValueError:  # any other fault stdnum finds
+        return "Organisasjonsnummeret er ikke gyldig."
     return None
 
 
