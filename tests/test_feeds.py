@@ -237,6 +237,27 @@ def test_closed_body_by_token_only(client, auth, session, make_body, make_meetin
     assert auth.post(f"/calendar/bodies/{open_one.body_id}/token").status_code == 400
 
 
+def test_a_closed_body_s_meetings_are_not_listed_for_the_public(client, auth, session, make_body, make_meeting):
+    """Its plan is only by token, so the public does not find its meetings elsewhere either."""
+    closed = make_body("Valgkomiteen", public=False)
+    hidden = make_meeting(cases=1, body=closed, status=m.MeetingStatus.approved, title="Valgkomiteens møte",
+                          start=oslo(2030, 1, 10, 9))
+    shown = make_meeting(cases=1, title="Styremøte i det åpne styret", start=oslo(2030, 1, 11, 9))
+    for path in ("/meetings", "/", "/api/meetings"):
+        text = client.get(path).get_data(as_text=True)
+        assert "Styremøte i det åpne styret" in text and "Valgkomiteens møte" not in text, path
+    for path in (f"/meetings/{hidden.id}", f"/cases/{hidden.items[0].id}", f"/meetings/{hidden.id}/protokoll.docx"):
+        assert "/login" in client.get(path).headers.get("Location", ""), path
+    assert client.get(f"/api/meetings/{hidden.id}").status_code == 404
+    assert client.get(f"/meetings/{shown.id}").status_code == 200
+
+    auth.login("secretary")
+    for path in ("/meetings", "/api/meetings"):
+        assert "Valgkomiteens møte" in client.get(path).get_data(as_text=True), path
+    assert client.get(f"/meetings/{hidden.id}").status_code == 200
+    assert client.get(f"/api/meetings/{hidden.id}").get_json()["title"] == "Valgkomiteens møte"
+
+
 def test_a_member_cannot_make_body_tokens(client, auth, member, make_body):
     closed = make_body("Valgkomiteen", public=False)
     assert auth.post(f"/calendar/bodies/{closed.id}/token").status_code == 403

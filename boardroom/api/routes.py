@@ -6,12 +6,12 @@ public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
 
 from __future__ import annotations
 
-from flask import Blueprint, g
+from flask import Blueprint, abort, g
 from sqlmodel import select
 
 from boardroom.archive.versions import load_shown
 from boardroom.calendar.ical import load_meetings
-from boardroom.core.access import can_see_agenda, can_see_minutes
+from boardroom.core.access import can_see_agenda, can_see_minutes, plan_visible, plan_visible_clause
 from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
 from boardroom.core.formatting import by_position
@@ -32,7 +32,7 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 def meetings():
     site = organisation_url()
     return [meeting_summary(m, site) for m in load_meetings(
-        get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id))))]
+        get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id), plan_visible_clause())))]
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -40,6 +40,8 @@ def meetings():
 def meeting(meeting_id: int):
     session = get_session()
     shown = or_404(load_shown(session, meeting_id), "Møtet finnes ikke.")
+    if not plan_visible(session.get(Body, shown.meeting.body_id)):
+        abort(404, "Møtet finnes ikke.")
     site = organisation_url()
     record, stored = shown.record, shown.stored  # approved minutes as stored
     found, minutes = record.meeting, record.minutes

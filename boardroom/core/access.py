@@ -212,6 +212,17 @@ def reads_everything(user=None) -> bool:
     return isinstance(restricted_bodies(user), Every)
 
 
+def plan_visible(body, user=None) -> bool:
+    """Whether this viewer sees the body's meetings at all: a closed body's (not ``public``) only
+    signed-in accounts of the organisation, as its feed is only by token."""
+    return body.public or is_signed_in(user)
+
+
+def plan_visible_clause(user=None):
+    """``plan_visible`` as SQL, for queries joining Body."""
+    return sa.true() if is_signed_in(user) else Body.public
+
+
 def agenda_published(meeting: Meeting) -> bool:
     """The notice (innkalling) has been sent: the saksliste and case papers are public."""
     return meeting.status in PUBLISHED_STATUSES

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
-from boardroom.core.access import reads_everything
+from boardroom.core.access import plan_visible_clause, reads_everything
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.core.orgs import organisation_expr
@@ -53,7 +53,7 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
     return list(
         session.exec(
             select(Meeting).join(Body, Meeting.body_id == Body.id)
-            .where(Body.organisation_id == organisation_expr())
+            .where(Body.organisation_id == organisation_expr(), plan_visible_clause())
             .where(Meeting.status != MeetingStatus.cancelled, Meeting.starts_at >= start_of_today())
             .order_by(Meeting.starts_at, Meeting.id)
             .limit(limit)
@@ -64,7 +64,8 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
 def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
     """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors)."""
     query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
-        .join(Body, AgendaItem.body_id == Body.id).where(Body.organisation_id == organisation_expr())
+        .join(Body, AgendaItem.body_id == Body.id).where(Body.organisation_id == organisation_expr(),
+                                                          plan_visible_clause())
     if published_only:
         query = query.where(Meeting.status == MeetingStatus.approved)
     return list(

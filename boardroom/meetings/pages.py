@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.archive.versions import Shown, current_version, minutes_record, read_version, versions
-from boardroom.core.access import shown_versions
+from boardroom.core.access import plan_visible_clause, shown_versions
 from boardroom.core.formatting import local
 from boardroom.core.orgs import here
 from boardroom.costs.approved import control_slips, differs_from_key, slips
@@ -45,7 +45,7 @@ def meetings_by_year(session: Session) -> list[tuple[int, list[tuple[Meeting, in
         session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).group_by(AgendaItem.meeting_id)).all()
     )
     meetings = session.exec(select(Meeting).join(Body, Meeting.body_id == Body.id).where(here(Body.organisation_id))
-                            .order_by(Meeting.starts_at, Meeting.id)).all()
+                            .where(plan_visible_clause()).order_by(Meeting.starts_at, Meeting.id)).all()
     rows = [(m, counts.get(m.id, 0)) for m in meetings]
     groups = [(year, list(group)) for year, group in groupby(rows, key=lambda r: local(r[0].starts_at).year)]
     return sorted(groups, key=lambda g: g[0], reverse=True)

@@ -12,6 +12,7 @@ from boardroom.core.access import (
     can_see_minutes,
     is_signed_in,
     not_for_this_viewer,
+    plan_visible,
     reads_restricted,
 )
 from boardroom.core.cache import cached, item_scopes, meeting_scopes
@@ -22,7 +23,7 @@ from boardroom.mail.outbox import meeting_messages
 from boardroom.meetings import pages
 from boardroom.meetings.minutes import item_number, load_meeting
 from boardroom.meetings.numbering import format_number
-from boardroom.models import Meeting, MeetingStatus, UserRole
+from boardroom.models import Body, Meeting, MeetingStatus, UserRole
 
 bp = Blueprint("meetings", __name__)
 bp.add_app_template_global(item_number)
@@ -44,6 +45,8 @@ def show(meeting_id: int):
     session = get_session()
     shown = or_404(archive.load_shown(session, meeting_id), "Møtet finnes ikke.")
     meeting = shown.meeting
+    if not plan_visible(session.get(Body, meeting.body_id)):
+        return not_for_this_viewer()
     g.site_body = meeting.body
     page = pages.meeting_page(session, meeting, public=not reads_restricted(meeting.body_id), shown=shown)
     mine = attendance_of(meeting, current_user.person_id) if is_signed_in() and current_user.role == UserRole.member \
@@ -61,7 +64,7 @@ def show(meeting_id: int):
 def case(agenda_item_id: int):
     session = get_session()
     item = or_404(pages.load_item(session, agenda_item_id), "Saken finnes ikke.")
-    if not can_see_agenda(item.meeting):
+    if not can_see_agenda(item.meeting) or not plan_visible(item.meeting.body):
         return not_for_this_viewer()
     g.site_body = item.meeting.body
     page = pages.case_page(session, item, public=not reads_restricted(item.meeting.body_id), readable=can_see_case(item))
@@ -78,7 +81,7 @@ def protokoll(meeting_id: int):
 
     session = get_session()
     meeting = or_404(session.get(Meeting, meeting_id), "Møtet finnes ikke.")  # the row alone: stored minutes need no more
-    if not can_see_minutes(meeting):
+    if not can_see_minutes(meeting) or not plan_visible(session.get(Body, meeting.body_id)):
         return not_for_this_viewer()
     row = (archive.current_version(session, meeting.id, document_only=True)
            if meeting.status == MeetingStatus.approved else None)
