@@ -1,5 +1,7 @@
 """The Alembic migrations build exactly the schema the models describe, on both backends."""
 
+from contextlib import contextmanager
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -9,18 +11,29 @@ from sqlmodel import SQLModel
 from boardroom.core.db import alembic_config, make_engine
 
 
-def test_migrations_from_empty_match_the_models(database_url, tmp_path):
+@contextmanager
+def empty_database(database_url, tmp_path, name: str):
+    """An empty database of the run's kind: a fresh schema on PostgreSQL, a new SQLite file."""
     if database_url.startswith("postgresql"):
         engine = make_engine(database_url)
-        schema = "migration_check"
         with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {name} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {name}"))
         engine.dispose()
-        engine = make_engine(database_url, connect_args={"options": f"-csearch_path={schema}"})
+        engine = make_engine(database_url, connect_args={"options": f"-csearch_path={name}"})
     else:
-        engine = make_engine(f"sqlite:///{tmp_path / 'migrated.sqlite'}")
+        engine = make_engine(f"sqlite:///{tmp_path / (name + '.sqlite')}")
     try:
+        yield engine
+    finally:
+        if database_url.startswith("postgresql"):
+            with engine.begin() as conn:
+                conn.execute(text(f"DROP SCHEMA {name} CASCADE"))
+        engine.dispose()
+
+
+def test_migrations_from_empty_match_the_models(database_url, tmp_path):
+    with empty_database(database_url, tmp_path, "migration_check") as engine:
         with engine.begin() as conn:
             config = alembic_config(str(engine.url))
             config.attributes["connection"] = conn
@@ -32,28 +45,13 @@ def test_migrations_from_empty_match_the_models(database_url, tmp_path):
                 MigrationContext.configure(conn, opts={"compare_type": True}), SQLModel.metadata
             )
         assert diff == []
-    finally:
-        if database_url.startswith("postgresql"):
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA migration_check CASCADE"))
-        engine.dispose()
 
 
 def test_migration_0012_makes_todays_data_the_first_organisation(database_url, tmp_path):
     """Rows made before organisations belong to the first one, named after the body's organisation;
     every account keeps its role there."""
-    if database_url.startswith("postgresql"):
-        engine = make_engine(database_url)
-        schema = "migration_orgs"
-        with engine.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        engine.dispose()
-        engine = make_engine(database_url, connect_args={"options": f"-csearch_path={schema}"})
-    else:
-        engine = make_engine(f"sqlite:///{tmp_path / 'before.sqlite'}")
     now = "2025-10-16 10:00:00"
-    try:
+    with empty_database(database_url, tmp_path, "migration_orgs") as engine:
         with engine.begin() as conn:
             config = alembic_config(str(engine.url))
             config.attributes["connection"] = conn
@@ -78,8 +76,3 @@ def test_migration_0012_makes_todays_data_the_first_organisation(database_url, t
                 assert conn.execute(text(f"SELECT organisation_id FROM {table}")).scalars().all() == [org_id]
             assert conn.execute(text("SELECT organisation_id, role FROM organisationrole")).all() == [
                 (org_id, "secretary")]
-    finally:
-        if database_url.startswith("postgresql"):
-            with engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA migration_orgs CASCADE"))
-        engine.dispose()

@@ -18,8 +18,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('reads_restricted', sa.Boolean(), nullable=False, server_default=sa.false()))
+    # a plain ADD COLUMN: SQLite's batch mode would copy "user" into a new table, and dropping the
+    # old one would cascade to the rows that refer to accounts (organisationrole)
+    op.add_column('user', sa.Column('reads_restricted', sa.Boolean(), nullable=False, server_default=sa.false()))
 
 
 def downgrade() -> None:
