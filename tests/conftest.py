@@ -164,6 +164,15 @@ def make_meeting(session, make_body):
     return make
 
 
+def forget_signed_in_user() -> None:
+    """Flask-Login keeps the loaded account in ``g``; where a fixture holds an app context open,
+    requests share it, so a new log-in must not find the previous account there."""
+    from flask import g, has_app_context
+
+    if has_app_context():
+        g.pop("_login_user", None)
+
+
 class Auth:
     """Log in as a role and post forms with a valid CSRF token (as a browser would)."""
 
@@ -205,7 +214,13 @@ class Auth:
                                                     "csrf_token": self.token()})
         assert response.status_code == 302, response.get_data(as_text=True)
         self._token = None  # the session changed; fetch a fresh token
+        forget_signed_in_user()
         return user
+
+    def logout(self):
+        assert self.post("/logout").status_code == 302
+        self._token = None
+        forget_signed_in_user()
 
     def post(self, url, data=None, **kw):
         data = dict(data or {})

@@ -48,7 +48,7 @@ ROUTES = {
         "followups.follow_ups", "meetings.index", "meetings.show", "calendar.meeting_ics", "agenda.innkalling",
         "meetings.protokoll", "meetings.protokoll_version", "members.index", "members.municipality",
         "participation.participation", "participation.participation_csv", "projects.index", "projects.project",
-        "projects.benefits_export", "static",
+        "projects.benefits_export", "static", "main.logo",
     ],
     "editor": [
         "agenda.delete_attachment", "agenda.word_template", "agenda.remove_template", "calendar.new_body_token",

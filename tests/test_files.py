@@ -197,9 +197,12 @@ def test_visitors_get_published_files_only(session, client, published):
         assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_signed_in_members_get_every_file(session, auth, published):
+def test_board_members_of_the_body_get_every_file(session, auth, published):
     meeting, public, exempt, in_exempt_case = published
-    auth.login("member")
+    auth.login("member", email="annet@example.org")  # a seat on no body here: none of a draft's files
+    assert [auth.client.get(url(a)).status_code for a in (public, exempt, in_exempt_case)] == [403, 403, 403]
+    auth.logout()
+    auth.login("member", seat=meeting.body_id)
     for a, data in ((public, PDF), (exempt, xlsx_bytes()), (in_exempt_case, PNG)):
         response = auth.client.get(url(a))
         assert response.status_code == 200

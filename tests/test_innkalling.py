@@ -134,9 +134,12 @@ def test_route_is_public_once_the_notice_is_sent(session, client, planned):
     assert Document(BytesIO(response.data)).paragraphs[0].text == "Innkalling til Styremøte"
 
 
-def test_signed_in_members_get_the_draft(session, auth, planned):
+def test_board_members_of_the_body_get_the_draft(session, auth, planned):
     meeting = planned()
-    auth.login("member")
+    auth.login("member", email="annet@example.org")  # no seat on this body: as the public
+    assert auth.client.get(f"/meetings/{meeting.id}/innkalling.docx").status_code == 403
+    auth.logout()
+    auth.login("member", seat=meeting.body_id)
     assert auth.client.get(f"/meetings/{meeting.id}/innkalling.docx").status_code == 200
 
 
