@@ -2,8 +2,8 @@
 against one table of expectations (``ROUTES`` and ``ANSWERS`` below).
 
 The viewers: a visitor, a reader, a reader an administrator granted restricted papers, a board
-member with a seat on the body, a board member of another body, the secretary and the
-administrator. The world is the exempt crawl's: every draft and exempt field carries a marker.
+member with a seat on the body, a board member of another body, the secretary, the secretary
+of another organisation in the installation and the administrator. The world is the exempt crawl's: every draft and exempt field carries a marker.
 
 - Reading: those who read the body's restricted papers find the markers on its case pages;
   everyone else finds none on any address, as a visitor.
@@ -21,16 +21,19 @@ from flask import url_for
 from sqlmodel import SQLModel, select
 
 import boardroom.models as m
+from boardroom.core.access import grant_role
+from tests.conftest import forget_signed_in_user
 from tests.test_exempt_crawl import ITEM_TEXTS, MARKER, found_markers, mark, world  # noqa: F401  (fixture)
 
-VIEWERS = ("visitor", "reader", "granted_reader", "member", "member_elsewhere", "secretary", "admin")
+VIEWERS = ("visitor", "reader", "granted_reader", "member", "member_elsewhere", "secretary", "secretary_elsewhere",
+           "admin")
 
 # What each kind of route answers each viewer: a status, or "page" (200, or the log-in page /
 # 403 where the papers are not this viewer's: the reading test checks what it shows).
 # "allowed": not refused (200, or 404 / 409 where the form does not apply to the row, such as
 # deleting a body that has meetings)
 EDITOR = {"visitor": "login", "reader": 403, "granted_reader": 403, "member": 403, "member_elsewhere": 403,
-          "secretary": "allowed", "admin": "allowed"}
+          "secretary": "allowed", "secretary_elsewhere": 403, "admin": "allowed"}
 SIGNED_IN = {"visitor": "login", **{v: 200 for v in VIEWERS[1:]}}
 ANSWERS = {
     "public": {v: "page" for v in VIEWERS},  # read by anyone; drafts and exempt parts by those allowed
@@ -87,6 +90,9 @@ EXCEPTIONS = {
     # the calendar page where one's own feed address is made: only for an account with a person
     **{("calendar.new_own_token", v): 403 for v in ("reader", "granted_reader", "secretary", "admin")},
     **{("calendar.revoke_own_token", v): 403 for v in ("reader", "granted_reader", "secretary", "admin")},
+    # an account with no role in this organisation has no page of its own here
+    **{(name, "secretary_elsewhere"): 403 for name in ("members.mine", "members.minside", "calendar.new_own_token",
+                                                        "calendar.revoke_own_token", "absence.report")},
     # logging out (asked last) answers with the way back to the front page
     **{("auth.logout", v): 302 for v in VIEWERS},
 }
@@ -117,6 +123,22 @@ def sign_in(auth, session, viewer: str, seat_body: m.Body, other_body: m.Body):
             session.add(m.Membership(body_id=body.id, person_id=person.id, role=m.MembershipRole.member))
         session.commit()
         auth.login("member", email=f"{viewer}@example.org", person_id=person.id)
+        return
+    if viewer == "secretary_elsewhere":  # the secretary of another organisation in the installation
+        other = m.Organisation(name="Annet samarbeid", short_name="AS", slug="annet")
+        session.add(other)
+        session.flush()
+        user = auth.create("secretary", email="secretary_elsewhere@example.org")
+        for row in session.exec(select(m.OrganisationRole).where(m.OrganisationRole.user_id == user.id)):
+            session.delete(row)  # the role the account was made with, in the first organisation
+        session.flush()
+        grant_role(session, user.id, other.id, m.UserRole.secretary)
+        session.commit()
+        response = auth.client.post("/login", data={"email": user.email, "password": auth.PASSWORD,
+                                                    "csrf_token": auth.token()})
+        assert response.status_code == 302
+        auth._token = None
+        forget_signed_in_user()
         return
     role = {"reader": "reader", "granted_reader": "reader", "secretary": "secretary", "admin": "admin"}[viewer]
     auth.login(role, email=f"{viewer}@example.org", reads_restricted=viewer == "granted_reader")
@@ -172,7 +194,7 @@ def answer(response) -> int | str:
 
 
 READS = {"visitor": False, "reader": False, "granted_reader": True, "member": True, "member_elsewhere": False,
-         "secretary": True, "admin": True}  # the body's drafts and exempt cases
+         "secretary": True, "secretary_elsewhere": False, "admin": True}  # the body's drafts and exempt cases
 
 
 def ask_every_route(app, client, session, auth, viewer) -> tuple[list, dict]:
