@@ -122,7 +122,8 @@ def prepare(url: str) -> dict:
         send_notice(session, meeting)
         session.commit()
         approved = session.exec(
-            select(Meeting).where(Meeting.status == MeetingStatus.approved).order_by(Meeting.starts_at.desc())
+            select(Meeting).where(Meeting.body_id == body.id, Meeting.status == MeetingStatus.approved)
+            .order_by(Meeting.starts_at.desc())
         ).first()
         items = session.exec(
             select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
