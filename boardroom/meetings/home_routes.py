@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from boardroom.core.access import plan_visible_clause, reads_everything
+from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.core.orgs import organisation_expr
@@ -104,6 +105,7 @@ def logo():
 
 
 @bp.get("/")
+@cached
 def index():
     session = get_session()
     meetings = coming_meetings(session, COMING_MEETINGS + 1)
