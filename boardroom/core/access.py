@@ -436,7 +436,7 @@ def not_for_this_viewer():
     accounts 403 (logging in again would not help)."""
     if not is_signed_in():
         return redirect(url_for("auth.login", next=request.path))
-    abort(403, "Dette er ikke offentlig ennå, eller unntatt offentlighet, og kontoen din har ikke tilgang til det.")
+    abort(403, "Kontoen din har ikke tilgang til utkast eller saker unntatt offentlighet i dette organet.")
 
 
 def refuse_other_organisation() -> None:
