@@ -422,3 +422,38 @@ def test_an_account_made_for_a_person_has_its_role_in_the_person_s_organisation(
     sign_in(auth, user)
     assert client.get(f"{B}/meetings/new").status_code == 200
     assert client.get("/meetings/new").status_code == 403  # not a secretary of Digitale Helgeland
+
+
+# --------------------------------------------------------------------------- the demo trust
+
+
+def test_the_demo_trust_is_owned_by_health_authorities_weighted_by_ownership(two, client):
+    session, _dh, trust = two
+    owners = session.exec(select(m.Municipality).where(m.Municipality.organisation_id == trust.id)
+                          .order_by(m.Municipality.number)).all()
+    assert [(o.number, o.kind) for o in owners] == [
+        ("883658752", m.MemberKind.health_authority), ("983658725", m.MemberKind.health_authority),
+        ("983658776", m.MemberKind.health_authority), ("991324968", m.MemberKind.health_authority)]
+    assert all(orgnr_error(o.number) is None for o in owners)
+    assert sum(o.ownership_share for o in owners) == 100
+    page = client.get(f"{B}/municipalities").get_data(as_text=True)
+    assert "Eierandel" in page and "47,5 %" in page and "Innbyggere" not in page
+    menu = re.search(r'<nav aria-label="Hovedmeny">.*?</nav>', page, re.S).group(0)
+    assert ">Medlemmer<" in menu and ">Kommuner<" not in menu
+    ours = re.search(r'<nav aria-label="Hovedmeny">.*?</nav>', client.get("/").get_data(as_text=True), re.S).group(0)
+    assert ">Kommuner<" in ours
+
+
+def test_the_demo_trusts_approved_minutes_share_the_archive_cost_by_ownership(two, client):
+    from io import BytesIO
+
+    from docx import Document
+
+    session, _dh, trust = two
+    meeting = meeting_of(session, trust)
+    document = Document(BytesIO(client.get(f"{B}/meetings/{meeting.id}/protokoll.docx").data))
+    rows = [[c.text for c in row.cells] for t in document.tables for row in t.rows]
+    assert ["Helse Sør-Øst RHF", "kr 570\xa0000,00", "kr 570\xa0000,00"] in rows
+    assert ["Sum", "kr 1\xa0200\xa0000,00", "kr 1\xa0200\xa0000,00"] in rows
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "Lise Berg (ansattrepresentant)" in text

@@ -2,14 +2,16 @@
 regional health authorities, with case numbers carrying a four-digit year ("01-2026") and one
 approved meeting.
 
-Its owners are registered as plain members for now (short codes instead of kommunenummer);
-member kinds with organisasjonsnummer and ownership shares come with issue #8's member register.
+Its members are its four owners, regional health authorities identified by organisasjonsnummer
+and weighted by ownership share (eierandel); its board has an employee representative who
+represents no member. The case that starts the archive platform shares its cost by ownership.
 Idempotent like ``boardroom.demo.load_demo``: rows are found by their natural keys.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from decimal import Decimal
 
 from boardroom.core.formatting import OSLO
 from boardroom.models import (
@@ -19,16 +21,20 @@ from boardroom.models import (
     Body,
     Case,
     CaseKind,
+    Cost,
+    CostKey,
     DecisionMethod,
     ItemStatus,
     Meeting,
     MeetingMode,
     MeetingStatus,
+    MemberKind,
     Membership,
     MembershipRole,
     Municipality,
     Organisation,
     Person,
+    SeatKind,
 )
 from boardroom.registers.registers import default_standard_cases
 
@@ -39,27 +45,31 @@ BODY = "Styret i Felles IKT-tjenester HF"
 NUMBER_FORMAT = "{seq:02d}-{year}"
 MEETING_DAY = date(2026, 2, 12)
 
-# (code, name): the owners, as plain members for now
+# (code, organisasjonsnummer, name, ownership share in per cent): the owners
 OWNERS = [
-    ("HN", "Helse Nord RHF"),
-    ("HMN", "Helse Midt-Norge RHF"),
-    ("HV", "Helse Vest RHF"),
-    ("HSO", "Helse Sør-Øst RHF"),
+    ("HN", "883658752", "Helse Nord RHF", Decimal("15")),
+    ("HMN", "983658776", "Helse Midt-Norge RHF", Decimal("17.5")),
+    ("HV", "983658725", "Helse Vest RHF", Decimal("20")),
+    ("HSO", "991324968", "Helse Sør-Øst RHF", Decimal("47.5")),
 ]
-# (person, owner code or None, role)
+# (person, owner code or None for an employee representative, role)
 BOARD = [
     ("Marit Lund", "HSO", MembershipRole.chair),
     ("Jon Egil Fossum", "HN", MembershipRole.member),
     ("Ragnhild Sæther", "HMN", MembershipRole.member),
     ("Øystein Vik", "HV", MembershipRole.member),
+    ("Lise Berg", None, MembershipRole.member),
 ]
+OWNERSHIP_KEY = "Eierandel"
+ARCHIVE_COST = ("Felles plattform for journalarkiv, forprosjekt", Decimal("1200000"))
 STAFF = [("Siri Holm", "administrerende direktør", MembershipRole.staff)]
 CO_SIGNER = "Jon Egil Fossum"
 D, I = CaseKind.decision, CaseKind.information
 CASES = [
     (1, "Godkjenning av innkalling og saksliste", D, "Styret godkjenner innkalling og saksliste."),
     (2, "Virksomhetsrapport januar 2026", I, "Styret tar virksomhetsrapporten til orientering."),
-    (3, "Felles plattform for journalarkiv", D, "Styret ber administrerende direktør om å starte anskaffelsen."),
+    (3, "Felles plattform for journalarkiv", D, "Styret ber administrerende direktør om å starte anskaffelsen. "
+     "Forprosjektet (1 200 000 kr) fordeles på eierne etter eierandel."),
 ]
 
 
@@ -70,13 +80,16 @@ def load_health_trust(loader) -> Organisation:
     body = loader.get_or_create(Body, name=BODY, defaults=dict(
         organisation=NAME, short_name="FIKT", case_number_format=NUMBER_FORMAT, default_place="Oslo"))
     default_standard_cases(body)
-    owners = {code: loader.get_or_create(Municipality, number=code, defaults=dict(name=name))
-              for code, name in OWNERS}
+    owners = {code: loader.get_or_create(Municipality, number=number, defaults=dict(
+        name=name, kind=MemberKind.health_authority, ownership_share=share))
+              for code, number, name, share in OWNERS}
     people = {}
     for name, code, role in BOARD:
-        person = people[name] = loader.get_or_create(Person, name=name)
-        loader.get_or_create(Membership, body_id=body.id, person_id=person.id, role=role,
-                             defaults=dict(municipality_id=owners[code].id if code else None, voting=True))
+        person = people[name] = loader.get_or_create(
+            Person, name=name, defaults=dict(affiliation="" if code else "ansattrepresentant"))
+        loader.get_or_create(Membership, body_id=body.id, person_id=person.id, role=role, defaults=dict(
+            municipality_id=owners[code].id if code else None, voting=True,
+            kind=SeatKind.member if code else SeatKind.employee))
     for name, title, role in STAFF:
         person = people[name] = loader.get_or_create(Person, name=name,
                                                      defaults=dict(title=title, affiliation="FIKT"))
@@ -92,11 +105,18 @@ def load_health_trust(loader) -> Organisation:
         loader.get_or_create(Attendance, meeting_id=meeting.id, person_id=people[name].id, defaults=dict(
             position=position, invited=True, status=AttendanceStatus.present,
             municipality_id=owners[code].id if code else None))
+    items = []
     for position, (seq, title, kind, decision) in enumerate(CASES):
         case = loader.get_or_create(Case, body_id=body.id, title=title)
-        loader.get_or_create(AgendaItem, body_id=body.id, number_year=MEETING_DAY.year, number_seq=seq, defaults=dict(
+        items.append(loader.get_or_create(AgendaItem, body_id=body.id, number_year=MEETING_DAY.year, number_seq=seq, defaults=dict(
             meeting_id=meeting.id, case_id=case.id, position=position, kind=kind, status=ItemStatus.treated,
             case_handler_id=people[STAFF[0][0]].id, proposal=decision, decision=decision,
             decided_by=DecisionMethod.unanimous if kind == D else DecisionMethod.none,
-        ))
+        )))
+    key = loader.get_or_create(CostKey, body_id=body.id, name=OWNERSHIP_KEY,
+                               defaults=dict(ownership_percent=Decimal("100")))
+    description, total = ARCHIVE_COST
+    loader.get_or_create(Cost, body_id=body.id, description=description, defaults=dict(
+        year=MEETING_DAY.year, total=total, cost_key_id=key.id, population_date=MEETING_DAY,
+        agenda_item_id=items[-1].id))
     return org

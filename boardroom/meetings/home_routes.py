@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+import sqlalchemy as sa
 from flask import Blueprint, current_app, g, render_template, url_for
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import selectinload
@@ -14,7 +15,16 @@ from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
 from boardroom.core.orgs import organisation_expr
-from boardroom.models import AgendaItem, Body, ItemStatus, Meeting, MeetingStatus, Organisation
+from boardroom.models import (
+    AgendaItem,
+    Body,
+    ItemStatus,
+    Meeting,
+    MeetingStatus,
+    MemberKind,
+    Municipality,
+    Organisation,
+)
 
 bp = Blueprint("main", __name__)
 
@@ -24,24 +34,32 @@ COMING_MEETINGS = 5
 
 @bp.app_context_processor
 def layout_context():
-    """The organisation shown in the header of every page, and the calendar link."""
+    """The organisation shown in the header of every page, the word for its members, and the calendar link."""
     body = g.get("site_body")  # a view that has loaded its body already sets it
-    organisation = None
+    organisation, municipal = None, True
     try:
         session = get_session()
-        if body is None:  # the organisation and its first body, in one query
+        # the organisation, its first body and whether all its members are municipalities, in one query
+        municipal_only = ~sa.exists().where(
+            Municipality.organisation_id == Organisation.id, Municipality.kind != MemberKind.municipality)
+        if body is None:
             row = session.exec(
-                select(Organisation, Body).outerjoin(Body, Body.organisation_id == Organisation.id)
+                select(Organisation, Body, municipal_only.label("municipal"))
+                .outerjoin(Body, Body.organisation_id == Organisation.id)
                 .where(Organisation.id == organisation_expr()).order_by(Body.id).limit(1)
             ).first()
-            organisation, body = row if row else (None, None)
+            organisation, body, municipal = row if row else (None, None, True)
         else:
-            organisation = session.get(Organisation, body.organisation_id)
+            row = session.exec(select(Organisation, municipal_only.label("municipal"))
+                               .where(Organisation.id == body.organisation_id)).first()
+            organisation, municipal = row if row else (None, True)
     except SQLAlchemyError:  # an error page after a failed query must still render
         body = organisation = None
     has_feed = "calendar.feed" in current_app.view_functions
     calendar_url = url_for("calendar.feed") if has_feed else "/calendar.ics"
-    return {"site_body": body, "site_organisation": organisation, "calendar_url": calendar_url}
+    return {"site_body": body, "site_organisation": organisation, "calendar_url": calendar_url,
+            "site_members_word": "Kommuner" if municipal else "Medlemmer",
+            "site_my_member": "Min kommune" if municipal else "Mitt medlem"}
 
 
 def start_of_today() -> datetime:
