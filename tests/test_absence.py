@@ -128,3 +128,21 @@ def test_the_body_setting_is_edited_in_the_register(app, auth, client, session, 
     auth.login("secretary")
     page = client.get(f"/registers/bodies/{board.body.id}")
     assert page.status_code == 200 and "Vara kalles inn med en gang" in page.get_data(as_text=True)
+
+
+def test_the_link_under_another_organisations_address_is_not_found(app, auth, client, session, board, planned,
+                                                                    smtp_server):
+    with_emails(session, board)
+    session.add(m.Organisation(name="Annen samarbeid IKS", short_name="ASI", slug="annen", number="923456783"))
+    session.commit()
+    meeting = planned(cases=1)
+    auth.login("secretary")
+    send_notice(auth, meeting)
+    deliver(app)
+    link = absence_link(smtp_server, "eva@vega.example")
+    other = app.test_client()
+    wrong = other.get("/annen" + link)
+    assert wrong.status_code == 404 and "annen organisasjon" in wrong.get_data(as_text=True)
+    assert other.post("/annen" + link, data={"message": "x"}).status_code in (400, 404)
+    assert attendance_of(session, meeting, "Eva Vega", board).status == m.AttendanceStatus.invited
+    assert other.get(link).status_code == 200

@@ -16,6 +16,7 @@ from boardroom.core.access import editor_required, login_required
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.inputs import Invalid
+from boardroom.core.orgs import current_organisation_id
 from boardroom.core.views import form_page, or_404
 from boardroom.decisions import absence
 from boardroom.mail.notice import ABSENCE_PURPOSE, organizer_of, queue_notices, was_called
@@ -86,6 +87,8 @@ def link_or_error(token: str) -> tuple[dict, object, Attendance]:
     meeting = load_meeting(session, attendance.meeting_id) if attendance else None
     if meeting is None:
         abort(404, "Lenken gjelder et møte eller en innkalling som ikke finnes lenger.")
+    if meeting.body.organisation_id != current_organisation_id():  # the link under another organisation's address
+        abort(404, "Lenken gjelder et møte i en annen organisasjon.")
     attendance = next(a for a in meeting.attendances if a.id == attendance.id)
     if not absence.can_report(meeting, attendance):
         abort(410, "Forfall kan ikke meldes med denne lenken lenger: møtet er holdt eller avlyst, "
