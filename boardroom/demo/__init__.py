@@ -323,15 +323,16 @@ class Loader:
         return f"Lastet {ORGANISATION}: " + (", ".join(parts) or f"{sum(self.created.values())} rader") + "."
 
 
-def load_demo(session: Session, years: int = 0) -> str:
+def load_demo(session: Session, years: int = 0, slug: str = SLUG, name: str = ORGANISATION) -> str:
     """Load Digitale Helgeland's demo data (idempotent); returns a Norwegian summary.
 
     ``years``: also the generated history of that many years before 2025 (boardroom.demo.history),
-    which stores meeting documents and so needs the app (its file store).
+    which stores meeting documents and so needs the app (its file store). ``slug`` and ``name``
+    load the same data as another organisation (bench/bench_orgs.py measures with several).
     """
     loader = Loader(session)
-    loader.use(loader.get_or_create(Organisation, slug=SLUG, defaults=dict(name=ORGANISATION, short_name="DH")))
-    body = loader.get_or_create(Body, name=BODY, defaults=dict(organisation=ORGANISATION, short_name="DH"))
+    loader.use(loader.get_or_create(Organisation, slug=slug, defaults=dict(name=name, short_name="DH")))
+    body = loader.get_or_create(Body, name=BODY, defaults=dict(organisation=name, short_name="DH"))
     default_standard_cases(body)  # only when the body has none
     municipalities = load_municipalities(loader)
     people = load_people(loader, body, municipalities)
