@@ -4,15 +4,17 @@
 
 Loads the demo (``boardroom demo --years``) into a fresh SQLite file, or into ``--database-url``
 (an empty database or one holding the demo: the demo is loaded idempotently, e.g.
-``postgresql+psycopg://postgres@127.0.0.1:5432/NAME``), adds a live meeting (notice sent, three
-numbered cases), and starts ``boardroom serve`` (gunicorn, 2 workers) on 127.0.0.1 only.
+``postgresql+psycopg://postgres@127.0.0.1:5432/NAME``), adds a live meeting (notice sent, twelve
+numbered cases, as many as the demo's real meeting of 16 October 2025), and starts ``boardroom serve`` (gunicorn, 2 workers) on 127.0.0.1 only.
 
 Two phases of ``--seconds`` each, in one run:
 
 1. the readers alone: visitors fetching the live meeting's page and JSON, an approved meeting's
    page and JSON, a case page and the calendar feed, one after another without pause;
-2. the same readers while the writers, signed in as the demo secretary, add cases to the live
-   meeting (each gets the next case number) and save its existing cases, in turn.
+2. the same readers while the writers, signed in as the demo secretary, record the meeting: each
+   opens a case's form and saves it with a new text, and every ``--add-every``-th time adds a
+   late case instead (it gets the next case number at once), pausing ``--pause`` seconds between
+   saves (default 0: as fast as the server answers, far faster than anyone types).
 
 It prints each phase's p50 and p99 (readers), the writers' p50, the errors, and whether any case
 number was lost (an added case without a number, a gap) or duplicated, then checks the targets of
@@ -94,7 +96,7 @@ def wait_until_up(port: int, proc: subprocess.Popen) -> None:
 
 
 def prepare(url: str) -> dict:
-    """A live meeting of the demo board: notice sent, three numbered cases. Its ids and paths."""
+    """A live meeting of the demo board: notice sent, twelve numbered cases. Its ids and paths."""
     os.environ["BOARDROOM_DATABASE_URL"] = url
     from sqlmodel import Session, select
 
@@ -111,7 +113,7 @@ def prepare(url: str) -> dict:
         meeting = create_meeting(
             session, body, title="Styremøte (lastprøve)", starts_at=start, ends_at=start + timedelta(hours=4)
         )
-        for n in range(3):
+        for n in range(12):
             add_case(
                 session,
                 meeting,
@@ -194,7 +196,8 @@ def percentile(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def run_phase(port: int, info: dict, seconds: float, readers: int, writers: int) -> dict:
+def run_phase(port: int, info: dict, seconds: float, readers: int, writers: int, add_every: int = 4,
+              pause: float = 0.0) -> dict:
     paths = [
         f"/meetings/{info['live']}",
         f"/api/meetings/{info['live']}",
@@ -236,7 +239,7 @@ def run_phase(port: int, info: dict, seconds: float, readers: int, writers: int)
                 return
             began = time.perf_counter()
             try:
-                if n % 2 == 0:  # add a case: it gets the next number at once (the notice is sent)
+                if n % add_every == 0:  # add a case: it gets the next number at once (the notice is sent)
                     title = f"{PREFIX} {index}-{n}"
                     form = {
                         "csrf_token": client.token(f"/meetings/{info['live']}/cases/new"),
@@ -267,6 +270,8 @@ def run_phase(port: int, info: dict, seconds: float, readers: int, writers: int)
                 continue
             with lock:
                 result["writes"].append((time.perf_counter() - began) * 1000)
+            if pause:
+                time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
 
     threads = [threading.Thread(target=reader, args=(i,)) for i in range(readers)]
     threads += [threading.Thread(target=writer, args=(i,)) for i in range(writers)]
@@ -285,6 +290,8 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of boardroom serve")
+    parser.add_argument("--add-every", type=int, default=4, help="every n-th save of a writer adds a case")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds a writer waits between saves")
     args = parser.parse_args()
 
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='boardroom-live-')}/live.sqlite"
@@ -307,7 +314,7 @@ def main() -> None:
         for path in (f"/meetings/{info['live']}", f"/meetings/{info['approved']}"):
             Client(port).get(path)  # warm
         quiet = run_phase(port, info, args.seconds, args.readers, 0)
-        busy = run_phase(port, info, args.seconds, args.readers, args.writers)
+        busy = run_phase(port, info, args.seconds, args.readers, args.writers, args.add_every, args.pause)
     finally:
         server.terminate()
         server.wait(timeout=30)

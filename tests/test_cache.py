@@ -122,6 +122,33 @@ def test_a_new_case_in_a_live_meeting_leaves_the_bodys_other_meetings_cached(
     assert {p: queries_and_body(client, query_counter, p) for p in paths} == before
 
 
+def test_saving_a_cases_texts_in_a_live_meeting_leaves_the_lists_and_feeds_cached(
+    client, session, three, auth, query_counter
+):
+    """The secretary saves a case's background and proposal: its meeting's pages show the new
+    text, and the lists, the front page and the calendar feed are still served from the cache."""
+    a, b, c = three
+    auth.login("secretary")
+    client.get("/meetings")  # shows "Du er logget inn." once
+    live = session.get(m.Meeting, a.id)
+    live.status = m.MeetingStatus.called
+    session.commit()
+    lists = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups"]
+    before = warm(client, query_counter, lists + pages_of(b))
+    item = session.get(m.AgendaItem, a.items[0].id)
+    form = case_form(
+        title=item.case.title, kind=item.kind.value, case_handler_id=str(item.case_handler_id or ""),
+        agenda_note=item.agenda_note, assessment=item.assessment,
+        background="Nye opplysninger om saken.", proposal="Styret vedtar planen.",
+    )
+    response = auth.post(f"/cases/{item.id}/edit", data=form)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
+    page = client.get(f"/meetings/{a.id}").get_data(as_text=True)
+    assert "Nye opplysninger om saken." in page and "Styret vedtar planen." in page
+    assert "Nye opplysninger om saken." in client.get(f"/api/meetings/{a.id}").get_data(as_text=True)
+    assert {p: queries_and_body(client, query_counter, p) for p in lists + pages_of(b)} == before
+
+
 def fresh(app, client, path) -> bytes:
     """The page built anew, as it would be with nothing cached."""
     kept = app.extensions["boardroom.cache"]
@@ -138,7 +165,7 @@ def without_tokens(page: bytes) -> bytes:
 
 
 def every_page(meetings) -> list[str]:
-    paths = ["/meetings", "/api/meetings", "/calendar.ics"]
+    paths = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups"]
     for meeting in meetings:
         paths += [f"/meetings/{meeting.id}", f"/api/meetings/{meeting.id}"]
         paths += [f"/cases/{item.id}" for item in meeting.items]
@@ -166,6 +193,12 @@ def change_case_title(session, a, b, c):
 def change_item_of_a(session, a, b, c):
     item = session.get(m.AgendaItem, a.items[0].id)  # B's case page lists it ("Andre behandlinger")
     item.decision, item.position, item.status = "Et nytt vedtak i A.", 7, m.ItemStatus.withdrawn
+
+
+def change_item_texts(session, a, b, c):
+    item = session.get(m.AgendaItem, a.items[0].id)  # its case comes back in B
+    item.background, item.background_html = "Nye opplysninger.", "<p>Nye opplysninger.</p>"
+    item.proposal, item.proposal_html = "Et nytt forslag.", "<p>Et nytt forslag.</p>"
 
 
 def change_return_in_b(session, a, b, c):
@@ -233,6 +266,7 @@ CHANGES = [
     close_follow_up,
     change_case_title,
     change_item_of_a,
+    change_item_texts,
     change_return_in_b,
     change_meeting_date,
     change_meeting_title,
