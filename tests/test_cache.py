@@ -105,15 +105,20 @@ def test_a_change_to_one_meeting_leaves_the_other_meetings_and_bodies_cached(cli
     assert n[0] > 1
 
 
-def test_a_new_case_in_a_live_meeting_leaves_the_bodys_other_meetings_cached(
-    client, session, three, auth, query_counter
-):
-    a, b, c = three
+@pytest.fixture
+def live_three(client, session, three, auth):
+    """``three``, with A's notice sent and the secretary signed in."""
     auth.login("secretary")
     client.get("/meetings")  # shows "Du er logget inn." once
-    live = session.get(m.Meeting, a.id)
-    live.status = m.MeetingStatus.called
+    session.get(m.Meeting, three[0].id).status = m.MeetingStatus.called
     session.commit()
+    return three
+
+
+def test_a_new_case_in_a_live_meeting_leaves_the_bodys_other_meetings_cached(
+    client, session, live_three, auth, query_counter
+):
+    a, b, c = live_three
     paths = pages_of(b) + pages_of(c)
     before = warm(client, query_counter, paths)
     response = auth.post(f"/meetings/{a.id}/cases/new", data=case_form(title="Ny sak i møtet"))
@@ -123,16 +128,11 @@ def test_a_new_case_in_a_live_meeting_leaves_the_bodys_other_meetings_cached(
 
 
 def test_saving_a_cases_texts_in_a_live_meeting_leaves_the_lists_and_feeds_cached(
-    client, session, three, auth, query_counter
+    client, session, live_three, auth, query_counter
 ):
     """The secretary saves a case's background and proposal: its meeting's pages show the new
     text, and the lists, the front page and the calendar feed are still served from the cache."""
-    a, b, c = three
-    auth.login("secretary")
-    client.get("/meetings")  # shows "Du er logget inn." once
-    live = session.get(m.Meeting, a.id)
-    live.status = m.MeetingStatus.called
-    session.commit()
+    a, b, c = live_three
     lists = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups"]
     before = warm(client, query_counter, lists + pages_of(b))
     item = session.get(m.AgendaItem, a.items[0].id)
