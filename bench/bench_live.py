@@ -14,7 +14,8 @@ Two phases of ``--seconds`` each, in one run:
 2. the same readers while the writers, signed in as the demo secretary, record the meeting: each
    opens a case's form and saves it with a new text, and every ``--add-every``-th time adds a
    late case instead (it gets the next case number at once), pausing ``--pause`` seconds between
-   saves (default 0: as fast as the server answers, far faster than anyone types).
+   saves (default 1: each secretary saves once a second, far more often than anyone types;
+   ``--pause 0`` saves as fast as the server answers).
 
 It prints each phase's p50 and p99 (readers), the writers' p50, the errors, and whether any case
 number was lost (an added case without a number, a gap) or duplicated, then checks the targets of
@@ -291,7 +292,7 @@ def main() -> None:
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of boardroom serve")
     parser.add_argument("--add-every", type=int, default=4, help="every n-th save of a writer adds a case")
-    parser.add_argument("--pause", type=float, default=0.0, help="seconds a writer waits between saves")
+    parser.add_argument("--pause", type=float, default=1.0, help="seconds a writer waits between saves")
     args = parser.parse_args()
 
     url = args.database_url or f"sqlite:///{tempfile.mkdtemp(prefix='boardroom-live-')}/live.sqlite"
