@@ -94,10 +94,29 @@ LABELS = {
 }
 
 
+VOCABULARY_ENUMS = {CaseKind: "case_kind", FollowUpStatus: "followup_status", Health: "health", ProjectPhase: "phase"}
+
+
 def label(value) -> str:
-    """The Norwegian word for an enum member ('' for None)."""
+    """The Norwegian word for an enum member ('' for None).
+
+    A term of a vocabulary (a project phase, follow-up status, health level or case kind, as a
+    record gives it back or as the enum member) is the request's organisation's word for it
+    (``boardroom.core.vocabularies``); one fixed in approved minutes is the word approved."""
     if value is None:
         return ""
+    fixed = getattr(value, "fixed_label", None)
+    if fixed is not None:
+        return fixed
+    vocabulary = getattr(value, "vocabulary", None) or VOCABULARY_ENUMS.get(type(value))
+    if vocabulary:
+        from flask import has_request_context
+
+        if has_request_context():
+            from boardroom.core import vocabularies
+            from boardroom.core.db import get_session
+
+            return vocabularies.term_label(get_session(), vocabulary, value)
     return LABELS.get(value, str(getattr(value, "value", value)))
 
 

@@ -19,12 +19,12 @@ from wtforms import (
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from boardroom.core.db import get_session
-from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, enum_choices, strip, text
+from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, TermChoice, enum_choices, strip, text
 from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
-from boardroom.models import CaseKind, MemberKind, MembershipRole, SeatKind, StandardCasePlace
+from boardroom.models import MemberKind, MembershipRole, SeatKind, StandardCasePlace
 from boardroom.registers import registers
 from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
@@ -94,8 +94,13 @@ class BodyForm(RegisterForm):
 class StandardCaseForm(RegisterForm):
     place = SelectField("Plassering", choices=PLACES, coerce=enum_member(StandardCasePlace))
     title = text("Tittel", 300, "Oppgi tittelen på saken.")
-    kind = SelectField("Sakstype", choices=enum_choices(CaseKind), coerce=enum_member(CaseKind))
+    kind = TermChoice("Sakstype", vocabulary="case_kind")
     proposal = TextAreaField("Forslag til vedtak", filters=[strip])
+
+    def __init__(self, *args, current=None, **kw):
+        super().__init__(*args, current=current, **kw)
+        if current is not None:
+            self.kind.keep(current.kind)
 
 
 class MunicipalityForm(RegisterForm):
