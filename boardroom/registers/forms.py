@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from boardroom.core import vocabularies
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, TermChoice, enum_choices, strip, text
 from boardroom.core.formatting import nb_date, nb_sort_key
@@ -218,3 +219,34 @@ class MoveForm(Form):
 
 class ConfirmForm(Form):
     """A confirmation step (the CSRF token is all it carries)."""
+
+
+class TermForm(Form):
+    """A term of a vocabulary: its word, whether it closes (statuses, phases), how it works (kinds, health)."""
+
+    label = text("Ord", 100, "Skriv ordet slik det skal vises.")
+    closed = BooleanField("Lukket (punktet eller prosjektet er avsluttet)")
+    means = SelectField("Virker som", choices=[], validate_choice=False)
+
+    def __init__(self, vocabulary: str, *args, **kw):
+        from boardroom.registers.vocabularies import means_choices
+
+        super().__init__(*args, **kw)
+        self.vocabulary = vocabulary
+        if vocabulary in vocabularies.MEANS_VOCABULARIES:
+            self.means.choices = [SelectChoice(value, word) for value, word in means_choices(vocabulary)]
+        else:
+            self.means.choices = [SelectChoice("", "–")]
+
+    def validate_means(self, field):
+        if self.vocabulary in vocabularies.MEANS_VOCABULARIES and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Velg hvordan ordet skal virke.")
+
+    @property
+    def visible_fields(self):
+        shown = ["label"]
+        if self.vocabulary in vocabularies.STATUS_VOCABULARIES:
+            shown.append("closed")
+        if self.vocabulary in vocabularies.MEANS_VOCABULARIES:
+            shown.append("means")
+        return [self[name] for name in shown]
