@@ -22,7 +22,7 @@ from boardroom.core import vocabularies
 from boardroom.core.db import get_session
 from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, TermChoice, enum_choices, strip, text
 from boardroom.core.formatting import nb_date, nb_sort_key
-from boardroom.core.forms import Form, NotBefore
+from boardroom.core.forms import EditForm, Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
 from boardroom.models import MemberKind, MembershipRole, SeatKind, StandardCasePlace
@@ -221,7 +221,7 @@ class ConfirmForm(Form):
     """A confirmation step (the CSRF token is all it carries)."""
 
 
-class TermForm(Form):
+class TermForm(EditForm):
     """A term of a vocabulary: its word, whether it closes (statuses, phases), how it works (kinds, health)."""
 
     label = text("Ord", 100, "Skriv ordet slik det skal vises.")
