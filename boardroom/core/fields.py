@@ -139,8 +139,8 @@ class TermChoice(Choice):
         from boardroom.core import vocabularies
         from boardroom.core.db import get_session
 
-        if key not in (None, "") and str(key) not in {c.value for c in self.choices}:
-            self.choices = [*self.choices, SelectChoice(str(key), vocabularies.term_label(
+        if key not in (None, "") and vocabularies.key(key) not in {c.value for c in self.choices}:
+            self.choices = [*self.choices, SelectChoice(vocabularies.key(key), vocabularies.term_label(
                 get_session(), self.vocabulary, key))]
 
 

@@ -193,7 +193,7 @@ def case_kind_means(item) -> CaseKind | None:
         organisation_id = item.meeting.body.organisation_id
     if session is None:
         try:
-            return CaseKind(str(kind))
+            return CaseKind(key(kind))
         except ValueError:
             return None
     return means(session, "case_kind", kind, organisation_id)
@@ -211,8 +211,8 @@ def choices(session, vocabulary: str, organisation_id: int | None = None, keep=N
     """(key, label) for a select: the organisation's terms, and ``keep`` (a record's current key) if
     it is no longer listed, so editing an old record never changes its term unasked."""
     listed = [(t.key, t.label) for t in terms(session, vocabulary, organisation_id)]
-    if keep is not None and keep != "" and str(keep) not in {k for k, _ in listed}:
-        listed.append((str(keep), term_label(session, vocabulary, keep, organisation_id)))
+    if keep is not None and keep != "" and key(keep) not in {k for k, _ in listed}:
+        listed.append((key(keep), term_label(session, vocabulary, keep, organisation_id)))
     return listed
 
 

@@ -5,6 +5,8 @@ approved meeting.
 Its members are its four owners, regional health authorities identified by organisasjonsnummer
 and weighted by ownership share (eierandel); its board has an employee representative who
 represents no member. The case that starts the archive platform shares its cost by ownership.
+Its follow-ups and assignments use statuses of its own (Nytt, Justert, Videreført uten endringer,
+and the closed Avsluttet) instead of the built-in ones.
 Idempotent like ``boardroom.demo.load_demo``: rows are found by their natural keys.
 """
 

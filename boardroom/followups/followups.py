@@ -35,7 +35,7 @@ FOLLOWUP = "followup_status"
 
 
 def _check_status(session: Session, status, organisation_id: int | None) -> None:
-    if str(status) not in {t.key for t in vocabularies.terms(session, FOLLOWUP, organisation_id)}:
+    if vocabularies.key(status) not in {t.key for t in vocabularies.terms(session, FOLLOWUP, organisation_id)}:
         raise InputError("Velg en av statusene i listen.", "status")
 
 
