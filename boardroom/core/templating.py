@@ -5,8 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from boardroom.core import access, formatting
-from boardroom.core.labels import label, number_name
-from boardroom.models import TermKey
+from boardroom.core.labels import health_colour, label, number_name, term
 
 
 def scrollable_tables(html: str) -> Markup:
@@ -16,14 +15,6 @@ def scrollable_tables(html: str) -> Markup:
         .replace("<table>", '<div class="table-scroll" role="region" aria-label="Tabell" tabindex="0"><table>')
         .replace("</table>", "</table></div>")
     )
-
-
-def health_colour(key) -> str:
-    from boardroom.core import vocabularies
-    from boardroom.core.db import get_session
-
-    found = vocabularies.means(get_session(), "health", key)
-    return found.value if found is not None else ""
 
 
 def init_app(app) -> None:
@@ -37,7 +28,7 @@ def init_app(app) -> None:
         nb_percent=formatting.nb_percent,
         label=label,
         # a key of a vocabulary given as a plain string (a filter's value): the organisation's word
-        term=lambda key, vocabulary: label(TermKey(key, vocabulary)) if key else "",
+        term=term,
         # a health level's colour (the CSS class): its own, or the built-in level a custom one takes
         colour=health_colour,
         number_name=number_name,

@@ -19,7 +19,7 @@ import enum
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import has_request_context
+from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
 
@@ -107,7 +107,27 @@ def _all(session, organisation_id: int | None) -> dict[str, list[Term]]:
         cache[wanted] = result
         if rows:
             cache.setdefault(rows[0].organisation, result)
+        if wanted == _HERE and has_request_context():
+            g.vocabulary_terms = result  # what the labels of pages, JSON and documents read (core.labels)
     return cache[wanted]
+
+
+def request_terms() -> dict[str, list[Term]]:
+    """The request's organisation's vocabularies (one query the first time in a request)."""
+    from boardroom.core.db import get_session
+
+    return _all(get_session(), None)
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def vocabularies_loaded():
+        """Load the request's organisation's words before a page is rendered, so templates never query."""
+        try:
+            request_terms()
+        except sa.exc.SQLAlchemyError:  # an error page after a failed query must still render
+            pass
+        return {}
 
 
 def terms(session, vocabulary: str, organisation_id: int | None = None) -> list[Term]:
@@ -232,6 +252,8 @@ def key(value) -> str | None:
 
 def forget(session) -> None:
     session.info.pop(_CACHE, None)
+    if has_request_context():
+        g.pop("vocabulary_terms", None)
 
 
 @event.listens_for(OrmSession, "before_flush")
