@@ -10,7 +10,9 @@ ends the item: it is not overdue, not counted as open), ``means`` (the built-in 
 behaviour a term takes: a case kind's votes and placement, a health level's colour).
 
 An organisation's terms are read once per session (one query; a request has one session) and
-forgotten when a term changes or the session commits or rolls back.
+forgotten when a term changes or the session commits or rolls back. In a request they are read
+before any page is rendered (``init_app``) and left on ``flask.g``, where the label filters of
+``core.labels`` find them without a query of their own.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ VOCABULARIES: dict[str, type[enum.Enum]] = {
     "health": Health,
     "case_kind": CaseKind,
 }
-VOCABULARY_OF: dict[type, str] = {enum_cls: name for name, enum_cls in VOCABULARIES.items()}
 TITLES = {
     "phase": "Prosjektfaser",
     "followup_status": "Statuser for oppfølgingspunkter og oppdrag",
@@ -133,10 +134,6 @@ def init_app(app) -> None:
 def terms(session, vocabulary: str, organisation_id: int | None = None) -> list[Term]:
     """The organisation's terms of ``vocabulary`` in their order (the built-in ones if it has none)."""
     return _all(session, organisation_of(session, organisation_id))[vocabulary]
-
-
-def customised(session, vocabulary: str, organisation_id: int | None = None) -> bool:
-    return not terms(session, vocabulary, organisation_id)[0].builtin
 
 
 def term(session, vocabulary: str, key, organisation_id: int | None = None) -> Term | None:
