@@ -135,7 +135,7 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.api import routes as api
     from boardroom.auth import routes as auth
     from boardroom.calendar import routes as calendar
-    from boardroom.core import audit, cache, error_pages, guards, orgs, scoping, templating  # noqa: F401  (audit registers its listener)
+    from boardroom.core import audit, cache, error_pages, guards, orgs, scoping, templating, vocabularies  # noqa: F401  (audit registers its listener)
     from boardroom.costs import routes as costs
     from boardroom.decisions import absence_routes as absence
     from boardroom.decisions import routes as decisions
@@ -152,6 +152,7 @@ def create_app(config: dict | None = None) -> Flask:
     guards.init_app(app)
     cache.init_app(app)
     templating.init_app(app)
+    vocabularies.init_app(app)
     cli.init_app(app)
     error_pages.init_app(app)
     auth.init_app(app)

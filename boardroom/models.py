@@ -69,6 +69,52 @@ def enum_column(enum_cls: type[enum.Enum], nullable: bool = False, default=None,
     )
 
 
+class TermKey(str):
+    """A vocabulary term's stable key as read from a record (``"done"``, ``"nytt"``), knowing its
+    vocabulary (``"followup_status"``), so the label can be found. Equal to the built-in enum
+    member of the same value; ``.value`` is the key, as for an enum member.
+
+    ``fixed_label`` is set on keys read from approved minutes: the word the board approved."""
+
+    def __new__(cls, value: str = "", vocabulary: str = "", fixed_label: str | None = None):
+        obj = super().__new__(cls, value)
+        obj.vocabulary = vocabulary
+        obj.fixed_label = fixed_label
+        return obj
+
+    @property
+    def value(self) -> str:
+        return str(self)
+
+
+class TermType(TypeDecorator):
+    """A vocabulary term's key in a plain string column of length 20 (the column the enum had, so no
+    data moves): a built-in enum member is stored as its value, a custom term as its key."""
+
+    impl = sa.String(20)
+    cache_ok = True
+
+    def __init__(self, vocabulary: str):
+        super().__init__()
+        self.vocabulary = vocabulary
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        key = value.value if isinstance(value, enum.Enum) else str(value)
+        if len(key) > 20:
+            raise ValueError("a vocabulary key has at most 20 characters")
+        return key
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else TermKey(value, self.vocabulary)
+
+
+def term_column(vocabulary: str, nullable: bool = False, default=None) -> sa.Column:
+    """A record's term of an organisation's vocabulary (``boardroom.core.vocabularies``)."""
+    return sa.Column(TermType(vocabulary), nullable=nullable, default=default)
+
+
 class Timestamped(SQLModel):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     modified_at: datetime = Field(
@@ -501,7 +547,7 @@ class AgendaItem(Timestamped, table=True):
     closing: bool = False
     number_year: int | None = None
     number_seq: int | None = None
-    kind: CaseKind | None = Field(default=None, sa_column=enum_column(CaseKind, nullable=True))
+    kind: str | None = Field(default=None, sa_column=term_column("case_kind", nullable=True))
     case_handler_id: int | None = Field(default=None, foreign_key="person.id", ondelete="SET NULL")
     status: ItemStatus = Field(sa_column=enum_column(ItemStatus, default=ItemStatus.draft))
     # sub-points listed under the title on the saksliste (e.g. the projects under 44-25)
@@ -639,8 +685,8 @@ class Project(Timestamped, table=True):
     short_name: str = Field(default="", max_length=50)
     description: str = Field(default="", sa_type=sa.Text)
     description_html: str = Field(default="", sa_type=sa.Text)
-    phase: ProjectPhase = Field(sa_column=enum_column(ProjectPhase, default=ProjectPhase.idea))
-    health: Health | None = Field(default=None, sa_column=enum_column(Health, nullable=True))
+    phase: str = Field(default=ProjectPhase.idea, sa_column=term_column("phase", default=ProjectPhase.idea))
+    health: str | None = Field(default=None, sa_column=term_column("health", nullable=True))
     health_reason: str = Field(default="", max_length=500)
     owner: str = Field(default="", max_length=200)  # prosjekteier
     lead: str = Field(default="", max_length=200)  # prosjektleder
@@ -707,8 +753,8 @@ class StatusReport(Timestamped, table=True):
     title: str = Field(default="", max_length=300)
     text: str = Field(default="", sa_type=sa.Text)
     text_html: str = Field(default="", sa_type=sa.Text)
-    phase: ProjectPhase | None = Field(default=None, sa_column=enum_column(ProjectPhase, nullable=True))
-    health: Health | None = Field(default=None, sa_column=enum_column(Health, nullable=True))
+    phase: str | None = Field(default=None, sa_column=term_column("phase", nullable=True))
+    health: str | None = Field(default=None, sa_column=term_column("health", nullable=True))
 
     MARKDOWN_FIELDS: ClassVar[tuple[str, ...]] = ("text",)
 
@@ -752,7 +798,8 @@ class FollowUp(Timestamped, table=True):
         default=None, foreign_key="municipality.id", ondelete="SET NULL"
     )
     due_date: date | None = None
-    status: FollowUpStatus = Field(sa_column=enum_column(FollowUpStatus, default=FollowUpStatus.open))
+    status: str = Field(default=FollowUpStatus.open,
+                        sa_column=term_column("followup_status", default=FollowUpStatus.open))
     closed_by_item_id: int | None = Field(default=None, foreign_key="agendaitem.id", ondelete="SET NULL")
 
 
@@ -838,6 +885,30 @@ class ApprovedShare(Timestamped, table=True):
     cost: Cost = Relationship(back_populates="approved_shares")
 
 
+# --------------------------------------------------------------------------- vocabularies
+
+
+class VocabularyTerm(Timestamped, table=True):
+    """One word of an organisation's vocabulary: a project phase, a follow-up status, a health
+    level or a case kind. An organisation with no terms for a vocabulary uses the built-in words.
+
+    Records hold ``key`` (stable, never changed), so renaming the ``label`` rewrites no history.
+    ``closed`` marks the statuses and phases that end an item (overdue lists and open counts skip
+    them); ``means`` is the built-in value whose behaviour a term takes (a health level's colour,
+    a case kind's votes and placement)."""
+
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "vocabulary", "key", name="uq_vocabulary_term_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE", index=True)
+    vocabulary: str = Field(max_length=20)  # "phase", "followup_status", "health", "case_kind"
+    key: str = Field(max_length=20)
+    label: str = Field(max_length=100)
+    closed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    means: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    position: int = 0
+
+
 # --------------------------------------------------------------------------- accounts, templates, history
 
 
@@ -912,7 +983,7 @@ class StandardCase(Timestamped, table=True):
     place: StandardCasePlace = Field(sa_column=enum_column(StandardCasePlace))
     position: int = 0
     title: str = Field(max_length=300)
-    kind: CaseKind = Field(sa_column=enum_column(CaseKind))
+    kind: str = Field(sa_column=term_column("case_kind"))
     proposal: str = Field(default="", sa_type=sa.Text)
 
     body: Body = Relationship(back_populates="standard_cases")

@@ -72,6 +72,8 @@ ROUTES = {
         "registers.population_edit", "registers.population_delete", "registers.population_new",
         "registers.municipality_new", "registers.persons", "registers.person_edit", "registers.person_delete",
         "registers.membership_edit", "registers.membership_delete", "registers.membership_new", "registers.person_new",
+        "registers.vocabulary_index", "registers.vocabulary", "registers.term_new", "registers.term_edit",
+        "registers.term_move", "registers.term_delete",
     ],
     "signed_in": ["auth.password", "calendar.new_own_token", "calendar.revoke_own_token", "members.mine",
                   "members.minside", "auth.logout", "absence.report"],
@@ -153,6 +155,7 @@ def filled_urls(app, session, rule, count: int) -> list[str]:
         "follow_up_id": session.exec(select(m.FollowUp.id)).all(), "person_id": session.exec(select(m.Person.id)).all(),
         "municipality_id": session.exec(select(m.Municipality.id)).all(),
         "kommunenummer": session.exec(select(m.Municipality.number)).all(), "token": ["ikke-en-gyldig-lenke"],
+        "slug": ["follow-up-statuses", "case-kinds"],
     }
     args = sorted(rule.arguments)
     with app.test_request_context():
@@ -169,6 +172,7 @@ def filled_urls(app, session, rule, count: int) -> list[str]:
             ("membership_id", "person_id"): [dict(person_id=s.person_id, membership_id=s.id) for s in session.exec(select(m.Membership))],
             ("agenda_item_id", "disqualification_id"): [dict(agenda_item_id=d.agenda_item_id, disqualification_id=d.id) for d in session.exec(select(m.Disqualification))],
             ("attendance_id", "meeting_id"): [dict(meeting_id=a.meeting_id, attendance_id=a.id) for a in session.exec(select(m.Attendance))],
+            ("key", "slug"): [dict(slug="follow-up-statuses", key="open"), dict(slug="case-kinds", key="decision")],
         }
         values = pairs.get(tuple(args)) or [{args[0]: v} for v in ids[args[0]]]
         return [url_for(rule.endpoint, **kw) for kw in values[:count]]

@@ -33,6 +33,8 @@ TABLE_FOR = {  # a URL argument → the table whose ids fill it
     "case_id": m.StandardCase, "municipality_id": m.Municipality, "figure_id": m.PopulationFigure,
     "person_id": m.Person, "membership_id": m.Membership,
     "token": None,  # signed one-time links (absence, invitation, password reset): a forged one
+    # a vocabulary and one of its terms, by their address segment and key (the demo's built-in words)
+    "slug": "follow-up-statuses", "key": "open",
 }
 
 
@@ -59,6 +61,9 @@ def fill(session, rule: str) -> str | None:
     values = {}
     for name in re.findall(r"<(?:int:)?(\w+)>", rule):
         table = TABLE_FOR[name]
+        if isinstance(table, str):
+            values[name] = table
+            continue
         if table is None:
             values[name] = "forfalsket.token.verdi"
             continue

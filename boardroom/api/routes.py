@@ -19,6 +19,7 @@ from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.core.serialising import iso
 from boardroom.core.views import organisation_url
+from boardroom.core.vocabularies import key
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
 from boardroom.models import Body, Meeting, Project
 from boardroom.participation.serialisers import decision_summary_json
@@ -86,9 +87,9 @@ def projects():
             "id": p.id,
             "name": p.name,
             "short_name": p.short_name,
-            "phase": p.phase.value,
+            "phase": key(p.phase),
             "phase_label": label(p.phase),
-            "health": p.health.value if p.health else None,
+            "health": key(p.health),
             "health_label": label(p.health),
             "health_reason": p.health_reason,
             "owner": p.owner,

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 from sqlmodel import Session, select
 
+from boardroom.core.labels import LABELS, label
 from boardroom.costs.shares import Share
 from boardroom.costs.tables import ShareTable, tables_for_items
 from boardroom.decisions.record import MinutesExtras, minutes_extras
@@ -38,9 +39,12 @@ from boardroom.models import (
     MeetingMode,
     MeetingStatus,
     MemberKind,
+    TermKey,
     VoteChoice,
 )
 from boardroom.participation.status import ParticipationLine, participation_lines
+
+CASE_KINDS = {k.value for k in CaseKind}
 
 FORMAT = 1  # raised when the snapshot's shape changes; older snapshots stay readable
 
@@ -126,6 +130,8 @@ def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
 
 
 def _plain(value):
+    if isinstance(value, TermKey):
+        return str(value)
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, (datetime, date)):
@@ -187,6 +193,8 @@ def _item(item: AgendaItem, record: MinutesRecord) -> dict:
     extras, earlier = record.extras, item.deferred_from
     return {
         **_values(item, ITEM),
+        # the case kind's word as approved: renaming the term later changes no approved minutes
+        "kind_label": label(item.kind),
         "case": _values(item.case, CASE),
         "case_handler": _values(item.case_handler, PERSON),
         "attachments": [_values(a, ATTACHMENT) for a in item.attachments],
@@ -281,9 +289,13 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
                                              {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
                              for v in e["votes"]])
               for e in data["vote_events"]]
+    # minutes stored before vocabularies existed printed the built-in word
+    kind_label = data.get("kind_label")
     return _frozen(
         {"majority_base": MajorityBase.votes_cast.value, "decided_by": None, **data},
-        {"kind": CaseKind, "status": ItemStatus, "majority_rule": MajorityRule, "majority_base": MajorityBase,
+        {"kind": lambda key: TermKey(key, "case_kind", kind_label if kind_label is not None
+                                     else LABELS.get(CaseKind(key), key) if key in CASE_KINDS else key),
+         "status": ItemStatus, "majority_rule": MajorityRule, "majority_base": MajorityBase,
          "decided_by": DecisionMethod},
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
         attachments=[_frozen({"alt_text": "", **a}) for a in data["attachments"]], deferred_from=earlier, vote_events=events,

@@ -112,6 +112,38 @@ class Choice(SelectField):
             raise ValueError(self.MESSAGE) from None
 
 
+def optional_key(value):
+    """A vocabulary term's key from a select; '' (nothing chosen) becomes None."""
+    return None if value in (None, "", "None") else str(getattr(value, "value", value))
+
+
+class TermChoice(Choice):
+    """A select of the request's organisation's terms of a vocabulary (``core.vocabularies``):
+    a project phase, a follow-up status, a health level or a case kind. ``blank`` is the text of
+    the empty choice, if there is one."""
+
+    def __init__(self, label=None, validators=None, vocabulary: str = "", blank: str = "", **kw):
+        from boardroom.core import vocabularies
+        from boardroom.core.db import get_session
+
+        kw.pop("coerce", None)
+        super().__init__(label, validators, coerce=lambda value: vocabularies.as_key(optional_key(value), vocabulary),
+                         **kw)
+        self.vocabulary = vocabulary
+        self.choices = ([SelectChoice("", blank)] if blank else []) + [
+            SelectChoice(key, word) for key, word in vocabularies.choices(get_session(), vocabulary)]
+
+    def keep(self, key) -> None:
+        """Offer a record's current key too when the organisation no longer lists it, so that
+        saving the record unchanged keeps its term."""
+        from boardroom.core import vocabularies
+        from boardroom.core.db import get_session
+
+        if key not in (None, "") and vocabularies.key(key) not in {c.value for c in self.choices}:
+            self.choices = [*self.choices, SelectChoice(vocabularies.key(key), vocabularies.term_label(
+                get_session(), self.vocabulary, key))]
+
+
 class YearField(IntegerField):
     """A year; anything else gets a Norwegian message of its own."""
 

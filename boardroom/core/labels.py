@@ -1,5 +1,7 @@
 """Norwegian (bokmål) words for the enums, in one place for pages and documents."""
 
+import enum
+
 from boardroom.models import (
     AttendanceStatus,
     CaseKind,
@@ -17,6 +19,7 @@ from boardroom.models import (
     ParticipationAnswer,
     ProjectPhase,
     SeatKind,
+    TermKey,
     VoteChoice,
 )
 
@@ -94,11 +97,64 @@ LABELS = {
 }
 
 
+VOCABULARY_ENUMS = {CaseKind: "case_kind", FollowUpStatus: "followup_status", Health: "health", ProjectPhase: "phase"}
+
+
+def _request_terms():
+    """The request's organisation's vocabularies (``core.vocabularies``): loaded before any page is
+    rendered, so a template never queries; read on first use by JSON and documents. None outside a request."""
+    from flask import g, has_request_context
+
+    if not has_request_context():
+        return None
+    terms = g.get("vocabulary_terms")
+    if terms is None:
+        from boardroom.core import vocabularies
+
+        terms = vocabularies.request_terms()
+    return terms
+
+
+def _key(value) -> str:
+    return value.value if isinstance(value, enum.Enum) else str(value)
+
+
 def label(value) -> str:
-    """The Norwegian word for an enum member ('' for None)."""
+    """The Norwegian word for an enum member ('' for None).
+
+    A term of a vocabulary (a project phase, follow-up status, health level or case kind, as a
+    record gives it back or as the enum member) is the request's organisation's word for it; one
+    fixed in approved minutes is the word approved. Outside a request, the built-in word."""
     if value is None:
         return ""
+    fixed = getattr(value, "fixed_label", None)
+    if fixed is not None:
+        return fixed
+    vocabulary = getattr(value, "vocabulary", None) or VOCABULARY_ENUMS.get(type(value))
+    if vocabulary:
+        terms = _request_terms()
+        if terms is not None:
+            key = _key(value)
+            for term in terms[vocabulary]:
+                if term.key == key:
+                    return term.label
     return LABELS.get(value, str(getattr(value, "value", value)))
+
+
+def term(key, vocabulary: str) -> str:
+    """The word for a key of ``vocabulary`` given as plain text (a filter's value in the address)."""
+    return label(TermKey(_key(key), vocabulary)) if key else ""
+
+
+def health_colour(key) -> str:
+    """A health level's colour (its CSS class): its own, or the built-in level a term of the
+    organisation's takes; '' for none."""
+    if not key:
+        return ""
+    key = _key(key)
+    terms = _request_terms()
+    found = next((t.means or t.key for t in terms["health"] if t.key == key), key) if terms else key
+    return found if found in {h.value for h in Health} else ""
 
 
 NUMBER_NAMES = {MemberKind.municipality: "kommunenummer", MemberKind.county: "fylkesnummer"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from boardroom.core import access, formatting
-from boardroom.core.labels import label, number_name
+from boardroom.core.labels import health_colour, label, number_name, term
 
 
 def scrollable_tables(html: str) -> Markup:
@@ -27,6 +27,10 @@ def init_app(app) -> None:
         nb_number=formatting.nb_number,
         nb_percent=formatting.nb_percent,
         label=label,
+        # a key of a vocabulary given as a plain string (a filter's value): the organisation's word
+        term=term,
+        # a health level's colour (the CSS class): its own, or the built-in level a custom one takes
+        colour=health_colour,
         number_name=number_name,
         # names in Norwegian order (… z æ ø å), the one sort key of every list
         nb_sort=lambda names: sorted(names, key=formatting.nb_sort_key),

@@ -110,6 +110,16 @@ def enum_arg(enum_cls, name: str):
         abort(400, f"Ukjent verdi «{value}» for {name}.")
 
 
+def term_arg(terms, name: str) -> str | None:
+    """The key of one of ``terms`` (an organisation's vocabulary) given as ``?name=``; 400 for another."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    if value not in {t.key for t in terms}:
+        abort(400, f"Ukjent verdi «{value}» for {name}.")
+    return value
+
+
 def safe_next(target: str | None) -> str:
     """Only a path on this site (never another host, never a control character such as CR/LF)
     may be the place to return to."""

@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from boardroom.core.formatting import local, nb_date, nb_datetime
 from boardroom.core.inputs import Invalid
+from boardroom.core.vocabularies import case_kind_means
 from boardroom.meetings.minutes import board_members, item_number
 from boardroom.meetings.workflow import Locked, ensure_editable, move_to
 from boardroom.models import (
@@ -85,12 +86,12 @@ def choose_co_signer(session: Session, meeting: Meeting, person_id: int) -> None
     choose_co_signers(session, meeting, [person_id])
 
 
-DECIDED_KINDS = (CaseKind.decision, CaseKind.election)
+DECIDED_KINDS = (CaseKind.decision, CaseKind.election)  # or a kind of the organisation's that means one
 
 
 def undecided(meeting: Meeting) -> list[AgendaItem]:
     """Decision cases treated in the meeting whose way of deciding nobody has recorded yet."""
-    return [i for i in meeting.items if i.kind in DECIDED_KINDS and i.decided_by is None
+    return [i for i in meeting.items if case_kind_means(i) in DECIDED_KINDS and i.decided_by is None
             and i.status not in (ItemStatus.deferred, ItemStatus.withdrawn)]
 
 

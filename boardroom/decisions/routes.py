@@ -24,6 +24,7 @@ from boardroom.core.forms import Date, Form, Time
 from boardroom.core.inputs import InputError, Invalid
 from boardroom.core.labels import label, only_municipalities
 from boardroom.core.views import form_page, get_or_404, or_404, project_choices
+from boardroom.core.vocabularies import case_kind_means
 from boardroom.decisions import absence, approval, deferral, disqualification, record, votes
 from boardroom.decisions import attendance as presence
 from boardroom.decisions.attendance import meeting_day
@@ -214,7 +215,7 @@ def decision_form(item, seats, defaults, project_choices, member_choices, partic
         form = DecisionForm()
         form.project.choices = project_choices
         return form
-    method = item.decided_by or (None if item.kind in VOTED_KINDS else DecisionMethod.none)
+    method = item.decided_by or (None if case_kind_means(item) in VOTED_KINDS else DecisionMethod.none)
     form = DecisionForm(decision=item.decision or item.proposal, discussion=item.discussion,
                         majority_rule=item.majority_rule.value, majority_base=item.majority_base.value,
                         method=method.value if method else None, **participation)

@@ -5,6 +5,8 @@ approved meeting.
 Its members are its four owners, regional health authorities identified by organisasjonsnummer
 and weighted by ownership share (eierandel); its board has an employee representative who
 represents no member. The case that starts the archive platform shares its cost by ownership.
+Its follow-ups and assignments use statuses of its own (Nytt, Justert, Videreført uten endringer,
+and the closed Avsluttet) instead of the built-in ones.
 Idempotent like ``boardroom.demo.load_demo``: rows are found by their natural keys.
 """
 
@@ -24,6 +26,7 @@ from boardroom.models import (
     Cost,
     CostKey,
     DecisionMethod,
+    FollowUp,
     ItemStatus,
     Meeting,
     MeetingMode,
@@ -35,6 +38,7 @@ from boardroom.models import (
     Organisation,
     Person,
     SeatKind,
+    VocabularyTerm,
 )
 from boardroom.registers.registers import default_standard_cases
 
@@ -70,6 +74,21 @@ CASES = [
     (2, "Virksomhetsrapport januar 2026", I, "Styret tar virksomhetsrapporten til orientering."),
     (3, "Felles plattform for journalarkiv", D, "Styret ber administrerende direktør om å starte anskaffelsen. "
      "Forprosjektet (1 200 000 kr) fordeles på eierne etter eierandel."),
+]
+
+# the trust's own words for the status of follow-ups and assignments (oppdrag): (key, label, closed)
+STATUSES = [
+    ("nytt", "Nytt", False),
+    ("justert", "Justert", False),
+    ("viderefort", "Videreført uten endringer", False),
+    ("avsluttet", "Avsluttet", True),
+]
+# (case number, text, responsible person or owner code, due date, status key): assignments from the meeting
+FOLLOW_UPS = [
+    (3, "Utarbeide konkurransegrunnlag for felles journalarkiv", "Siri Holm", date(2026, 4, 30), "nytt"),
+    (3, "Avklare fordelingen av forprosjektet med eierne", "HN", date(2026, 3, 15), "justert"),
+    (2, "Legge fram tiltak mot sykefravær i virksomhetsrapporten", "Siri Holm", date(2026, 6, 1), "viderefort"),
+    (2, "Oppdatere risikovurderingen for driften", "Marit Lund", date(2026, 3, 1), "avsluttet"),
 ]
 
 
@@ -113,6 +132,14 @@ def load_health_trust(loader) -> Organisation:
             case_handler_id=people[STAFF[0][0]].id, proposal=decision, decision=decision,
             decided_by=DecisionMethod.unanimous if kind == D else DecisionMethod.none,
         )))
+    for position, (term_key, word, closed) in enumerate(STATUSES):
+        loader.get_or_create(VocabularyTerm, vocabulary="followup_status", key=term_key,
+                             defaults=dict(label=word, closed=closed, position=position))
+    for seq, text, responsible, due, status in FOLLOW_UPS:
+        loader.get_or_create(FollowUp, agenda_item_id=items[seq - 1].id, text=text, defaults=dict(
+            responsible_person_id=people[responsible].id if responsible in people else None,
+            responsible_municipality_id=owners[responsible].id if responsible in owners else None,
+            due_date=due, status=status))
     key = loader.get_or_create(CostKey, body_id=body.id, name=OWNERSHIP_KEY,
                                defaults=dict(ownership_percent=Decimal("100")))
     description, total = ARCHIVE_COST

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from boardroom.core.access import exemption_text, public_texts
 from boardroom.core.formatting import meeting_when, nb_date
 from boardroom.core.labels import label
+from boardroom.core.vocabularies import case_kind_means
 from boardroom.decisions.votes import majority_text
 from boardroom.documents.docx_html import add_html
 from boardroom.documents.parts import (
@@ -116,6 +117,6 @@ def _write_case(doc, item: AgendaItem, figures: dict[int, bytes]) -> None:
         if html:
             doc.add_heading(heading, level=2)
             add_html(doc, html, figures=figures)
-    if item.kind in DECIDED_KINDS:
+    if case_kind_means(item) in DECIDED_KINDS:
         labelled(doc, "Flertallskrav", majority_text(item))
     write_attachments(doc, [a for a in item.attachments if not a.alt_text])

@@ -10,18 +10,33 @@ from datetime import date
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
+from boardroom.core import vocabularies
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError, today
-from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.meetings.lookup import published
 from boardroom.meetings.minutes import item_number
-from boardroom.models import AgendaItem, Body, FollowUp, FollowUpStatus, Meeting, Municipality, Person
+from boardroom.models import AgendaItem, Body, CaseKind, FollowUp, Meeting, Municipality, Person
 
 
-def is_overdue(follow_up: FollowUp, day: date | None = None) -> bool:
-    return (follow_up.status != FollowUpStatus.done and follow_up.due_date is not None
-            and follow_up.due_date < (day or today()))
+def is_overdue(follow_up: FollowUp, day: date | None = None, closed: bool | None = None) -> bool:
+    """Past its due date and not closed (``closed``: whether its status is a closed term of its
+    organisation; by default the built-in "Ferdig")."""
+    if closed is None:
+        closed = follow_up.status in vocabularies.BUILTIN_CLOSED["followup_status"]
+    return not closed and follow_up.due_date is not None and follow_up.due_date < (day or today())
+
+
+def organisation_of_item(session: Session, item: AgendaItem) -> int | None:
+    return session.exec(select(Body.organisation_id).where(Body.id == item.body_id)).first()
+
+
+FOLLOWUP = "followup_status"
+
+
+def _check_status(session: Session, status, organisation_id: int | None) -> None:
+    if vocabularies.key(status) not in {t.key for t in vocabularies.terms(session, FOLLOWUP, organisation_id)}:
+        raise InputError("Velg en av statusene i listen.", "status")
 
 
 def _check_follow_up(text, person_id, municipality_id) -> None:
@@ -34,9 +49,14 @@ def _check_follow_up(text, person_id, municipality_id) -> None:
 def create_follow_up(
     session: Session, item: AgendaItem, text: str, *, person_id: int | None = None,
     municipality_id: int | None = None, due_date: date | None = None,
-    status: FollowUpStatus = FollowUpStatus.open,
+    status: str | None = None,
 ) -> FollowUp:
+    """A new action from ``item``; its status is one of the organisation's (the first open one by default)."""
     _check_follow_up(text, person_id, municipality_id)
+    organisation_id = organisation_of_item(session, item)
+    if status is None:
+        status = vocabularies.first_open(session, FOLLOWUP, organisation_id)
+    _check_status(session, status, organisation_id)
     row = FollowUp(agenda_item_id=item.id, text=text.strip(), responsible_person_id=person_id,
                    responsible_municipality_id=municipality_id, due_date=due_date, status=status)
     session.add(row)
@@ -46,7 +66,7 @@ def create_follow_up(
 
 def update_follow_up(
     session: Session, follow_up: FollowUp, *, text: str, person_id: int | None, municipality_id: int | None,
-    due_date: date | None, status: FollowUpStatus, closed_by: AgendaItem | None,
+    due_date: date | None, status: str, closed_by: AgendaItem | None,
 ) -> FollowUp:
     """Change an action; a closing case must be treated in a later meeting, and closes it."""
     _check_follow_up(text, person_id, municipality_id)
@@ -60,7 +80,13 @@ def update_follow_up(
                 f"Saken som lukker punktet, må være behandlet i et senere møte enn sak {item_number(origin)} "
                 f"({nb_date(origin.meeting.starts_at)}).", "closed_by",
             )
-        status = FollowUpStatus.done
+    organisation_id = origin.meeting.body.organisation_id
+    if closed_by is not None:
+        # closed by a later case: a closed status (the one chosen, else the organisation's first)
+        if not vocabularies.is_closed(session, FOLLOWUP, status, organisation_id):
+            status = vocabularies.first_closed(session, FOLLOWUP, organisation_id)
+    elif status != follow_up.status:
+        _check_status(session, status, organisation_id)
     follow_up.text, follow_up.due_date, follow_up.status = text.strip(), due_date, status
     follow_up.responsible_person_id, follow_up.responsible_municipality_id = person_id, municipality_id
     follow_up.closed_by_item_id = closed_by.id if closed_by else None
@@ -82,6 +108,7 @@ class FollowUpRow:
     person: str
     municipality: str
     overdue: bool
+    closed: bool = False  # its status is a closed one (Ferdig, or the organisation's own)
 
     @property
     def responsible(self) -> str:
@@ -107,12 +134,13 @@ def follow_up_rows(session: Session, where=None, day: date | None = None) -> lis
         select(AgendaItem).where(AgendaItem.id.in_(closing_ids)).options(*_item_options())
     )}
     day = day or today()
-    rows = [
-        FollowUpRow(f, item, closing.get(f.closed_by_item_id), person or "", town or "", is_overdue(f, day))
-        for f, item, person, town in found
-    ]
+    rows = []
+    for f, item, person, town in found:
+        closed = vocabularies.is_closed(session, FOLLOWUP, f.status, item.meeting.body.organisation_id)
+        rows.append(FollowUpRow(f, item, closing.get(f.closed_by_item_id), person or "", town or "",
+                                is_overdue(f, day, closed), closed))
     far = date.max
-    rows.sort(key=lambda r: (r.follow_up.status == FollowUpStatus.done, r.follow_up.due_date or far,
+    rows.sort(key=lambda r: (r.closed, r.follow_up.due_date or far,
                              r.item.meeting.starts_at, r.follow_up.id))
     return rows
 
@@ -129,11 +157,12 @@ def open_follow_ups_for(session: Session, meeting: Meeting) -> list[FollowUpRow]
         select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id)
         .where(Meeting.starts_at >= meeting.starts_at)
     )
-    wanted = ((FollowUp.status != FollowUpStatus.done) & FollowUp.closed_by_item_id.is_(None)) | closed_now_or_later
+    closed = vocabularies.closed_keys(session, FOLLOWUP, meeting.body.organisation_id)
+    wanted = (FollowUp.status.not_in(closed) & FollowUp.closed_by_item_id.is_(None)) | closed_now_or_later
     rows = follow_up_rows(session, earlier & wanted)
     return [
         r for r in rows
-        if (r.follow_up.status != FollowUpStatus.done and r.closed_by is None)
+        if (not r.closed and r.closed_by is None)
         or (r.closed_by is not None and r.closed_by.meeting.starts_at >= meeting.starts_at)
     ]
 
@@ -146,25 +175,26 @@ def add_follow_up_case(session: Session, meeting: Meeting) -> AgendaItem:
     tidligere vedtak", with a table of them as its background; refused when there are none
     or the case is there already."""
     from boardroom.meetings.agenda import add_case
-    from boardroom.models import CaseKind
 
     if any(item.case.title == FOLLOW_UP_CASE_TITLE for item in meeting.items):
         raise InputError(f"Saken «{FOLLOW_UP_CASE_TITLE}» står allerede på sakslisten.")
     rows = open_follow_ups_for(session, meeting)
     if not rows:
         raise InputError("Det er ingen åpne oppfølgingspunkter fra tidligere møter.")
-    return add_case(session, meeting, title=FOLLOW_UP_CASE_TITLE, kind=CaseKind.information,
-                    background=follow_up_table_markdown(rows),
+    kind = vocabularies.key_meaning(session, "case_kind", CaseKind.information, meeting.body.organisation_id)
+    return add_case(session, meeting, title=FOLLOW_UP_CASE_TITLE, kind=kind,
+                    background=follow_up_table_markdown(session, rows),
                     proposal="Styret tar orienteringen om oppfølgingen til etterretning.")
 
 
-def follow_up_table_markdown(rows: list[FollowUpRow]) -> str:
+def follow_up_table_markdown(session: Session, rows: list[FollowUpRow]) -> str:
     """The open actions as a Markdown table, for the information case on the next meeting's agenda."""
     lines = ["| Sak | Oppfølgingspunkt | Ansvarlig | Frist | Status |", "|---|---|---|---|---|"]
     for r in rows:
         due = nb_date(r.follow_up.due_date) if r.follow_up.due_date else ""
         text = r.follow_up.text.replace("|", "/").replace("\n", " ")
-        lines.append(f"| {item_number(r.item)} | {text} | {r.responsible} | {due} | {label(r.follow_up.status)} |")
+        word = vocabularies.term_label(session, FOLLOWUP, r.follow_up.status, r.item.meeting.body.organisation_id)
+        lines.append(f"| {item_number(r.item)} | {text} | {r.responsible} | {due} | {word} |")
     return "\n".join(lines)
 
 

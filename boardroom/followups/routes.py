@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from boardroom.core import vocabularies
 from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached_daily
 from boardroom.core.db import get_session
 from boardroom.core.forms import Form
 from boardroom.core.inputs import InputError
-from boardroom.core.views import enum_arg, form_page, get_or_404, municipality_choices, or_404, person_choices, saved
+from boardroom.core.views import form_page, get_or_404, municipality_choices, or_404, person_choices, saved, term_arg
 from boardroom.followups.followups import (
     FOLLOW_UP_CASE_TITLE,
     add_follow_up_case,
@@ -24,7 +25,7 @@ from boardroom.followups.followups import (
 from boardroom.followups.forms import FollowUpEditForm, FollowUpForm
 from boardroom.meetings.lookup import case_or_error, items_by_id
 from boardroom.meetings.minutes import item_number, load_meeting
-from boardroom.models import AgendaItem, FollowUp, FollowUpStatus
+from boardroom.models import AgendaItem, FollowUp
 
 bp = Blueprint("followups", __name__)
 
@@ -33,16 +34,18 @@ bp = Blueprint("followups", __name__)
 @cached_daily
 def follow_ups():
     """Every action (cached for the day: 'overdue' changes with the date)."""
+    session = get_session()
     wanted = request.args.get("status", "")
-    rows = visible_follow_ups(follow_up_rows(get_session()), public=not reads_everything())
+    rows = visible_follow_ups(follow_up_rows(session), public=not reads_everything())
+    statuses = vocabularies.terms(session, "followup_status")
     if wanted == "alle":
         shown = rows
     elif wanted:
-        status = enum_arg(FollowUpStatus, "status")
+        status = term_arg(statuses, "status")
         shown = [r for r in rows if r.follow_up.status == status]
     else:
-        shown = [r for r in rows if r.follow_up.status != FollowUpStatus.done]
-    return render_template("followups/follow_ups.html", rows=shown, status=wanted, statuses=list(FollowUpStatus),
+        shown = [r for r in rows if not r.closed]
+    return render_template("followups/follow_ups.html", rows=shown, status=wanted, statuses=statuses,
                            overdue=sum(r.overdue for r in rows))
 
 
@@ -78,6 +81,7 @@ def edit_follow_up(follow_up_id: int):
     found = get_or_404(FollowUp, follow_up_id, "Oppfølgingspunktet finnes ikke.")
     item = or_404(items_by_id(session, [found.agenda_item_id]).get(found.agenda_item_id), "Saken finnes ikke.")
     form = FollowUpEditForm(obj=found)
+    form.status.keep(found.status)
     fill_follow_up_form(session, form)
     if not form.is_submitted():
         form.responsible_person.data = found.responsible_person_id

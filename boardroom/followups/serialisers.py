@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso
+from boardroom.core.vocabularies import key
 from boardroom.followups.followups import FollowUpRow
 from boardroom.meetings.serialisers import case_ref
 
@@ -14,6 +15,6 @@ def follow_up_json(row: FollowUpRow, public: bool = False) -> dict:
     return {
         "id": f.id, "text": f.text, "case": case_ref(row.item, public),
         "responsible_person": row.person or None, "responsible_municipality": row.municipality or None,
-        "due_date": iso(f.due_date), "status": f.status.value, "status_label": label(f.status),
+        "due_date": iso(f.due_date), "status": key(f.status), "status_label": label(f.status),
         "overdue": row.overdue, "closed_by": case_ref(row.closed_by, public),
     }

@@ -79,7 +79,6 @@ from boardroom.models import (
     AgendaItem,
     Attachment,
     Body,
-    CaseKind,
     Meeting,
     MeetingMode,
     MeetingStatus,
@@ -253,9 +252,10 @@ def edit_case(agenda_item_id: int):
         values = {**{f: getattr(item.case, f) for f in ("title", "exempt", "exemption_basis", "public_title")},
                   **{f: getattr(item, f) for f in ("case_handler_id", "agenda_note", "background", "assessment",
                                                    "proposal")},
-                  "kind": (item.kind or CaseKind.decision).value}
+                  "kind": item.kind}
     figures = {a.id: a.alt_text for a in item.attachments if a.alt_text}
     form = CaseForm(session, data=values, figures=figures)
+    form.kind.keep(item.kind)
     if form.is_submitted() and "preview" in request.form:
         return render_template("meetings/case_form.html", form=form, meeting=meeting, item=item, preview=previews(form))
     if form.validate_on_submit():

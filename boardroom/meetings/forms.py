@@ -15,8 +15,8 @@ from sqlmodel import select
 from wtforms import BooleanField, SelectChoice, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from boardroom.core import fields
-from boardroom.core.fields import NONE_CHOSEN, Choice, optional_int, strip
+from boardroom.core import fields, vocabularies
+from boardroom.core.fields import NONE_CHOSEN, Choice, TermChoice, optional_int, strip
 from boardroom.core.formatting import by_name, local
 from boardroom.core.forms import Date, Form, Time
 from boardroom.core.labels import label
@@ -104,8 +104,7 @@ class MeetingForm(Form):
 
 class CaseForm(Form):
     title = text("Tittel", 300, "Skriv sakens tittel.")
-    kind = SelectField("Sakstype", choices=[SelectChoice(k.value, label(k)) for k in CaseKind], default=CaseKind.decision.value,
-                       validate_choice=False)
+    kind = TermChoice("Sakstype", vocabulary="case_kind", validate_choice=False)
     case_handler_id = Choice("Saksbehandler", coerce=optional_int)
     agenda_note = markdown("Underpunkter i sakslisten", rows=3)
     background = markdown("Opplysninger til saken")
@@ -122,6 +121,8 @@ class CaseForm(Form):
     def __init__(self, session, *args, figures: dict[int, str] | None = None, **kw):
         super().__init__(*args, **kw)
         self.case_handler_id.choices = person_choices(session)
+        if self.kind.data is None:  # a new case: a decision, or the organisation's first kind that is one
+            self.kind.data = vocabularies.key_meaning(session, "case_kind", CaseKind.decision)
         self.figures = figures or {}  # the case's figure attachments: id -> alternative text
 
     def check_figures(self, field) -> None:
@@ -147,7 +148,7 @@ class CaseForm(Form):
         self.check_figures(field)
 
     def validate_kind(self, field):
-        if field.data not in {k.value for k in CaseKind}:
+        if field.data not in {c.value for c in field.choices}:
             raise ValidationError("Velg en sakstype.")
 
     def validate_exemption_basis(self, field):
@@ -157,7 +158,7 @@ class CaseForm(Form):
     def case_values(self) -> dict:
         """The entered values by Case and AgendaItem field name."""
         return dict(
-            title=self.title.data, kind=CaseKind(self.kind.data), case_handler_id=self.case_handler_id.data,
+            title=self.title.data, kind=self.kind.data, case_handler_id=self.case_handler_id.data,
             agenda_note=self.agenda_note.data or "", background=self.background.data or "",
             assessment=self.assessment.data or "", proposal=self.proposal.data or "",
             majority_rule=MajorityRule(self.majority_rule.data), majority_base=MajorityBase(self.majority_base.data),

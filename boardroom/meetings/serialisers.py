@@ -8,6 +8,7 @@ from boardroom.calendar.ical import meeting_url
 from boardroom.core.access import EXEMPT_TITLE, can_see_attachment, can_see_case, can_see_minutes, shown_title
 from boardroom.core.formatting import local, meeting_when
 from boardroom.core.labels import label
+from boardroom.core.vocabularies import key
 from boardroom.meetings.lookup import case_title
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Attachment, Attendance, Meeting
@@ -60,7 +61,7 @@ def agenda_item_json(item: AgendaItem, site: str) -> dict:
         "title": item.case.title,
         "exempt": item.case.exempt,
         "exemption_basis": item.case.exemption_basis,
-        "kind": item.kind.value if item.kind else None,
+        "kind": key(item.kind),
         "kind_label": label(item.kind),
         "case_handler": item.case_handler.name if item.case_handler else None,
         "status": item.status.value,

@@ -26,7 +26,6 @@ from boardroom.models import (
     Disqualification,
     FeedToken,
     FollowUp,
-    FollowUpStatus,
     Meeting,
     MeetingStatus,
     Membership,
@@ -89,7 +88,7 @@ class MyPage:
 
     @property
     def open_follow_ups(self) -> int:
-        return sum(r.follow_up.status != FollowUpStatus.done for r in self.follow_ups)
+        return sum(not r.closed for r in self.follow_ups)
 
     @property
     def overdue_follow_ups(self) -> int:

@@ -18,15 +18,7 @@ from boardroom.core.formatting import nb_sort_key
 from boardroom.core.labels import label
 from boardroom.core.orgs import here
 from boardroom.meetings.lookup import items_by_id
-from boardroom.models import (
-    AgendaItem,
-    Health,
-    Municipality,
-    ParticipationAnswer,
-    Project,
-    ProjectDecision,
-    ProjectPhase,
-)
+from boardroom.models import AgendaItem, Municipality, ParticipationAnswer, Project, ProjectDecision
 from boardroom.participation.answers import AnswerRow, load_answers
 from boardroom.participation.status import DecisionStatus, all_municipalities, decision_status
 
@@ -70,8 +62,8 @@ class Matrix:
     rows: list[MatrixRow]
     regions: list[str]
     region: str = ""
-    phase: ProjectPhase | None = None
-    health: Health | None = None
+    phase: str | None = None
+    health: str | None = None
 
     @property
     def filtered(self) -> bool:
@@ -92,8 +84,8 @@ def fast_overview(session: Session) -> tuple[list[Municipality], list[DecisionSt
     return municipalities, statuses, answers
 
 
-def matrix(session: Session, region: str = "", phase: ProjectPhase | None = None,
-           health: Health | None = None) -> Matrix:
+def matrix(session: Session, region: str = "", phase: str | None = None,
+           health: str | None = None) -> Matrix:
     """Project decisions × municipalities, optionally one region's columns and one phase's or health's rows."""
     municipalities, statuses, _ = fast_overview(session)
     regions = sorted({m.region for m in municipalities if m.region}, key=nb_sort_key)

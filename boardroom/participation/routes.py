@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from boardroom.core import vocabularies
 from boardroom.core.access import editor_required
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import InputError, today
 from boardroom.core.labels import members_word
-from boardroom.core.views import csv_response, enum_arg, form_page, municipality_choices, or_404, saved
+from boardroom.core.views import csv_response, form_page, municipality_choices, or_404, saved, term_arg
 from boardroom.meetings.lookup import case_or_error
-from boardroom.models import Health, Municipality, ProjectPhase
+from boardroom.models import Municipality
 from boardroom.participation.answers import load_decision, record_answer
 from boardroom.participation.forms import AnswerForm, bulk_answer_form
 from boardroom.participation.matrix import decision_view, matrix, matrix_csv_rows
@@ -23,8 +24,10 @@ bp = Blueprint("participation", __name__)
 
 
 def matrix_filters():
-    return dict(region=request.args.get("region", ""), phase=enum_arg(ProjectPhase, "fase"),
-                health=enum_arg(Health, "helse"))
+    session = get_session()
+    return dict(region=request.args.get("region", ""),
+                phase=term_arg(vocabularies.terms(session, "phase"), "fase"),
+                health=term_arg(vocabularies.terms(session, "health"), "helse"))
 
 
 @bp.get("/participation")
@@ -32,7 +35,8 @@ def matrix_filters():
 def participation():
     data = matrix(get_session(), **matrix_filters())
     return render_template("participation/participation.html", data=data, rows=data.rows,
-                           municipalities=data.municipalities, phases=list(ProjectPhase), healths=list(Health),
+                           municipalities=data.municipalities, phases=vocabularies.terms(get_session(), "phase"),
+                           healths=vocabularies.terms(get_session(), "health"),
                            word=members_word(data.municipalities))
 
 

@@ -14,17 +14,17 @@ from boardroom.core.fields import (
     AmountField,
     Choice,
     NotNegative,
+    TermChoice,
     case_number,
     date_field,
     enum_choices,
-    optional_enum,
     optional_int,
     strip,
     text,
     year_field,
 )
 from boardroom.core.forms import Date, EditForm, NotBefore
-from boardroom.models import BenefitKind, Health, ProjectPhase
+from boardroom.models import BenefitKind
 from boardroom.projects.benefits import PERIODS
 
 
@@ -32,8 +32,8 @@ class ProjectForm(EditForm):
     name = text("Navn", 200, "Oppgi navnet på prosjektet.")
     short_name = text("Kortnavn", 50)
     description = TextAreaField("Beskrivelse", filters=[strip])
-    phase = Choice("Fase", choices=enum_choices(ProjectPhase), coerce=ProjectPhase)
-    health = Choice("Helse", choices=[NONE_CHOSEN] + enum_choices(Health), coerce=optional_enum(Health))
+    phase = TermChoice("Fase", vocabulary="phase")
+    health = TermChoice("Helse", vocabulary="health", blank=NONE_CHOSEN.label)
     health_reason = text("Begrunnelse for helse", 500)
     owner = text("Prosjekteier", 200)
     lead = text("Prosjektleder", 200)
@@ -43,7 +43,10 @@ class ProjectForm(EditForm):
              "health_reason": "Påkrevd når helsen er gul eller rød."}
 
     def validate_health_reason(self, field):
-        if self.health.data in (Health.yellow, Health.red) and not field.data:
+        from boardroom.core.db import get_session
+        from boardroom.projects.projects import needs_reason
+
+        if needs_reason(get_session(), self.health.data) and not field.data:
             raise ValidationError("Skriv hvorfor prosjektet er gult eller rødt.")
 
 
@@ -60,10 +63,8 @@ class StatusReportForm(EditForm):
     case = case_number("Sak (saksnummer)")
     title = text("Overskrift", 300)
     text = TextAreaField("Status", [DataRequired(message="Skriv statusen.")], filters=[strip])
-    phase = Choice("Fase", choices=[SelectChoice("", "– uendret –")] + enum_choices(ProjectPhase),
-                        coerce=optional_enum(ProjectPhase))
-    health = Choice("Helse", choices=[SelectChoice("", "– uendret –")] + enum_choices(Health),
-                         coerce=optional_enum(Health))
+    phase = TermChoice("Fase", vocabulary="phase", blank="– uendret –")
+    health = TermChoice("Helse", vocabulary="health", blank="– uendret –")
     HINTS = {"case": "Saken statusen ble lagt fram i, for eksempel 44-25 («Status prosjekter og vedtak»)."}
 
 

@@ -29,7 +29,6 @@ from boardroom.models import (
     PopulationFigure,
     Project,
     ProjectDecision,
-    ProjectPhase,
     StatusReport,
 )
 from boardroom.participation.answers import latest_decision, load_answers, participant_ids
@@ -136,7 +135,7 @@ class ProjectRow:
     members: int
 
 
-def project_rows(session: Session, phase: ProjectPhase | None = None) -> list[ProjectRow]:
+def project_rows(session: Session, phase: str | None = None) -> list[ProjectRow]:
     """Every project with its number of participants (from its newest decision)."""
     municipalities = list(session.exec(select(Municipality).where(here(Municipality.organisation_id))))
     query = select(Project).where(here(Project.organisation_id)).options(selectinload(Project.decisions))

@@ -11,27 +11,34 @@ from decimal import Decimal
 
 from sqlmodel import Session, select
 
+from boardroom.core import vocabularies
 from boardroom.core.formatting import nb_date
 from boardroom.core.inputs import InputError
-from boardroom.models import AgendaItem, Grant, Health, Project, ProjectPhase, StatusReport
+from boardroom.models import AgendaItem, Body, Grant, Health, Project, StatusReport
 
 PROJECT_FIELDS = ("name", "short_name", "description", "phase", "health", "health_reason", "owner", "lead",
                   "start", "planned_end")
 
 
-def check_project(values: dict) -> None:
+def needs_reason(session: Session, health, organisation_id: int | None = None) -> bool:
+    """Whether a health level is one that must say why (yellow or red, or a term that means one)."""
+    return vocabularies.means(session, "health", health, organisation_id) in (Health.yellow, Health.red)
+
+
+def check_project(session: Session, values: dict, organisation_id: int | None = None) -> None:
     if not (values.get("name") or "").strip():
         raise InputError("Prosjektet må ha et navn.", "name")
     start, end = values.get("start"), values.get("planned_end")
     if start and end and end < start:
         raise InputError(f"Planlagt slutt ({nb_date(end)}) kan ikke være før start ({nb_date(start)}).", "planned_end")
-    if values.get("health") in (Health.yellow, Health.red) and not (values.get("health_reason") or "").strip():
+    if needs_reason(session, values.get("health"), organisation_id) and not (values.get("health_reason") or "").strip():
         raise InputError("Skriv hvorfor prosjektet er gult eller rødt.", "health_reason")
 
 
 def save_project(session: Session, project: Project | None, body_id: int, **values) -> Project:
     """Create a project (``project`` None) or change one; fields as in PROJECT_FIELDS."""
-    check_project(values)
+    body = session.get(Body, body_id)
+    check_project(session, values, body.organisation_id if body else None)
     if project is None:
         project = Project(body_id=body_id, name=values["name"])
         session.add(project)
@@ -55,7 +62,7 @@ def add_grant(session: Session, project: Project, purpose: str, funder: str, amo
 
 def add_status_report(
     session: Session, project: Project, reported_on: date, title: str, text: str,
-    phase: ProjectPhase | None = None, health: Health | None = None, agenda_item: AgendaItem | None = None,
+    phase: str | None = None, health: str | None = None, agenda_item: AgendaItem | None = None,
 ) -> StatusReport:
     """A dated status; when it is the newest, its phase and health become the project's."""
     report = StatusReport(

@@ -8,14 +8,15 @@ from __future__ import annotations
 from flask import Blueprint, render_template, url_for
 from sqlmodel import select
 
+from boardroom.core import vocabularies
 from boardroom.core.access import editor_required, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.inputs import InputError, today
-from boardroom.core.views import csv_response, enum_arg, first_body, form_page, municipality_choices, or_404, saved
+from boardroom.core.views import csv_response, first_body, form_page, municipality_choices, or_404, saved, term_arg
 from boardroom.costs.tables import key_text, sharing_text
 from boardroom.meetings.lookup import case_or_error
-from boardroom.models import Benefit, Municipality, ProjectPhase
+from boardroom.models import Benefit, Municipality
 from boardroom.participation.answers import create_decision
 from boardroom.participation.forms import DecisionForm
 from boardroom.projects.benefits import CsvImportError, add_benefit, benefits_rows, import_benefits, net
@@ -34,9 +35,11 @@ bp.add_app_template_global(net, "benefit_net")
 @bp.get("/projects")
 @cached
 def index():
-    phase = enum_arg(ProjectPhase, "fase")
-    return render_template("projects/index.html", rows=project_rows(get_session(), phase),
-                           phase=phase, phases=list(ProjectPhase))
+    session = get_session()
+    phases = vocabularies.terms(session, "phase")
+    phase = term_arg(phases, "fase")
+    return render_template("projects/index.html", rows=project_rows(session, phase),
+                           phase=phase, phases=phases)
 
 
 @bp.get("/projects/<int:project_id>")
@@ -74,6 +77,8 @@ def edit_project(project_id: int):
     session = get_session()
     found = or_404(load_project(session, project_id), "Prosjektet finnes ikke.")
     form = ProjectForm(obj=found)
+    form.phase.keep(found.phase)
+    form.health.keep(found.health)
     if form.validate_on_submit():
         try:
             save_project(session, found, found.body_id, **project_values(form))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from boardroom.core.labels import label
 from boardroom.core.serialising import iso, money
+from boardroom.core.vocabularies import key
 from boardroom.costs.serialisers import cost_json, key_json
 from boardroom.meetings.serialisers import case_ref
 from boardroom.models import Benefit, Project
@@ -36,8 +37,8 @@ def project_json(view: ProjectView, public: bool = False) -> dict:
     return {
         "id": p.id, "name": p.name, "short_name": p.short_name, "description": {"markdown": p.description,
                                                                                  "html": p.description_html},
-        "phase": p.phase.value, "phase_label": label(p.phase),
-        "health": p.health.value if p.health else None, "health_label": label(p.health),
+        "phase": key(p.phase), "phase_label": label(p.phase),
+        "health": key(p.health), "health_label": label(p.health),
         "health_reason": p.health_reason, "owner": p.owner, "lead": p.lead,
         "start": iso(p.start), "planned_end": iso(p.planned_end),
         "participants": [{"kommunenummer": m.number, "name": m.name} for m in view.participants],
@@ -47,7 +48,7 @@ def project_json(view: ProjectView, public: bool = False) -> dict:
         "grant_total": money(view.grant_total),
         "status_reports": [
             {"reported_on": iso(r.reported_on), "title": r.title, "text": {"markdown": r.text, "html": r.text_html},
-             "phase": r.phase.value if r.phase else None, "health": r.health.value if r.health else None,
+             "phase": key(r.phase), "health": key(r.health),
              "case": case_ref(view.items.get(r.agenda_item_id), public)}
             for r in view.reports
         ],

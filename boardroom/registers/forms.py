@@ -18,13 +18,14 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from boardroom.core import vocabularies
 from boardroom.core.db import get_session
-from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, enum_choices, strip, text
+from boardroom.core.fields import NONE_CHOSEN, AmountField, NotNegative, TermChoice, enum_choices, strip, text
 from boardroom.core.formatting import nb_date, nb_sort_key
-from boardroom.core.forms import Form, NotBefore
+from boardroom.core.forms import EditForm, Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
-from boardroom.models import CaseKind, MemberKind, MembershipRole, SeatKind, StandardCasePlace
+from boardroom.models import MemberKind, MembershipRole, SeatKind, StandardCasePlace
 from boardroom.registers import registers
 from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
@@ -94,8 +95,13 @@ class BodyForm(RegisterForm):
 class StandardCaseForm(RegisterForm):
     place = SelectField("Plassering", choices=PLACES, coerce=enum_member(StandardCasePlace))
     title = text("Tittel", 300, "Oppgi tittelen på saken.")
-    kind = SelectField("Sakstype", choices=enum_choices(CaseKind), coerce=enum_member(CaseKind))
+    kind = TermChoice("Sakstype", vocabulary="case_kind")
     proposal = TextAreaField("Forslag til vedtak", filters=[strip])
+
+    def __init__(self, *args, current=None, **kw):
+        super().__init__(*args, current=current, **kw)
+        if current is not None:
+            self.kind.keep(current.kind)
 
 
 class MunicipalityForm(RegisterForm):
@@ -213,3 +219,34 @@ class MoveForm(Form):
 
 class ConfirmForm(Form):
     """A confirmation step (the CSRF token is all it carries)."""
+
+
+class TermForm(EditForm):
+    """A term of a vocabulary: its word, whether it closes (statuses, phases), how it works (kinds, health)."""
+
+    label = text("Ord", 100, "Skriv ordet slik det skal vises.")
+    closed = BooleanField("Lukket (punktet eller prosjektet er avsluttet)")
+    means = SelectField("Virker som", choices=[], validate_choice=False)
+
+    def __init__(self, vocabulary: str, *args, **kw):
+        from boardroom.registers.vocabularies import means_choices
+
+        super().__init__(*args, **kw)
+        self.vocabulary = vocabulary
+        if vocabulary in vocabularies.MEANS_VOCABULARIES:
+            self.means.choices = [SelectChoice(value, word) for value, word in means_choices(vocabulary)]
+        else:
+            self.means.choices = [SelectChoice("", "–")]
+
+    def validate_means(self, field):
+        if self.vocabulary in vocabularies.MEANS_VOCABULARIES and field.data not in {c.value for c in field.choices}:
+            raise ValidationError("Velg hvordan ordet skal virke.")
+
+    @property
+    def visible_fields(self):
+        shown = ["label"]
+        if self.vocabulary in vocabularies.STATUS_VOCABULARIES:
+            shown.append("closed")
+        if self.vocabulary in vocabularies.MEANS_VOCABULARIES:
+            shown.append("means")
+        return [self[name] for name in shown]

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 from werkzeug.exceptions import Conflict
 
+from boardroom.core import vocabularies
 from boardroom.core.inputs import InputError
 from boardroom.core.orgs import here
 from boardroom.meetings.minutes import BOARD_ROLES
@@ -87,12 +88,15 @@ def format_example(fmt: str | None) -> str:
         return ""
 
 
-def default_standard_cases(body: Body) -> list[StandardCase]:
-    """Give ``body`` the three usual standard cases when it has none; returns those added."""
+def default_standard_cases(body: Body, session: Session | None = None) -> list[StandardCase]:
+    """Give ``body`` the three usual standard cases when it has none; returns those added. With
+    ``session``, their kinds are the organisation's terms that mean decision and Eventuelt."""
     if body.standard_cases:
         return []
     added = []
     for place, title, kind, proposal in DEFAULT_STANDARD_CASES:
+        if session is not None and body.organisation_id is not None:
+            kind = vocabularies.key_meaning(session, "case_kind", kind, body.organisation_id)
         position = sum(1 for c in added if c.place == place)
         added.append(StandardCase(place=place, position=position, title=title, kind=kind, proposal=proposal))
     body.standard_cases.extend(added)
@@ -103,7 +107,7 @@ def create_body(session: Session, **values) -> Body:
     """A new body, starting with the default standard cases."""
     body = Body(**values)
     session.add(body)
-    default_standard_cases(body)
+    default_standard_cases(body, session)
     session.flush()
     return body
 

@@ -12,15 +12,18 @@ from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from boardroom.core import vocabularies
 from boardroom.core.access import editor_required
 from boardroom.core.db import get_session
 from boardroom.core.formatting import by_name, nb_date
+from boardroom.core.inputs import InputError
 from boardroom.core.labels import members_word
 from boardroom.core.orgs import current_organisation_id, here
-from boardroom.core.views import base_url, form_page, get_or_404, saved
+from boardroom.core.views import base_url, form_page, get_or_404, or_404, saved
 from boardroom.members.pages import latest_population
 from boardroom.models import Body, MemberKind, Membership, Municipality, Person, PopulationFigure, StandardCase, User
 from boardroom.registers import registers
+from boardroom.registers import vocabularies as terms_admin
 from boardroom.registers.forms import (
     BodyForm,
     ConfirmForm,
@@ -30,8 +33,10 @@ from boardroom.registers.forms import (
     PersonForm,
     PopulationForm,
     StandardCaseForm,
+    TermForm,
 )
 from boardroom.registers.registers import InUse
+from boardroom.registers.vocabularies import TermInUse
 
 bp = Blueprint("registers", __name__, url_prefix="/registers")
 
@@ -329,3 +334,113 @@ def membership_delete(person_id: int, membership_id: int):
     return confirm_delete(seat, f"vervet til {seat.person.name} i {body_names().get(seat.body_id, '')}",
                           memberships_url(person_id), memberships_url(person_id), "Vervet er slettet.",
                           "Sett heller en sluttdato hvis personen har hatt vervet; da blir historikken riktig.")
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+# the address segment of each vocabulary
+VOCABULARY_SLUGS = {"phases": "phase", "follow-up-statuses": "followup_status", "health": "health",
+                    "case-kinds": "case_kind"}
+SLUG_OF = {name: slug for slug, name in VOCABULARY_SLUGS.items()}
+
+
+def vocabulary_or_404(slug: str) -> str:
+    return or_404(VOCABULARY_SLUGS.get(slug), "Ordlisten finnes ikke.")
+
+
+def vocabulary_url(vocabulary: str) -> str:
+    return url_for(".vocabulary", slug=SLUG_OF[vocabulary])
+
+
+def term_or_404(vocabulary: str, key: str):
+    return or_404(next((t for t in vocabularies.terms(get_session(), vocabulary) if t.key == key), None),
+                  "Ordet finnes ikke i listen.")
+
+
+@bp.get("/vocabularies")
+def vocabulary_index():
+    session = get_session()
+    return render_template("registers/vocabularies.html", slugs=SLUG_OF, titles=vocabularies.TITLES,
+                           lists={name: vocabularies.terms(session, name) for name in vocabularies.VOCABULARIES})
+
+
+@bp.get("/vocabularies/<slug>")
+def vocabulary(slug: str):
+    name = vocabulary_or_404(slug)
+    session = get_session()
+    return render_template("registers/vocabulary.html", name=name, slug=slug, title=vocabularies.TITLES[name],
+                           terms=vocabularies.terms(session, name),
+                           used=terms_admin.usage(session, current_organisation_id(), name),
+                           means=dict(terms_admin.means_choices(name)) if name in vocabularies.MEANS_VOCABULARIES
+                           else {}, hint=vocabularies.MEANS_HINTS.get(name, ""))
+
+
+def term_page(form: TermForm, name: str, slug: str, term=None):
+    return form_page("registers/term.html", form, name=name, slug=slug, title=vocabularies.TITLES[name], term=term,
+                     hint=vocabularies.MEANS_HINTS.get(name, ""))
+
+
+@bp.route("/vocabularies/<slug>/new", methods=["GET", "POST"])
+def term_new(slug: str):
+    name = vocabulary_or_404(slug)
+    form = TermForm(name)
+    if form.validate_on_submit():
+        try:
+            terms_admin.add_term(get_session(), current_organisation_id(), name, form.label.data,
+                                 closed=form.closed.data, means=form.means.data)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved(f"«{form.label.data}» er lagt til.", vocabulary_url(name))
+    return term_page(form, name, slug)
+
+
+@bp.route("/vocabularies/<slug>/<key>", methods=["GET", "POST"])
+def term_edit(slug: str, key: str):
+    name = vocabulary_or_404(slug)
+    term = term_or_404(name, key)
+    form = TermForm(name, data=None if request.method == "POST" else
+                    {"label": term.label, "closed": term.closed, "means": term.means})
+    if form.validate_on_submit():
+        try:
+            terms_admin.change_term(get_session(), current_organisation_id(), name, key, label=form.label.data,
+                                    closed=form.closed.data, means=form.means.data)
+        except InputError as error:
+            form.add_error(error)
+        else:
+            return saved(f"«{form.label.data}» er lagret.", vocabulary_url(name))
+    return term_page(form, name, slug, term)
+
+
+@bp.post("/vocabularies/<slug>/<key>/move")
+def term_move(slug: str, key: str):
+    name = vocabulary_or_404(slug)
+    term_or_404(name, key)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400, "Velg om ordet skal flyttes opp eller ned.")
+    terms_admin.move_term(get_session(), current_organisation_id(), name, key, form.direction.data)
+    return saved("Rekkefølgen er endret.", vocabulary_url(name))
+
+
+@bp.route("/vocabularies/<slug>/<key>/delete", methods=["GET", "POST"])
+def term_delete(slug: str, key: str):
+    name = vocabulary_or_404(slug)
+    term = term_or_404(name, key)
+    back = vocabulary_url(name)
+    session = get_session()
+    used = terms_admin.usage(session, current_organisation_id(), name).get(key, 0)
+    if used:
+        return render_template("registers/in_use.html", back_url=back, message=(
+            f"«{term.label}» er i bruk ({used} {'registrering' if used == 1 else 'registreringer'}) og kan ikke "
+            "slettes. Gi ordet et nytt navn i stedet.")), 409
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            terms_admin.delete_term(session, current_organisation_id(), name, key)
+        except InputError as error:
+            return render_template("registers/in_use.html", back_url=back, message=str(error),
+                                   title="Kan ikke slettes"), 409 if isinstance(error, TermInUse) else 400
+        return saved(f"«{term.label}» er slettet.", back)
+    return render_template("registers/confirm_delete.html", form=form, what=f"ordet «{term.label}»", back_url=back,
+                           consequence="")
