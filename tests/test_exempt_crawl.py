@@ -336,6 +336,7 @@ def rule_urls(app, session, world) -> set[str]:
         "kommunenummer": [r.number for r in session.exec(select(m.Municipality))],
         "municipality_id": [r.id for r in session.exec(select(m.Municipality))],
         "person_id": [r.id for r in session.exec(select(m.Person))],
+        "organisation_id": [r.id for r in session.exec(select(m.Organisation))],
         "token": [world.token],
     }
     urls = set()
