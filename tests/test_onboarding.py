@@ -348,7 +348,7 @@ def refused(session, sheets, into=None) -> list[str]:
 
 
 BAD = [
-    ({k: v for k, v in SHEETS.items() if k != "verv"}, "Filen mangler arket «verv»."),
+    ({k: v for k, v in SHEETS.items() if k != "verv"}, "Filen mangler arket «verv» (som CSV: verv.csv)."),
     (changed("verv", 2, "Representerer", "Sortland"),
      "verv, linje 2: ukjent medlem «Sortland» (legg medlemmet inn i arket «medlemmer»)."),
     (changed("personer", 4, "Navn", "nils  aasen"), "personer, linje 4: personen «nils  aasen» står også på linje 3."),

@@ -461,7 +461,7 @@ def check_file(session: Session, sheets: dict[str, Sheet], into: Organisation | 
     present = set(sheets)
     for name in REQUIRED_SHEETS:
         if name not in present:
-            problems.append(f"Filen mangler arket «{name}». Arkene skal hete: "
+            problems.append(f"Filen mangler arket «{name}» (som CSV: {name}.csv). Arkene skal hete: "
                             + ", ".join(f"«{s}»" for s in SHEETS) + " (organisasjon og organer kan utelates).")
     if problems:
         raise ImportRefused(problems)
