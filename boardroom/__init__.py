@@ -145,6 +145,7 @@ def create_app(config: dict | None = None) -> Flask:
     from boardroom.meetings import home_routes as main
     from boardroom.meetings import routes as meetings
     from boardroom.members import routes as members
+    from boardroom.orgadmin import routes as orgadmin
     from boardroom.participation import routes as participation
     from boardroom.projects import routes as projects
     from boardroom.registers import routes as registers
@@ -171,6 +172,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(registers.bp)
     app.register_blueprint(absence.bp)
     app.register_blueprint(mail.bp)
+    app.register_blueprint(orgadmin.bp)
     scoping.check_views(app)
     orgs.init_app(app)
     return app

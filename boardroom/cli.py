@@ -186,6 +186,37 @@ def export_calendar(out_dir: str, slug: str | None):
     click.echo(str(path))
 
 
+@click.group("import")
+def import_group():
+    """Load data from spreadsheet files."""
+
+
+@import_group.command("organisation")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--organisation", "slug", default=None,
+              help="Les inn i organisasjonen med denne kortadressen; uten den opprettes en ny fra arket «organisasjon».")
+@with_appcontext
+def import_organisation(files: tuple[Path, ...], slug: str | None):
+    """Load an organisation's bodies, members, people and seats from FILES: an XLSX workbook with a
+    sheet each (organisasjon, organer, medlemmer, personer, verv), a directory of CSV files named
+    for the sheets, or the CSV files themselves. A file with a bad row is refused whole: every
+    problem is printed with its sheet and line, nothing is saved, and the exit status is 1."""
+    from boardroom.orgadmin.onboarding import ImportRefused, load_organisation, read_paths
+
+    with _session() as session:
+        into = _organisation(session, slug) if slug else None
+        try:
+            loaded = load_organisation(session, read_paths(list(files)), into)
+        except ImportRefused as refused:
+            session.rollback()
+            for problem in refused.problems:
+                click.echo(problem, err=True)
+            click.echo("Filen er ikke lest inn; ingenting er lagret.", err=True)
+            raise SystemExit(1) from None
+        session.commit()
+        click.echo(loaded.summary())
+
+
 @click.group("user")
 def user_group():
     """Accounts."""
@@ -335,8 +366,8 @@ def serve(host: str, port: int, workers: int):
 
 def init_app(app) -> None:
     """Attach the commands to the app, so `boardroom` and app.test_cli_runner() both see them."""
-    for command in (db_group, demo_command, export_group, user_group, backup_command, restore_command, outbox_group,
-                    serve):
+    for command in (db_group, demo_command, export_group, import_group, user_group, backup_command, restore_command,
+                    outbox_group, serve):
         app.cli.add_command(command)
 
 

@@ -3,7 +3,7 @@ against one table of expectations (``ROUTES`` and ``ANSWERS`` below).
 
 The viewers: a visitor, a reader, a reader an administrator granted restricted papers, a board
 member with a seat on the body, a board member of another body, the secretary, the secretary
-of another organisation in the installation and the administrator. The world is the exempt crawl's: every draft and exempt field carries a marker.
+of another organisation in the installation and the administrator (who alone sets up organisations). The world is the exempt crawl's: every draft and exempt field carries a marker.
 
 - Reading: those who read the body's restricted papers find the markers on its case pages;
   everyone else finds none on any address, as a visitor.
@@ -35,9 +35,12 @@ VIEWERS = ("visitor", "reader", "granted_reader", "member", "member_elsewhere", 
 EDITOR = {"visitor": "login", "reader": 403, "granted_reader": 403, "member": 403, "member_elsewhere": 403,
           "secretary": "allowed", "secretary_elsewhere": 403, "admin": "allowed"}
 SIGNED_IN = {"visitor": "login", **{v: 200 for v in VIEWERS[1:]}}
+# the administrator's own pages (organisations of the whole installation): no one else's
+ADMIN = {**{v: 403 for v in VIEWERS}, "visitor": "login", "admin": "allowed"}
 ANSWERS = {
     "public": {v: "page" for v in VIEWERS},  # read by anyone; drafts and exempt parts by those allowed
     "editor": EDITOR,  # the secretary's and the administrator's forms and actions
+    "admin": ADMIN,  # the administrator's set-up of organisations
     "signed_in": SIGNED_IN,  # an account's own pages and actions
     "bad_token": {v: 404 for v in VIEWERS},  # a signed link that is not (or no longer) valid
     "login_form": {v: 200 for v in VIEWERS},
@@ -75,6 +78,7 @@ ROUTES = {
         "registers.vocabulary_index", "registers.vocabulary", "registers.term_new", "registers.term_edit",
         "registers.term_move", "registers.term_delete",
     ],
+    "admin": ["orgadmin.index", "orgadmin.create", "orgadmin.edit", "orgadmin.import_file"],
     "signed_in": ["auth.password", "calendar.new_own_token", "calendar.revoke_own_token", "members.mine",
                   "members.minside", "auth.logout", "absence.report"],
     "bad_token": ["auth.accept_invitation", "auth.reset", "absence.by_link", "calendar.token_feed"],
@@ -156,6 +160,7 @@ def filled_urls(app, session, rule, count: int) -> list[str]:
         "municipality_id": session.exec(select(m.Municipality.id)).all(),
         "kommunenummer": session.exec(select(m.Municipality.number)).all(), "token": ["ikke-en-gyldig-lenke"],
         "slug": ["follow-up-statuses", "case-kinds"],
+        "organisation_id": session.exec(select(m.Organisation.id)).all(),
     }
     args = sorted(rule.arguments)
     with app.test_request_context():

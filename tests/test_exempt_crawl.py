@@ -28,6 +28,7 @@ import boardroom.models as m
 from boardroom.calendar.feeds import issue_token
 from boardroom.decisions.approval import approve_minutes, correct
 from boardroom.meetings.agenda import add_attachment
+from boardroom.registers.routes import SLUG_OF, VOCABULARY_SLUGS
 from tests.conftest import oslo
 
 PREFIX = "MARKOR"  # ASCII, so no escaping (JSON, HTML, iCalendar, XML) can hide a marker from the search
@@ -336,6 +337,8 @@ def rule_urls(app, session, world) -> set[str]:
         "kommunenummer": [r.number for r in session.exec(select(m.Municipality))],
         "municipality_id": [r.id for r in session.exec(select(m.Municipality))],
         "person_id": [r.id for r in session.exec(select(m.Person))],
+        "organisation_id": [r.id for r in session.exec(select(m.Organisation))],
+        "slug": list(VOCABULARY_SLUGS),
         "token": [world.token],
     }
     urls = set()
@@ -360,6 +363,9 @@ def rule_urls(app, session, world) -> set[str]:
             elif args == ["figure_id", "municipality_id"]:
                 urls |= {url_for(rule.endpoint, municipality_id=f.municipality_id, figure_id=f.id)
                          for f in session.exec(select(m.PopulationFigure))}
+            elif args == ["key", "slug"]:
+                urls |= {url_for(rule.endpoint, slug=SLUG_OF[t.vocabulary], key=t.key)
+                         for t in session.exec(select(m.VocabularyTerm))}
             elif args == ["membership_id", "person_id"]:
                 urls |= {url_for(rule.endpoint, person_id=s.person_id, membership_id=s.id)
                          for s in session.exec(select(m.Membership))}

@@ -1,4 +1,5 @@
-"""Every form of the app, posted by a signed-in secretary with values a hurried or hostile user
+"""Every form of the app, posted by a signed-in secretary (the administrator's own forms by the
+administrator) with values a hurried or hostile user
 might type, answers with a page or a Norwegian 4xx, never a 500.
 
 The forms are found from the URL map (every rule that takes POST), filled with the ids of real
@@ -31,7 +32,7 @@ TABLE_FOR = {  # a URL argument → the table whose ids fill it
     "disqualification_id": m.Disqualification, "cost_id": m.Cost, "decision_id": m.ProjectDecision,
     "follow_up_id": m.FollowUp, "meeting_id": m.Meeting, "attendance_id": m.Attendance, "project_id": m.Project,
     "case_id": m.StandardCase, "municipality_id": m.Municipality, "figure_id": m.PopulationFigure,
-    "person_id": m.Person, "membership_id": m.Membership,
+    "person_id": m.Person, "membership_id": m.Membership, "organisation_id": m.Organisation,
     "token": None,  # signed one-time links (absence, invitation, password reset): a forged one
     # a vocabulary and one of its terms, by their address segment and key (the demo's built-in words)
     "slug": "follow-up-statuses", "key": "open",
@@ -84,15 +85,28 @@ def field_names(html: str) -> list[str]:
     return sorted({n for n in names if n != "csrf_token"})
 
 
-CHUNKS = [RULES[i:i + 6] for i in range(0, len(RULES), 6)]  # one demo load serves six forms
+ADMIN_RULES = [r for r in RULES if r.startswith("/organisations")]  # only the administrator's
+SECRETARY_RULES = [r for r in RULES if r not in ADMIN_RULES]
+CHUNKS = [SECRETARY_RULES[i:i + 6] for i in range(0, len(SECRETARY_RULES), 6)]  # one demo load serves six forms
 
 
 @pytest.mark.parametrize("rules", CHUNKS, ids=lambda rules: rules[0])
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(typed=st.lists(NASTY, min_size=60, max_size=60))
 def test_every_form_answers_bad_input_without_500(rules, typed, demo, auth):
+    post_nasty_values(rules, typed, demo, auth, "secretary")
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.lists(NASTY, min_size=60, max_size=60))
+def test_every_form_of_the_administrator_answers_bad_input_without_500(typed, demo, auth):
+    assert ADMIN_RULES
+    post_nasty_values(ADMIN_RULES, typed, demo, auth, "admin")
+
+
+def post_nasty_values(rules, typed, demo, auth, role):
     if not getattr(auth, "_fuzz_signed_in", False):
-        auth.login("secretary")
+        auth.login(role)
         auth._fuzz_signed_in = True
     for rule in rules:
         url = fill(demo, rule)

@@ -10,7 +10,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "boardroom"
 AREAS = ("api", "auth", "calendar", "core", "costs", "decisions", "documents", "followups", "mail",
-         "meetings", "members", "participation", "projects", "registers")
+         "meetings", "members", "orgadmin", "participation", "projects", "registers")
 
 
 def module_name(path: Path) -> str:

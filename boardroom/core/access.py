@@ -461,6 +461,22 @@ def editor_required(view):
     return wrapper
 
 
+def admin_required(view):
+    """Only the administrator (whose role covers the whole installation): log-in page for
+    visitors, 403 for every other account."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_signed_in():
+            refuse_other_organisation()
+            return redirect(url_for("auth.login", next=request.full_path))
+        if current_user.role != UserRole.admin:
+            abort(403, "Bare administratoren kan opprette og endre organisasjoner.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def login_required(view):
     """Any signed-in account; visitors are sent to the log-in page."""
 

@@ -167,6 +167,13 @@ def prefixed_organisation_id() -> int | None:
     return request.environ.get(ENVIRON_KEY) if has_request_context() else None
 
 
+def site_root() -> str:
+    """Where the site's addresses start, without the request's organisation prefix ("" at the
+    root): ``site_root() + "/<slug>/registers/"`` is another organisation's address."""
+    root = request.script_root
+    return root.rsplit("/", 1)[0] if prefixed_organisation_id() is not None else root
+
+
 def current_organisation_id() -> int | None:
     """The organisation the request is about: by its slug, else the first (None: there is none)."""
     if not has_request_context():
