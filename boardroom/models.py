@@ -318,6 +318,11 @@ class Body(Timestamped, table=True):
     co_signers: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # whether a member present may abstain (avstå); off as kommuneloven § 8-1 requires members present to vote
     abstain_allowed: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # the majority rule a new case of the body starts with (each case may set its own)
+    majority_rule: MajorityRule = Field(sa_column=enum_column(MajorityRule, default=MajorityRule.simple,
+                                                              server_default=MajorityRule.simple.value))
+    majority_base: MajorityBase = Field(sa_column=enum_column(MajorityBase, default=MajorityBase.votes_cast,
+                                                              server_default=MajorityBase.votes_cast.value))
     # the body's own Word template (.docx) whose styles, header, footer and logo the notice and minutes use
     word_template_id: int | None = Field(default=None, foreign_key="storedfile.id", ondelete="SET NULL")
     # when a member reports absence (forfall), their deputy (vara) is called in at once; otherwise

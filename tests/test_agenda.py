@@ -42,6 +42,18 @@ def test_new_meeting_gets_standard_cases_invited_members_place_and_chair(session
     assert meeting.status == m.MeetingStatus.planned
 
 
+def test_a_new_case_starts_with_its_bodys_majority_rule(session, board, planned, client, auth):
+    board.body.majority_rule, board.body.majority_base = m.MajorityRule.two_thirds, m.MajorityBase.members
+    session.commit()
+    meeting = planned(cases=1)
+    added = next(i for i in meeting.items if i.case.title == "Ny sak 1")
+    assert (added.majority_rule, added.majority_base) == (m.MajorityRule.two_thirds, m.MajorityBase.members)
+    auth.login("secretary")
+    form = client.get(f"/meetings/{meeting.id}/cases/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="two_thirds">To tredjedels flertall</option>', form), form
+    assert re.search(r'<option selected value="all_members">av alle stemmeberettigede medlemmer</option>', form)
+
+
 def test_meeting_times_are_oslo_local_and_whole_days_run_midnight_to_midnight():
     from datetime import date, time
 

@@ -154,9 +154,11 @@ def test_the_new_organisation_is_filled_in_its_own_registers(demo, client, auth)
     dh_members = without_tokens(client.get("/registers/municipalities").get_data(as_text=True))
     assert auth.post(f"{p}/bodies/new", dict(name="Styret i Kystregionen IKT", short_name="Styret",
                                              case_number_format="{seq:02d}/{year}", co_signers="2",
-                                             abstain_allowed="y", public="y")).status_code == 302
+                                             abstain_allowed="y", public="y", majority_rule="two_thirds",
+                                             majority_base="members_present")).status_code == 302
     body = demo.exec(select(m.Body).where(m.Body.organisation_id == own.id)).one()
-    assert (body.case_number_format, body.co_signers, body.abstain_allowed) == ("{seq:02d}/{year}", 2, True)
+    assert (body.case_number_format, body.co_signers, body.abstain_allowed, body.majority_rule, body.majority_base) == (
+        "{seq:02d}/{year}", 2, True, m.MajorityRule.two_thirds, m.MajorityBase.present)
     bodies = client.get(f"{p}/bodies").get_data(as_text=True)
     assert "Styret i Kystregionen IKT" in bodies and "38/2025" in bodies
     assert "Styret i Digitale Helgeland" not in bodies
@@ -210,8 +212,8 @@ SHEETS = {
     "organisasjon": [["Navn", "Kortnavn", "Organisasjonsnummer", "Kortadresse"],
                      ["Fjordhelse HF", "FH", "974760673", "fjordhelse"]],
     "organer": [["Navn", "Kortnavn", "Saksnummerformat", "Møtested", "Protokollunderskrivere", "Kan avstå",
-                 "Åpen møteplan"],
-                ["Styret i Fjordhelse", "Styret", "{seq:02d}-{year}", "Førde", "2", "ja", "nei"]],
+                 "Åpen møteplan", "Flertallskrav"],
+                ["Styret i Fjordhelse", "Styret", "{seq:02d}-{year}", "Førde", "2", "ja", "nei", "To tredjedels flertall"]],
     "medlemmer": [["Navn", "Type", "Nummer", "Region", "Eierandel (%)", "Medlem fra", "Medlem til", "Folketall",
                    "Folketall per"],
                   ["Helse Vest RHF", "helseforetak", "983658725", "Vest", "70", "01.01.2024", "", "", ""],
@@ -265,8 +267,8 @@ def dh_pages(client) -> dict[str, bytes]:
 def check_loaded(client, session, slug="fjordhelse"):
     organisation = session.exec(select(m.Organisation).where(m.Organisation.slug == slug)).one()
     body = session.exec(select(m.Body).where(m.Body.organisation_id == organisation.id)).one()
-    assert (body.case_number_format, body.co_signers, body.abstain_allowed, body.public) == (
-        "{seq:02d}-{year}", 2, True, False)
+    assert (body.case_number_format, body.co_signers, body.abstain_allowed, body.public, body.majority_rule) == (
+        "{seq:02d}-{year}", 2, True, False, m.MajorityRule.two_thirds)
     assert len(body.standard_cases) == 3  # the usual ones
     members = client.get(f"/{slug}/registers/municipalities").get_data(as_text=True)
     assert "Helse Vest RHF" in members and "Sunnfjord" in members and "22\u00a0300" in members
@@ -361,6 +363,8 @@ BAD = [
      "verv, linje 2: medlemmet «Rana» hører til Digitale Helgeland; et verv kan bare representere et medlem av sin "
      "egen organisasjon."),
     (changed("verv", 5, "Rolle", "sjef"), "verv, linje 5: ukjent rolle «sjef»."),
+    (changed("organer", 2, "Flertallskrav", "flest"), "organer, linje 2: ukjent flertallskrav «flest» (bruk «Alminnelig "
+     "flertall», «To tredjedels flertall», «Enstemmighet»)."),
     (changed("verv", 4, "Organ", "Valgkomiteen"), "verv, linje 4: ukjent organ «Valgkomiteen»"),
     (changed("organisasjon", 2, "Kortadresse", "meetings"),
      "organisasjon, linje 2: Kortadressen «meetings» er opptatt av en side i boardroom; velg en annen."),

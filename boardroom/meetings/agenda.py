@@ -233,6 +233,8 @@ def add_case(session: Session, meeting: Meeting, **values) -> AgendaItem:
     sent the case gets the next free number at once.
     """
     ensure_editable(meeting)
+    values.setdefault("majority_rule", meeting.body.majority_rule)  # the body's rule, unless the case says
+    values.setdefault("majority_base", meeting.body.majority_base)
     case = Case(body_id=meeting.body_id, **{k: v for k, v in values.items() if k in CASE_FIELDS})
     item = AgendaItem(meeting_id=meeting.id, body_id=meeting.body_id,
                       **{k: v for k, v in values.items() if k in ITEM_FIELDS})

@@ -231,7 +231,7 @@ def builder(meeting_id: int):
 def new_case(meeting_id: int):
     session = get_session()
     meeting = editable_or_409(meeting_or_404(meeting_id))
-    form = CaseForm(session)
+    form = CaseForm(session, body=meeting.body)
     if form.is_submitted() and "preview" in request.form:
         return render_template("meetings/case_form.html", form=form, meeting=meeting, item=None, preview=previews(form))
     if form.validate_on_submit():

@@ -118,8 +118,11 @@ class CaseForm(Form):
     exemption_basis = text("Hjemmel", 100)
     public_title = text("Offentlig tittel", 300)
 
-    def __init__(self, session, *args, figures: dict[int, str] | None = None, **kw):
+    def __init__(self, session, *args, figures: dict[int, str] | None = None, body=None, **kw):
+        """``body``: a new case's body, whose majority rule the form starts with."""
         super().__init__(*args, **kw)
+        if body is not None and not self.is_submitted():
+            self.majority_rule.data, self.majority_base.data = body.majority_rule.value, body.majority_base.value
         self.case_handler_id.choices = person_choices(session)
         if self.kind.data is None:  # a new case: a decision, or the organisation's first kind that is one
             self.kind.data = vocabularies.key_meaning(session, "case_kind", CaseKind.decision)

@@ -7,7 +7,9 @@ and spaces around them do not matter):
 - ``organisasjon`` (to create a new organisation; not needed when loading into one that exists):
   Navn, Kortnavn, Organisasjonsnummer, Kortadresse — one row.
 - ``organer`` (optional): Navn, Kortnavn, Saksnummerformat, Møtested, Protokollunderskrivere
-  (1 or 2), Kan avstå (ja/nei), Åpen møteplan (ja/nei). Each new body gets the usual standard cases.
+  (1 or 2), Kan avstå (ja/nei), Åpen møteplan (ja/nei), Flertallskrav (the rule new cases start
+  with: Alminnelig flertall, To tredjedels flertall, Enstemmighet). Each new body gets the usual
+  standard cases.
 - ``medlemmer``: Navn, Type (kommune, fylkeskommune, foretak, helseforetak, annen virksomhet;
   empty: by the number's length), Nummer, Region, Eierandel (%), Medlem fra, Medlem til,
   Folketall, Folketall per (date).
@@ -39,6 +41,7 @@ from boardroom.costs.shares import CostShareError, check_ownership_shares
 from boardroom.meetings.numbering import NumberFormatError
 from boardroom.models import (
     Body,
+    MajorityRule,
     MemberKind,
     Membership,
     MembershipRole,
@@ -68,7 +71,7 @@ from boardroom.registers.identifiers import InvalidNumber, check_member_number
 COLUMNS = {
     "organisasjon": ("Navn*", "Kortnavn", "Organisasjonsnummer", "Kortadresse*"),
     "organer": ("Navn*", "Kortnavn", "Saksnummerformat", "Møtested", "Protokollunderskrivere", "Kan avstå",
-                "Åpen møteplan"),
+                "Åpen møteplan", "Flertallskrav"),
     "medlemmer": ("Navn*", "Type", "Nummer*", "Region", "Eierandel (%)", "Medlem fra", "Medlem til", "Folketall",
                   "Folketall per"),
     "personer": ("Navn*", "E-post", "Stilling", "Tilhørighet"),
@@ -216,9 +219,26 @@ def check_bodies(sheets, existing: dict[str, Body], problems: Problems) -> list[
             name=name, short_name=short_name, case_number_format=fmt, default_place=place,
             co_signers=int(co_signers),
             abstain_allowed=yes_no(sheet, line, row.get("kan avstå"), "Kan avstå", False, problems),
+            majority_rule=majority_rule(sheet, line, row.get("flertallskrav"), problems),
             public=yes_no(sheet, line, row.get("åpen møteplan"), "Åpen møteplan", True, problems),
         ))
     return found
+
+
+# "Alminnelig flertall", "To tredjedels flertall", "Enstemmighet", or their first word
+RULES = {label(r).casefold(): r for r in MajorityRule} | {label(r).split()[0].casefold(): r for r in MajorityRule} | {
+    "2/3": MajorityRule.two_thirds, "enstemmig": MajorityRule.unanimous}
+
+
+def majority_rule(sheet, line, value: str | None, problems) -> MajorityRule:
+    text = (value or "").strip()
+    if not text:
+        return MajorityRule.simple
+    if text.casefold() not in RULES:
+        problems.add(sheet.name, line, f"ukjent flertallskrav «{text}» (bruk "
+                     + ", ".join(f"«{label(r)}»" for r in MajorityRule) + ").")
+        return MajorityRule.simple
+    return RULES[text.casefold()]
 
 
 def share_of(sheet, line, value: str, problems) -> Decimal | None:

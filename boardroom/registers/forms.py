@@ -25,7 +25,7 @@ from boardroom.core.formatting import nb_date, nb_sort_key
 from boardroom.core.forms import EditForm, Form, NotBefore
 from boardroom.core.labels import label
 from boardroom.meetings.numbering import NumberFormatError
-from boardroom.models import MemberKind, MembershipRole, SeatKind, StandardCasePlace
+from boardroom.models import MajorityBase, MajorityRule, MemberKind, MembershipRole, SeatKind, StandardCasePlace
 from boardroom.registers import registers
 from boardroom.registers.identifiers import InvalidNumber, check_member_number
 
@@ -83,6 +83,10 @@ class BodyForm(RegisterForm):
     co_signers = SelectField("Protokollunderskrivere", coerce=int, default=1, choices=[
         SelectChoice(1, "Én, sammen med møteleder"), SelectChoice(2, "To, sammen med møteleder")])
     abstain_allowed = BooleanField("Medlemmene kan avstå fra å stemme", default=False)
+    majority_rule = SelectField("Flertallskrav for nye saker", choices=enum_choices(MajorityRule),
+                                coerce=enum_member(MajorityRule), default=MajorityRule.simple)
+    majority_base = SelectField("Kvalifisert flertall regnes av", choices=enum_choices(MajorityBase),
+                                coerce=enum_member(MajorityBase), default=MajorityBase.votes_cast)
     deputy_autocall = BooleanField("Vara kalles inn med en gang når et medlem melder forfall", default=False)
 
     def validate_case_number_format(self, field):

@@ -20,9 +20,10 @@ SHEETS = {
         ["Kystregionen IKT IKS", "KIKT", "921876548", "kystregionen-ikt"],
     ],
     "organer": [
-        ["Navn", "Kortnavn", "Saksnummerformat", "Møtested", "Protokollunderskrivere", "Kan avstå", "Åpen møteplan"],
-        ["Styret i Kystregionen IKT", "Styret", "{seq:02d}/{year}", "Rådhuset i Sandnessjøen", "2", "nei", "ja"],
-        ["Representantskapet", "RS", "RS {seq:02d}-{yy}", "", "1", "ja", "ja"],
+        ["Navn", "Kortnavn", "Saksnummerformat", "Møtested", "Protokollunderskrivere", "Kan avstå", "Åpen møteplan",
+         "Flertallskrav"],
+        ["Styret i Kystregionen IKT", "Styret", "{seq:02d}/{year}", "Rådhuset i Sandnessjøen", "2", "nei", "ja", "Alminnelig flertall"],
+        ["Representantskapet", "RS", "RS {seq:02d}-{yy}", "", "1", "ja", "ja", "To tredjedels flertall"],
     ],
     "medlemmer": [
         ["Navn", "Type", "Nummer", "Region", "Eierandel (%)", "Medlem fra", "Medlem til", "Folketall", "Folketall per"],
