@@ -77,7 +77,15 @@ def login(port: int) -> str:
     conn.close()
     if response.status != 302:
         raise SystemExit(f"log-in as {SECRETARY[0]} answered {response.status}")
-    return response.getheader("Set-Cookie").split(";")[0]
+    cookie = response.getheader("Set-Cookie").split(";")[0]
+    # the page it leads to shows the "logged in" message once: a session still holding it is never
+    # served from the cache
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/", headers={"Cookie": cookie})
+    response = conn.getresponse()
+    response.read()
+    conn.close()
+    return (response.getheader("Set-Cookie") or cookie).split(";")[0]
 
 
 def wait_until_up(port: int, path: str, proc: subprocess.Popen) -> None:
