@@ -190,8 +190,18 @@ def seat_bodies(session: Session, person_id: int | None):
 def restricted_bodies(user=None):
     """The bodies whose drafts and exempt cases this viewer reads: ``EVERY``, or a set of body
     ids (a board member's seats, loaded with the account), empty for visitors and readers
-    without the grant."""
-    user = user or current_user
+    without the grant. For the request's viewer it is worked out once per request (a meeting's
+    page asks for every case), again only if the viewer changes (logging in or out)."""
+    if user is not None or not has_request_context():
+        return _restricted_bodies(user or current_user)
+    user = current_user._get_current_object()
+    known = g.get("boardroom_restricted")
+    if known is None or known[0] is not user:
+        known = g.boardroom_restricted = (user, _restricted_bodies(user))
+    return known[1]
+
+
+def _restricted_bodies(user):
     if not is_signed_in(user):
         return frozenset()
     if user.role in EDITORS or getattr(user, "reads_restricted", False):
