@@ -61,7 +61,7 @@ PUBLISHED_STATUSES = (MeetingStatus.called, MeetingStatus.held, MeetingStatus.ap
 def is_signed_in(user=None) -> bool:
     """Signed in with a role in the request's organisation (an account of another organisation
     only reads here what the public reads)."""
-    user = user or current_user
+    user = user or current_user._get_current_object()  # the proxy once, not for each attribute
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) is not None
 
 
@@ -160,7 +160,7 @@ def check_address_ids(session: Session, view_args: dict) -> None:
 
 
 def can_edit(user=None) -> bool:
-    user = user or current_user
+    user = user or current_user._get_current_object()
     return is_signed_in(user) and user.role in EDITORS
 
 
