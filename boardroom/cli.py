@@ -361,7 +361,7 @@ def serve(host: str, port: int, workers: int):
     from boardroom.mail.worker import start_worker_process
 
     start_worker_process()  # one outbox worker beside gunicorn's web workers; it ends when they do
-    os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "boardroom:create_app()"])
+    os.execv(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"{host}:{port}", "boardroom:serving_app()"])
 
 
 def init_app(app) -> None:

@@ -7,10 +7,11 @@ public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
 from __future__ import annotations
 
 from flask import Blueprint, abort, g
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from boardroom.archive.versions import load_shown
-from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_see_agenda, can_see_minutes, plan_visible, plan_visible_clause
 from boardroom.core.cache import cached, meeting_scopes
 from boardroom.core.db import get_session
@@ -21,7 +22,7 @@ from boardroom.core.serialising import iso
 from boardroom.core.views import organisation_url
 from boardroom.core.vocabularies import key
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
-from boardroom.models import Body, Meeting, Project
+from boardroom.models import AgendaItem, Body, Meeting, Project
 from boardroom.participation.serialisers import decision_summary_json
 from boardroom.participation.status import overview
 
@@ -31,9 +32,15 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.get("/meetings")
 @cached
 def meetings():
+    session = get_session()
     site = organisation_url()
-    return [meeting_summary(m, site) for m in load_meetings(
-        get_session(), Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id), plan_visible_clause())))]
+    shown = Meeting.body_id.in_(select(Body.id).where(here(Body.organisation_id), plan_visible_clause()))
+    # the cases are counted, not read: a list over years of meetings
+    counts = dict(session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).join(Meeting).where(shown)
+                               .group_by(AgendaItem.meeting_id)).all())
+    meetings = session.exec(select(Meeting).where(shown).options(selectinload(Meeting.body))
+                            .order_by(Meeting.starts_at, Meeting.id)).all()
+    return [meeting_summary(m, site, counts.get(m.id, 0)) for m in meetings]
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -9,14 +9,14 @@ from sqlmodel import select
 
 import boardroom.calendar.ical  # noqa: F401  (importing it registers the SEQUENCE upkeep)
 from boardroom.calendar import feeds
+from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_edit, editor_required, is_signed_in, login_required
 from boardroom.core.cache import BROAD, cached, revisions
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.orgs import current_organisation_id, here
 from boardroom.core.views import base_url, get_or_404, or_404, organisation_url, saved
-from boardroom.meetings.minutes import load_meeting
-from boardroom.models import Body, Municipality, Person
+from boardroom.models import Body, Meeting, Municipality, Person
 
 bp = Blueprint("calendar", __name__)
 
@@ -94,7 +94,9 @@ def token_feed(token: str):
 @bp.get("/meetings/<int:meeting_id>.ics")
 def meeting_ics(meeting_id: int):
     """One meeting to import once (it does not update itself, unlike a subscription)."""
-    meeting = or_404(load_meeting(get_session(), meeting_id), "Møtet finnes ikke.")
+    # what an event shows (load_meetings' light load), not the meeting's papers
+    found = load_meetings(get_session(), Meeting.id == meeting_id, light=True)
+    meeting = or_404(found[0] if found else None, "Møtet finnes ikke.")
     if not meeting.body.public and not is_signed_in():
         return redirect(url_for("auth.login", next=request.path))
     response = ics_response(feeds.meeting_feed(meeting), disposition="attachment")

@@ -61,7 +61,7 @@ PUBLISHED_STATUSES = (MeetingStatus.called, MeetingStatus.held, MeetingStatus.ap
 def is_signed_in(user=None) -> bool:
     """Signed in with a role in the request's organisation (an account of another organisation
     only reads here what the public reads)."""
-    user = user or current_user
+    user = user or current_user._get_current_object()  # the proxy once, not for each attribute
     return bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", None) is not None
 
 
@@ -160,7 +160,7 @@ def check_address_ids(session: Session, view_args: dict) -> None:
 
 
 def can_edit(user=None) -> bool:
-    user = user or current_user
+    user = user or current_user._get_current_object()
     return is_signed_in(user) and user.role in EDITORS
 
 
@@ -190,8 +190,18 @@ def seat_bodies(session: Session, person_id: int | None):
 def restricted_bodies(user=None):
     """The bodies whose drafts and exempt cases this viewer reads: ``EVERY``, or a set of body
     ids (a board member's seats, loaded with the account), empty for visitors and readers
-    without the grant."""
-    user = user or current_user
+    without the grant. For the request's viewer it is worked out once per request (a meeting's
+    page asks for every case), again only if the viewer changes (logging in or out)."""
+    if user is not None or not has_request_context():
+        return _restricted_bodies(user or current_user)
+    user = current_user._get_current_object()
+    known = g.get("boardroom_restricted")
+    if known is None or known[0] is not user:
+        known = g.boardroom_restricted = (user, _restricted_bodies(user))
+    return known[1]
+
+
+def _restricted_bodies(user):
     if not is_signed_in(user):
         return frozenset()
     if user.role in EDITORS or getattr(user, "reads_restricted", False):

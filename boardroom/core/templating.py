@@ -37,6 +37,9 @@ def init_app(app) -> None:
         # *_html fields were sanitised by nh3 when saved (boardroom.core.text)
         safe_html=lambda html: Markup(html or ""),
         scrollable_tables=scrollable_tables,
+        # the pieces table[key] of each key, joined: a long row of a few kinds of cell, each written
+        # once in the template (the participation matrix: a cell per decision and member)
+        pieces=lambda keys, table: Markup("").join(table[key] for key in keys),
     )
     app.jinja_env.globals.update(
         can_edit=access.can_edit,

@@ -297,16 +297,19 @@ def cost_query():
     )
     return select(Cost).options(
         joinedload(Cost.cost_key),
-        selectinload(Cost.approved_shares),
         item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
         item.joinedload(AgendaItem.case),
         joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
     )
 
 
-def load_costs(session: Session, *conditions) -> list[Cost]:
-    """Costs newest year first, then by description in Norwegian order."""
-    costs = session.exec(cost_query().where(*conditions)).unique()
+def load_costs(session: Session, *conditions, approved: bool = False) -> list[Cost]:
+    """Costs newest year first, then by description in Norwegian order; with ``approved``, their
+    approved rows too (a case's tables as decided; the lists show today's shares)."""
+    query = cost_query().where(*conditions)
+    if approved:
+        query = query.options(selectinload(Cost.approved_shares))
+    costs = session.exec(query).unique()
     return sorted(costs, key=lambda c: (-c.year, nb_sort_key(c.description), c.id))
 
 
@@ -322,7 +325,7 @@ def tables_for_items(session: Session, item_ids: list[int]) -> dict[int, list[Sh
         return {}
     from boardroom.costs.approved import approved_table
 
-    costs = load_costs(session, Cost.agenda_item_id.in_(item_ids))
+    costs = load_costs(session, Cost.agenda_item_id.in_(item_ids), approved=True)
     context = CostContext(session, costs)
     result: dict[int, list[ShareTable]] = {}
     for cost in costs:

@@ -119,6 +119,30 @@ def style_of(part, name: str):
     return styles[name]
 
 
+def styled(container, text: str, style: str) -> Paragraph:
+    """``container.add_paragraph(text, style)``, the style looked up once per document (``style_of``)."""
+    p = container.add_paragraph()
+    if text:
+        add_text(p, text)
+    p._p.style = style_of(container.part, style).style_id
+    return p
+
+
+def heading(container, text: str, level: int) -> Paragraph:
+    """``container.add_heading(text, level)`` (levels 1–9), as ``styled``."""
+    return styled(container, text, f"Heading {level}")
+
+
+def add_text(p: Paragraph, text: str):
+    """``p.add_run(text)``. python-docx writes a run's text character by character, to turn tabs and
+    line breaks into their elements; text with neither becomes the same single <w:t> at once."""
+    if "\t" in text or "\n" in text or "\r" in text:
+        return p.add_run(text)
+    run = p.add_run()
+    run._r.add_t(text)
+    return run
+
+
 def list_style(ordered: bool, level: int) -> str:
     base = "List Number" if ordered else "List Bullet"
     return base if level <= 1 else f"{base} {min(level, MAX_LIST_LEVEL)}"
@@ -344,14 +368,17 @@ class _Writer:
             text = text.lstrip(" ")
         if not text:
             return
-        run = p.add_run(text)
-        font = run.font
-        font.bold = "bold" in fmt or None
-        font.italic = "italic" in fmt or None
-        font.underline = "underline" in fmt or None
-        font.strike = "strike" in fmt or None
-        if "code" in fmt:
-            font.name = CODE_FONT
+        run = add_text(p, text)
+        if not fmt:  # plain text: the empty run properties the font setters below leave
+            run._r.get_or_add_rPr()
+        else:
+            font = run.font
+            font.bold = "bold" in fmt or None
+            font.italic = "italic" in fmt or None
+            font.underline = "underline" in fmt or None
+            font.strike = "strike" in fmt or None
+            if "code" in fmt:
+                font.name = CODE_FONT
         self.after_space = text.endswith(" ")
 
 

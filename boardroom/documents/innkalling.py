@@ -18,7 +18,7 @@ from boardroom.core.formatting import meeting_when, nb_date
 from boardroom.core.labels import label
 from boardroom.core.vocabularies import case_kind_means
 from boardroom.decisions.votes import majority_text
-from boardroom.documents.docx_html import add_html
+from boardroom.documents.docx_html import add_html, heading, styled
 from boardroom.documents.parts import (
     case_heading,
     document_filename,
@@ -52,8 +52,8 @@ def build_innkalling(session: Session, meeting: Meeting) -> bytes:
     title = f"Innkalling til {meeting.title}"
     doc = new_document(meeting.body, f"{title} {nb_date(meeting.starts_at)}", template_bytes(meeting.body),
                        logo_bytes(meeting.body))
-    doc.add_paragraph(title, style="Title")
-    doc.add_paragraph(meeting.body.name, style="Subtitle")
+    styled(doc, title, "Title")
+    styled(doc, meeting.body.name, "Subtitle")
     labelled(doc, "Tid", meeting_when(meeting))
     labelled(doc, "Sted", meeting.place or "Ikke fastsatt")
     labelled(doc, "Møteform", label(meeting.mode))
@@ -108,14 +108,14 @@ def notice_attachments(meeting: Meeting) -> list:
 
 
 def _write_case(doc, item: AgendaItem, figures: dict[int, bytes]) -> None:
-    doc.add_heading(case_heading(item), level=1)
+    heading(doc, case_heading(item), 1)
     if not public_texts(item):
         doc.add_paragraph(exemption_text(item.case))
         return
-    for heading, field in CASE_TEXTS:
+    for title, field in CASE_TEXTS:
         html = getattr(item, field)
         if html:
-            doc.add_heading(heading, level=2)
+            heading(doc, title, 2)
             add_html(doc, html, figures=figures)
     if case_kind_means(item) in DECIDED_KINDS:
         labelled(doc, "Flertallskrav", majority_text(item))

@@ -32,7 +32,7 @@ from boardroom.core import files
 from boardroom.core.access import attachment_text, public_handler, public_texts, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
-from boardroom.documents.docx_html import add_html, mark_header_row, shade
+from boardroom.documents.docx_html import add_html, heading, mark_header_row, shade
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Body, Meeting, Organisation, StoredFile
 
@@ -244,7 +244,7 @@ def case_heading(item: AgendaItem) -> str:
 
 def write_agenda(doc, items: list[AgendaItem]) -> None:
     """The saksliste as a table: Sak, Tema, Sakstype, Saksbehandler."""
-    doc.add_heading("Saksliste", level=1)
+    heading(doc, "Saksliste", 1)
     if not items:
         doc.add_paragraph("Ingen saker.")
         return

@@ -19,7 +19,7 @@ from boardroom.core.access import correction_exempt, exemption_text, public_text
 from boardroom.core.formatting import meeting_when, nb_date, nb_datetime
 from boardroom.core.text import render_markdown
 from boardroom.decisions.record import MinutesExtras
-from boardroom.documents.docx_html import add_html
+from boardroom.documents.docx_html import add_html, heading, styled
 from boardroom.documents.parts import case_title as _title
 from boardroom.documents.parts import document_filename, new_document
 from boardroom.documents.parts import labelled as _labelled
@@ -83,8 +83,8 @@ def protokoll_title(meeting: Meeting) -> str:
 
 
 def _write_heading(doc, meeting: Meeting, view: MinutesView) -> None:
-    doc.add_paragraph(protokoll_title(meeting), style="Title")
-    doc.add_paragraph(meeting.body.name, style="Subtitle")
+    styled(doc, protokoll_title(meeting), "Title")
+    styled(doc, meeting.body.name, "Subtitle")
     _labelled(doc, "Tid", meeting_when(meeting))
     for name, value in (
         ("Styremedlemmer", view.members_text),
@@ -119,7 +119,7 @@ def _person(person) -> str:
 
 def _write_case(doc, item: AgendaItem, extras: MinutesExtras, figures: dict[int, bytes], participation=()) -> None:
     number = item_number(item)
-    doc.add_heading(f"Sak {number} {_title(item)}" if number else _title(item), level=1)
+    heading(doc, f"Sak {number} {_title(item)}" if number else _title(item), 1)
     earlier = item.deferred_from
     if earlier is not None:
         doc.add_paragraph().add_run(
@@ -156,14 +156,14 @@ def _write_case(doc, item: AgendaItem, extras: MinutesExtras, figures: dict[int,
         p.add_run(f"Deltakelse i {line.project}: ").bold = True
         p.add_run(f"{line.summary}.")
         for remark in line.remarks:
-            doc.add_paragraph(remark, style="List Bullet")
-    for heading, html in (
+            styled(doc, remark, "List Bullet")
+    for title, html in (
         ("Diskusjoner i møtet", item.discussion_html),
         ("Opplysninger til saken", item.background_html),
         ("Vurdering", item.assessment_html),
     ):
         if html:
-            doc.add_heading(heading, level=2)
+            heading(doc, title, 2)
             add_html(doc, html, figures=figures)
     _write_attachments(doc, [a for a in item.attachments if not getattr(a, "alt_text", "")])  # figures stand in the text
 
@@ -265,7 +265,7 @@ def _write_corrections(doc, meeting: Meeting, extras: MinutesExtras) -> None:
     rows = extras.correction_rows(meeting)
     if not rows:
         return
-    doc.add_heading("Rettelser", level=1)
+    heading(doc, "Rettelser", 1)
     for subject, row in rows:
         p = doc.add_paragraph()
         p.add_run(subject).bold = True

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 from sqlmodel import Session, select
 
 from boardroom.core import vocabularies
@@ -94,8 +94,14 @@ def update_follow_up(
     return follow_up
 
 
+# what a follow-up shows of its case: the number, the title and the meeting (not the case's texts)
+HEADING_COLUMNS = (AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.body_id, AgendaItem.position,
+                   AgendaItem.closing, AgendaItem.number_year, AgendaItem.number_seq, AgendaItem.kind, AgendaItem.status)
+
+
 def _item_options():
-    return (joinedload(AgendaItem.meeting).joinedload(Meeting.body), joinedload(AgendaItem.case))
+    return (load_only(*HEADING_COLUMNS), joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+            joinedload(AgendaItem.case))
 
 
 @dataclass

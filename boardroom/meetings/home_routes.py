@@ -81,18 +81,22 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
 
 
 def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
-    """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors)."""
-    query = select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
+    """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors).
+
+    The newest are chosen by id in a subquery, so the database sorts ids, not every item's texts."""
+    newest = select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
         .join(Body, AgendaItem.body_id == Body.id).where(Body.organisation_id == organisation_expr(),
                                                           plan_visible_clause())
     if published_only:
-        query = query.where(Meeting.status == MeetingStatus.approved)
+        newest = newest.where(Meeting.status == MeetingStatus.approved)
+    order = (Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
+    newest = newest.where(AgendaItem.status == ItemStatus.treated, AgendaItem.decision != "") \
+        .order_by(*order).limit(limit)
     return list(
         session.exec(
-            query
-            .where(AgendaItem.status == ItemStatus.treated, AgendaItem.decision != "")
-            .order_by(Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
-            .limit(limit)
+            select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
+            .where(AgendaItem.id.in_(newest.scalar_subquery()))
+            .order_by(*order)
             .options(
                 selectinload(AgendaItem.case),
                 selectinload(AgendaItem.meeting).selectinload(Meeting.body),

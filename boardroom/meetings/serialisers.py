@@ -17,7 +17,8 @@ TEXT_FIELDS = ("proposal", "decision", "discussion", "background")
 MINUTES_FIELDS = ("decision", "discussion")  # published with the approved minutes
 
 
-def meeting_summary(meeting: Meeting, site: str) -> dict:
+def meeting_summary(meeting: Meeting, site: str, cases: int | None = None) -> dict:
+    """``cases``: the number of its cases, when counted without loading them (else its items are counted)."""
     url = meeting_url(meeting, site)
     return {
         "id": meeting.id,
@@ -34,7 +35,7 @@ def meeting_summary(meeting: Meeting, site: str) -> dict:
         "status_label": label(meeting.status),
         "url": url,
         "protokoll_url": f"{url}/protokoll.docx",
-        "cases": len(meeting.items),
+        "cases": len(meeting.items) if cases is None else cases,
     }
 
 

@@ -30,16 +30,19 @@ def remark_lines(status: DecisionStatus) -> list[str]:
     return [a.remark if a.remark.startswith(m.name) else f"{m.name}: {a.remark}" for m, a in remarks]
 
 
-def matrix_cells(status: DecisionStatus, municipalities) -> list[str | None]:
-    """The current answer of each municipality ('joins', 'declines', 'pending'); None for non-members."""
+def matrix_cells(status: DecisionStatus, municipalities, ids: list[int] | None = None) -> list[str | None]:
+    """The current answer of each municipality ('joins', 'declines', 'pending'); None for non-members.
+    ``ids``: the municipalities' ids, when the caller has them (a matrix asks for every row)."""
     member_ids = {m.id for m in status.members}
+    answers = status.answers
+    pending = ParticipationAnswer.pending.value
     cells = []
-    for municipality in municipalities:
-        answer = status.answer_for(municipality)
-        if municipality.id not in member_ids:
+    for municipality_id in [m.id for m in municipalities] if ids is None else ids:
+        if municipality_id not in member_ids:
             cells.append(None)
         else:
-            cells.append((answer.answer if answer else ParticipationAnswer.pending).value)
+            answer = answers.get(municipality_id)
+            cells.append(answer.answer.value if answer else pending)
     return cells
 
 
@@ -90,8 +93,9 @@ def matrix(session: Session, region: str = "", phase: str | None = None,
     municipalities, statuses, _ = fast_overview(session)
     regions = sorted({m.region for m in municipalities if m.region}, key=nb_sort_key)
     columns = [m for m in municipalities if not region or m.region == region]
+    ids = [m.id for m in columns]
     rows = [
-        MatrixRow(s, remark_lines(s), matrix_cells(s, columns))
+        MatrixRow(s, remark_lines(s), matrix_cells(s, columns, ids))
         for s in statuses
         if (phase is None or s.decision.project.phase == phase) and (health is None or s.decision.project.health == health)
     ]
