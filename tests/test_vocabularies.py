@@ -19,21 +19,13 @@ import boardroom.models as m
 from boardroom.core import vocabularies
 from boardroom.core.access import grant_role
 from boardroom.decisions.approval import undecided
-from boardroom.demo import health, load_second_organisation
+from boardroom.demo import health
 from boardroom.registers import vocabularies as terms_admin
 from tests.portfolio_helpers import text_of
+from tests.test_organisations import two  # noqa: F401  (fixture)
 
 B = f"/{health.SLUG}"
 STATUSES = f"{B}/registers/vocabularies/follow-up-statuses"
-
-
-@pytest.fixture
-def two(demo):
-    load_second_organisation(demo)
-    demo.commit()
-    dh = demo.exec(select(m.Organisation).where(m.Organisation.slug == "digitale-helgeland")).one()
-    trust = demo.exec(select(m.Organisation).where(m.Organisation.slug == health.SLUG)).one()
-    return demo, dh, trust
 
 
 @pytest.fixture

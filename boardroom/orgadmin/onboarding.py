@@ -186,22 +186,30 @@ def check_organisation(session: Session, sheets: dict[str, Sheet], into: Organis
         return None
 
 
-def check_bodies(sheets, existing: dict[str, Body], problems: Problems) -> list[dict]:
-    sheet = sheets.get("organer")
-    if sheet is None or not check_columns(sheet, problems):
-        return []
-    found, seen = [], {}
+def new_names(sheet: Sheet, existing: dict, what: str, problems: Problems):
+    """The sheet's rows with a name that is neither on an earlier line nor in the organisation
+    already: (line, row, name); the others are reported (``what``: "personen", "organet")."""
+    seen = {}
     for line, row in sheet.rows:
         name = required(sheet, line, row, "Navn", problems)
         if not name:
             continue
         if name_key(name) in seen:
-            problems.add(sheet.name, line, f"organet «{name}» står også på linje {seen[name_key(name)]}.")
+            problems.add(sheet.name, line, f"{what} «{name}» står også på linje {seen[name_key(name)]}.")
             continue
         seen[name_key(name)] = line
         if name_key(name) in existing:
-            problems.add(sheet.name, line, f"organet «{name}» finnes allerede i organisasjonen.")
+            problems.add(sheet.name, line, f"{what} «{name}» finnes allerede i organisasjonen.")
             continue
+        yield line, row, name
+
+
+def check_bodies(sheets, existing: dict[str, Body], problems: Problems) -> list[dict]:
+    sheet = sheets.get("organer")
+    if sheet is None or not check_columns(sheet, problems):
+        return []
+    found = []
+    for line, row, name in new_names(sheet, existing, "organet", problems):
         fmt = (row.get("saksnummerformat") or "").strip() or "{seq:02d}-{yy}"
         try:
             registers.check_case_number_format(fmt)
@@ -342,18 +350,8 @@ def check_people(sheets, existing: dict[str, Person], problems: Problems) -> lis
     sheet = sheets["personer"]
     if not check_columns(sheet, problems):
         return []
-    found, seen = [], {}
-    for line, row in sheet.rows:
-        name = required(sheet, line, row, "Navn", problems)
-        if not name:
-            continue
-        if name_key(name) in seen:
-            problems.add(sheet.name, line, f"personen «{name}» står også på linje {seen[name_key(name)]}.")
-            continue
-        seen[name_key(name)] = line
-        if name_key(name) in existing:
-            problems.add(sheet.name, line, f"personen «{name}» finnes allerede i organisasjonen.")
-            continue
+    found = []
+    for line, row, name in new_names(sheet, existing, "personen", problems):
         email = (row.get("e-post") or "").strip()
         if email and not re.match(EMAIL, email):
             problems.add(sheet.name, line, f"«{email}» er ikke en gyldig e-postadresse.")
