@@ -127,28 +127,6 @@ def test_a_new_case_in_a_live_meeting_leaves_the_bodys_other_meetings_cached(
     assert {p: queries_and_body(client, query_counter, p) for p in paths} == before
 
 
-def test_saving_a_cases_texts_in_a_live_meeting_leaves_the_lists_and_feeds_cached(
-    client, session, live_three, auth, query_counter
-):
-    """The secretary saves a case's background and proposal: its meeting's pages show the new
-    text, and the lists, the front page and the calendar feed are still served from the cache."""
-    a, b, c = live_three
-    lists = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups"]
-    before = warm(client, query_counter, lists + pages_of(b))
-    item = session.get(m.AgendaItem, a.items[0].id)
-    form = case_form(
-        title=item.case.title, kind=item.kind.value, case_handler_id=str(item.case_handler_id or ""),
-        agenda_note=item.agenda_note, assessment=item.assessment,
-        background="Nye opplysninger om saken.", proposal="Styret vedtar planen.",
-    )
-    response = auth.post(f"/cases/{item.id}/edit", data=form)
-    assert response.status_code in (302, 303), response.get_data(as_text=True)[:2000]
-    page = client.get(f"/meetings/{a.id}").get_data(as_text=True)
-    assert "Nye opplysninger om saken." in page and "Styret vedtar planen." in page
-    assert "Nye opplysninger om saken." in client.get(f"/api/meetings/{a.id}").get_data(as_text=True)
-    assert {p: queries_and_body(client, query_counter, p) for p in lists + pages_of(b)} == before
-
-
 def fresh(app, client, path) -> bytes:
     """The page built anew, as it would be with nothing cached."""
     kept = app.extensions["boardroom.cache"]

@@ -171,11 +171,6 @@ def _own_meeting(obj, r: _Resolver, kind: str) -> Iterable[Scope | None]:
         yield meeting(meeting_id)
 
 
-def _changed_columns(obj) -> set[str]:
-    state = sa.inspect(obj)
-    return {c.key for c in state.mapper.column_attrs if state.attrs[c.key].history.has_changes()}
-
-
 # a meeting's columns that no other page of its body shows
 OWN_MEETING_COLUMNS = {
     "modified_at",
@@ -194,26 +189,12 @@ OWN_MEETING_COLUMNS = {
 
 def _meeting_row(obj, r: _Resolver, kind: str) -> Iterable[Scope | None]:
     yield meeting(obj.id)
-    if kind != "dirty" or _changed_columns(obj) - OWN_MEETING_COLUMNS:
+    state = sa.inspect(obj)
+    changed = {c.key for c in state.mapper.column_attrs if state.attrs[c.key].history.has_changes()}
+    if kind != "dirty" or changed - OWN_MEETING_COLUMNS:
         # its date, title and status appear in later meetings' follow-ups and in deferrals
         for body_id in _values(obj, "body_id"):
             yield body(body_id)
-
-
-# an agenda item's texts that only its own meeting's page, case page, JSON and documents show
-# (the lists, the front page and the feeds show titles, numbers and decisions, never these)
-OWN_ITEM_COLUMNS = {"modified_at"} | {
-    f"{name}{suffix}" for name in ("agenda_note", "background", "assessment", "proposal") for suffix in ("", "_html")
-}
-
-
-def _lists_show(obj, kind: str) -> bool:
-    """Whether the lists of meetings (MEETINGS) may show this change to a meeting's row."""
-    if isinstance(obj, AuditEntry):
-        return False  # the history is shown on the case page alone
-    if isinstance(obj, AgendaItem) and kind == "dirty":
-        return bool(_changed_columns(obj) - OWN_ITEM_COLUMNS)
-    return True
 
 
 def _case(obj, r: _Resolver, kind: str) -> Iterable[Scope | None]:
@@ -261,9 +242,8 @@ def _nothing(obj, r: _Resolver, kind: str) -> Iterable[Scope | None]:
 
 
 # What a change of each kind of row makes stale. A row of any other model raises GLOBAL.
-# A meeting's scope is raised with MEETINGS (the lists) unless only the meeting's own pages show
-# the change (``_lists_show``); a row whose meeting cannot be found raises GLOBAL, which every
-# page shows.
+# A meeting's scope is always raised with MEETINGS (the lists); a row whose meeting cannot be
+# found raises GLOBAL, which every page shows.
 SCOPES: dict[type, Callable[..., Iterable[Scope | None]]] = {
     Meeting: _meeting_row,
     AgendaItem: _item_scopes,
@@ -306,10 +286,9 @@ def _collect(orm_session: OrmSession, objects: Iterable, kind: str) -> None:
         found = [scope for scope in mapping(obj, resolver, kind) if scope is not None]
         if not found and type(obj) not in MAY_TOUCH_NOTHING:
             pending.add(GLOBAL)  # its meeting is gone or unknown: everything may show it
-        lists = _lists_show(obj, kind)
         for scope in found:
             pending.add(scope)
-            if scope[0] == "meeting" and lists:
+            if scope[0] == "meeting":
                 pending.add(MEETINGS)
         if isinstance(obj, Case):
             pending.add(MEETINGS)
