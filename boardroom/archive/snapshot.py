@@ -280,6 +280,14 @@ def _frozen_rows(rows: list[dict]) -> list:
     return [(_frozen(r["municipality"]), Share(**_frozen(r["share"]).__dict__)) for r in rows]
 
 
+def _approved_kind_label(key: str, stored: str | None) -> str:
+    """The case kind's word as the board approved it; minutes stored before vocabularies existed
+    printed the built-in word."""
+    if stored is not None:
+        return stored
+    return LABELS.get(CaseKind(key), key) if key in CASE_KINDS else key
+
+
 def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
     earlier = data["deferred_from"]
     if earlier is not None:
@@ -289,12 +297,10 @@ def _frozen_item(data: dict, meeting: Frozen) -> Frozen:
                                              {"choice": VoteChoice}, municipality=_frozen(v["municipality"]))
                              for v in e["votes"]])
               for e in data["vote_events"]]
-    # minutes stored before vocabularies existed printed the built-in word
     kind_label = data.get("kind_label")
     return _frozen(
         {"majority_base": MajorityBase.votes_cast.value, "decided_by": None, **data},
-        {"kind": lambda key: TermKey(key, "case_kind", kind_label if kind_label is not None
-                                     else LABELS.get(CaseKind(key), key) if key in CASE_KINDS else key),
+        {"kind": lambda key: TermKey(key, "case_kind", _approved_kind_label(key, kind_label)),
          "status": ItemStatus, "majority_rule": MajorityRule, "majority_base": MajorityBase,
          "decided_by": DecisionMethod},
         meeting=meeting, case=_frozen(data["case"], treatments=[]), case_handler=_frozen(data["case_handler"]),
