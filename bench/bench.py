@@ -1,6 +1,6 @@
 """Serve the demo as `boardroom serve` does and time every page, JSON and feed against its floor.
 
-    python bench/bench.py [--requests 60] [--years 10] [--only TEXT]
+    python bench/bench.py [--requests 60] [--years 10] [--only TEXT] [--uncached] [--data DIR]
 
 Loads the demo (with ``--years`` of generated history, ten by default) into a fresh SQLite file
 (or BOARDROOM_DATABASE_URL, if set), adds a draft meeting whose minutes run to about 30 pages
@@ -229,15 +229,18 @@ def main() -> None:
     parser.add_argument("--years", type=int, default=10, help="years of generated history (boardroom demo --years)")
     parser.add_argument("--only", default="", help="measure only the lines whose name contains this")
     parser.add_argument("--uncached", action="store_true", help="measure only with the cache off")
+    parser.add_argument("--data", help="a folder to keep the generated SQLite database in and reuse on the next run")
     args = parser.parse_args()
 
-    tmp = tempfile.mkdtemp(prefix="boardroom-bench-")
+    tmp = args.data or tempfile.mkdtemp(prefix="boardroom-bench-")
+    os.makedirs(tmp, exist_ok=True)
     env = dict(os.environ)
     env.setdefault("BOARDROOM_DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite")
     env["BOARDROOM_SECRET_KEY"] = "bench"
     env.setdefault("BOARDROOM_INSTANCE_PATH", tmp)
     boardroom = str(BIN / "boardroom")
-    subprocess.run([boardroom, "demo", "--years", str(args.years)], env=env, check=True, stdout=subprocess.DEVNULL)
+    if not (args.data and os.path.exists(f"{tmp}/bench.sqlite")):
+        subprocess.run([boardroom, "demo", "--years", str(args.years)], env=env, check=True, stdout=subprocess.DEVNULL)
     os.environ.update(BOARDROOM_SECRET_KEY="bench", BOARDROOM_INSTANCE_PATH=env["BOARDROOM_INSTANCE_PATH"])
     sys.path.insert(0, str(ROOT))
     draft = add_draft_meeting(env["BOARDROOM_DATABASE_URL"])

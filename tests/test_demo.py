@@ -13,7 +13,7 @@ from boardroom import create_app
 from boardroom.core.formatting import meeting_when, nok
 from boardroom.demo import load_demo
 from boardroom.meetings.minutes import assemble, item_number, load_meeting
-from boardroom.participation.status import overview
+from boardroom.participation.matrix import fast_overview
 
 
 def the_meeting(session) -> m.Meeting:
@@ -110,7 +110,7 @@ def test_attendance_as_the_minutes_print_it(demo):
 
 
 def test_participation_counts_as_in_the_decision_table(demo):
-    _, statuses = overview(demo)
+    _, statuses, _ = fast_overview(demo)
     assert [s.count for s in statuses] == [
         "18/19", "19/19", "18/19", "17/19", "16/19", "16/19", "16/19", "17/19", "7/19",
     ]

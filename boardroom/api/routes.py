@@ -23,8 +23,8 @@ from boardroom.core.views import organisation_url
 from boardroom.core.vocabularies import key
 from boardroom.meetings.serialisers import agenda_item_json, attachment_json, attendance_json, meeting_summary
 from boardroom.models import AgendaItem, Body, Meeting, Project
+from boardroom.participation.matrix import fast_overview
 from boardroom.participation.serialisers import decision_summary_json
-from boardroom.participation.status import overview
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -84,7 +84,7 @@ def meeting(meeting_id: int):
 @cached
 def projects():
     session = get_session()
-    _, statuses = overview(session)
+    _, statuses, _ = fast_overview(session)
     by_project: dict[int, list[dict]] = {}
     for status in statuses:
         by_project.setdefault(status.decision.project_id, []).append(decision_summary_json(status))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd
 
 
@@ -111,6 +112,15 @@ def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]
     100 %, no participants, a missing ownership share, or a rate per inhabitant that alone
     exceeds the total.
     """
+    return list(_shares(total, key, tuple(participants), None if ownership is None else tuple(ownership)))
+
+
+@lru_cache(maxsize=4096)
+def _shares(total: Decimal, key: Key, participants: tuple[tuple[str, int], ...],
+            ownership: tuple[Decimal | None, ...] | None) -> tuple[Share, ...]:
+    """``compute_shares``, remembered by its arguments: a pure function of them, so a page that
+    shows the same costs again (after a change elsewhere) computes no share twice. Errors are
+    raised afresh each time."""
     key.validate()
     if total < 0:
         raise CostShareError("Beløpet kan ikke være negativt.")
@@ -161,11 +171,11 @@ def compute_shares(total: Decimal, key: Key, participants: list[tuple[str, int]]
     # the per-inhabitant and ownership columns on their own, each rounded to add up to its own (rounded) sum
     per = _column([p for _, p in participants], per_person)
     own = _column(units, per_unit)
-    return [
+    return tuple(
         Share(name=name, population=population, per_inhabitant=_ore(per[i]),
               flat=_ore(totals[i] - per[i] - own[i]), total=_ore(totals[i]), ownership=_ore(own[i]))
         for i, (name, population) in enumerate(participants)
-    ]
+    )
 
 
 def _lcm(*numbers: int) -> int:

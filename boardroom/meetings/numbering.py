@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from functools import lru_cache
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -24,8 +25,10 @@ class NumberFormatError(ValueError):
     pass
 
 
+@lru_cache(maxsize=8192)
 def format_number(fmt: str | None, year: int | None, seq: int | None) -> str:
-    """'38-25' for (2025, 38) with the default format; '' for an unnumbered item."""
+    """'38-25' for (2025, 38) with the default format; '' for an unnumbered item. Remembered by its
+    arguments (a page of a municipality's votes prints hundreds of numbers)."""
     if year is None or seq is None:
         return ""
     return (fmt or DEFAULT_FORMAT).format(seq=seq, yy=year % 100, year=year)

@@ -9,6 +9,7 @@ is included.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
@@ -136,7 +137,7 @@ class DecisionView:
         """The members on the decision's date, in Norwegian alphabetical order."""
         return sorted(self.status.members, key=lambda m: nb_sort_key(m.name))
 
-    @property
+    @cached_property
     def names(self) -> dict[int, str]:
         return {m.id: m.name for m in [*self.status.members, *self.others]}
 

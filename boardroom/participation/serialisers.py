@@ -11,18 +11,26 @@ from boardroom.participation.matrix import DecisionView
 from boardroom.participation.status import DecisionStatus
 
 
-def answer_json(answer: Participation, names: dict[int, str], items: dict, public: bool = True) -> dict:
+def answer_json(answer: Participation, names: dict[int, str], refs: dict[int, dict]) -> dict:
+    """``refs``: the JSON reference of each case an answer may come from, by item id."""
     return {
         "kommunenummer": None, "municipality": names.get(answer.municipality_id),
         "answer": answer.answer.value, "answer_label": label(answer.answer),
         "answered_on": iso(answer.answered_on), "source": answer.source,
-        "source_case": case_ref(items.get(answer.source_item_id), public), "remark": answer.remark,
+        "source_case": refs.get(answer.source_item_id), "remark": answer.remark,
     }
 
 
-def decision_json(status: DecisionStatus, view: DecisionView | None = None, public: bool = True) -> dict:
+def case_refs(items: dict, public: bool) -> dict[int, dict]:
+    """``case_ref`` of each of ``items`` (by id), made once for a list of decisions that share them."""
+    return {item_id: case_ref(item, public) for item_id, item in items.items()}
+
+
+def decision_json(status: DecisionStatus, view: DecisionView | None = None, public: bool = True,
+                  refs: dict[int, dict] | None = None) -> dict:
     """A decision with each member's current answer, the count, and (with ``view``) the history.
-    ``public``: for a visitor, so exempt cases show only their public title."""
+    ``public``: for a visitor, so exempt cases show only their public title. ``refs``: the
+    ``case_refs`` of the view's items, when the caller has made them."""
     decision = status.decision
     participation = []
     for town in status.members:
@@ -43,9 +51,11 @@ def decision_json(status: DecisionStatus, view: DecisionView | None = None, publ
     }
     if view is not None:
         numbers = {m.id: m.number for m in [*status.members, *view.others]}
-        result["case"] = case_ref(view.items.get(decision.agenda_item_id), public)
+        refs = case_refs(view.items, public) if refs is None else refs
+        result["case"] = refs.get(decision.agenda_item_id)
+        names = view.names
         result["history"] = [
-            {**answer_json(a, view.names, view.items, public), "kommunenummer": numbers.get(a.municipality_id)}
+            {**answer_json(a, names, refs), "kommunenummer": numbers.get(a.municipality_id)}
             for a in view.history
         ]
     return result
@@ -59,13 +69,14 @@ def participation_json(session, public: bool = True) -> list[dict]:
     municipalities, statuses, answers = fast_overview(session)
     items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
                         + [s.decision.agenda_item_id for s in statuses])
+    refs = case_refs(items, public)
     result = []
     for status in statuses:
         member_ids = {m.id for m in status.members}
         history = sorted(answers.get(status.decision.id, []), key=lambda a: (a.answered_on, a.id), reverse=True)
         view = DecisionView(status.decision, status, history, items,
                             [m for m in municipalities if m.id not in member_ids])
-        result.append({**decision_json(status, view, public), "project": status.decision.project.name})
+        result.append({**decision_json(status, view, public, refs), "project": status.decision.project.name})
     return result
 
 

@@ -13,11 +13,10 @@ from datetime import date
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
-from boardroom.core.access import public_decisions
 from boardroom.core.formatting import by_name, nb_sort_key
 from boardroom.core.labels import members_word
 from boardroom.core.orgs import here
-from boardroom.models import Municipality, Participation, ParticipationAnswer, Project, ProjectDecision
+from boardroom.models import Municipality, Participation, ParticipationAnswer, ProjectDecision
 from boardroom.participation.answers import load_answers
 
 
@@ -103,21 +102,6 @@ def all_municipalities(session: Session, organisation_id: int | None = None) -> 
     owner = Municipality.organisation_id == organisation_id if organisation_id is not None \
         else here(Municipality.organisation_id)
     return by_name(session.exec(select(Municipality).where(owner)).all())
-
-
-def overview(session: Session, body_id: int | None = None) -> tuple[list[Municipality], list[DecisionStatus]]:
-    """Every project decision with its current participation, in a fixed number of queries."""
-    municipalities = all_municipalities(session)
-    query = (
-        select(ProjectDecision)
-        .join(Project).where(here(Project.organisation_id))
-        .options(selectinload(ProjectDecision.answers), selectinload(ProjectDecision.project))
-        .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
-    )
-    if body_id is not None:
-        query = query.where(Project.body_id == body_id)
-    decisions, _ = public_decisions(session, session.exec(query).all())
-    return municipalities, [decision_status(d, municipalities) for d in decisions]
 
 
 @dataclass(frozen=True)
