@@ -143,9 +143,9 @@ def without_tokens(page: bytes) -> bytes:
 
 
 def every_page(meetings) -> list[str]:
-    paths = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups"]
+    paths = ["/", "/meetings", "/api/meetings", "/calendar.ics", "/follow-ups", "/municipalities"]
     for meeting in meetings:
-        paths += [f"/meetings/{meeting.id}", f"/api/meetings/{meeting.id}"]
+        paths += [f"/meetings/{meeting.id}", f"/api/meetings/{meeting.id}", f"/meetings/{meeting.id}.ics"]
         paths += [f"/cases/{item.id}" for item in meeting.items]
     return paths
 

@@ -11,7 +11,7 @@ import boardroom.calendar.ical  # noqa: F401  (importing it registers the SEQUEN
 from boardroom.calendar import feeds
 from boardroom.calendar.ical import load_meetings
 from boardroom.core.access import can_edit, editor_required, is_signed_in, login_required
-from boardroom.core.cache import BROAD, cached, revisions
+from boardroom.core.cache import BROAD, cached, meeting_scopes, revisions
 from boardroom.core.db import get_session
 from boardroom.core.formatting import nb_sort_key
 from boardroom.core.orgs import current_organisation_id, here
@@ -92,6 +92,7 @@ def token_feed(token: str):
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
+@cached(scopes=meeting_scopes)
 def meeting_ics(meeting_id: int):
     """One meeting to import once (it does not update itself, unlike a subscription)."""
     # what an event shows (load_meetings' light load), not the meeting's papers

@@ -31,6 +31,7 @@ bp = Blueprint("members", __name__)
 
 
 @bp.get("/municipalities")
+@cached_daily  # the seats held today
 def index():
     session = get_session()
     municipalities = by_name(session.exec(
