@@ -130,6 +130,7 @@ def demo_command(years: int):
         second = load_second_organisation(session)
         accounts = load_demo_accounts(session)
         session.commit()
+    db.analyze(db.get_engine())
     click.echo(summary)
     click.echo(second)
     if years:
@@ -314,6 +315,7 @@ def restore_command(archive: str):
     started = time.perf_counter()
     try:
         manifest = restore_backup(db.get_engine(), current_app.config["DATABASE_URL"], Path(archive))
+        db.analyze(db.get_engine())
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
     rows = sum(t["rows"] for t in manifest["tables"].values())

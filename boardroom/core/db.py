@@ -39,6 +39,14 @@ def make_engine(url: str, **kwargs) -> Engine:
     return engine
 
 
+def analyze(engine: Engine) -> None:
+    """Refresh the planner's statistics after a bulk load (the demo's history, a restore): without
+    them PostgreSQL plans the first queries over thousands of rows as if the tables were empty
+    (where autovacuum is off, until someone runs ANALYZE by hand), and SQLite guesses too."""
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+
+
 def get_engine() -> Engine:
     return current_app.extensions["boardroom.engine"]
 
