@@ -121,6 +121,11 @@ class FollowUpRow:
         return ", ".join(x for x in (self.person, self.municipality) if x)
 
 
+def organisation_items():
+    """The request's organisation's cases, as a condition on AgendaItem."""
+    return AgendaItem.body_id.in_(select(Body.id).where(here(Body.organisation_id)))
+
+
 def follow_up_rows(session: Session, where=None, day: date | None = None) -> list[FollowUpRow]:
     """Follow-ups (optionally filtered by a SQL condition) with their cases and the names of the
     responsible, in two queries however many there are."""
@@ -131,9 +136,7 @@ def follow_up_rows(session: Session, where=None, day: date | None = None) -> lis
         .outerjoin(Municipality, FollowUp.responsible_municipality_id == Municipality.id)
         .options(*_item_options())
     )
-    if where is None:  # the request's organisation's
-        where = AgendaItem.body_id.in_(select(Body.id).where(here(Body.organisation_id)))
-    query = query.where(where)
+    query = query.where(organisation_items() if where is None else where)
     found = session.exec(query).all()
     closing_ids = {f.closed_by_item_id for f, *_ in found if f.closed_by_item_id}
     closing = {i.id: i for i in session.exec(

@@ -19,6 +19,7 @@ from boardroom.followups.followups import (
     create_follow_up,
     follow_up_rows,
     open_follow_ups_for,
+    organisation_items,
     update_follow_up,
     visible_follow_ups,
 )
@@ -36,17 +37,24 @@ def follow_ups():
     """Every action (cached for the day: 'overdue' changes with the date)."""
     session = get_session()
     wanted = request.args.get("status", "")
-    rows = visible_follow_ups(follow_up_rows(session), public=not reads_everything())
     statuses = vocabularies.terms(session, "followup_status")
+
+    def rows(condition=None):
+        where = organisation_items() if condition is None else organisation_items() & condition
+        return visible_follow_ups(follow_up_rows(session, where), public=not reads_everything())
+
+    # the closed ones (years of them) are read only when asked for; a key the organisation no
+    # longer lists is judged by its built-in word, after the query
+    open_rows = [r for r in rows(FollowUp.status.not_in([t.key for t in statuses if t.closed])) if not r.closed]
     if wanted == "alle":
-        shown = rows
+        shown = rows()
     elif wanted:
         status = term_arg(statuses, "status")
-        shown = [r for r in rows if r.follow_up.status == status]
+        shown = rows(FollowUp.status == status)
     else:
-        shown = [r for r in rows if not r.closed]
+        shown = open_rows
     return render_template("followups/follow_ups.html", rows=shown, status=wanted, statuses=statuses,
-                           overdue=sum(r.overdue for r in rows))
+                           overdue=sum(r.overdue for r in open_rows))  # only an open action is overdue
 
 
 def fill_follow_up_form(session, form: FollowUpForm) -> None:
