@@ -77,6 +77,9 @@ def test_notice_saksliste_is_complete_and_numbered_in_order(session, called):
         ["41-25", "Personalsak", "Beslutning", ""],
         ["42-25", "Eventuelt", "Eventuelt", ""],
     ]
+    # the column widths in the grid (LibreOffice) and in every cell (Word): 16, 84, 25 and 35 mm
+    assert [round(c.width.mm) for c in table.columns] == [16, 84, 25, 35]
+    assert {tuple(round(c.width.mm) for c in row.cells) for row in table.rows} == {(16, 84, 25, 35)}
 
 
 def test_notice_case_texts_with_word_formatting(session, called):
