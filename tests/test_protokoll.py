@@ -356,3 +356,15 @@ def test_apologies_and_no_shows_are_named(session, board_meeting):
     text = blocks(protokoll(session, board_meeting.id))
     assert f"Forfall: {knut.person.name} (Bindal)" in text
     assert "Ikke møtt: Hilde Rafaelsen (DH)" in text
+
+
+def test_paragraphs_end_without_the_spaces_html_leaves_before_a_closing_tag():
+    from boardroom.documents.docx_html import add_html
+
+    doc = Document()
+    add_html(doc, "<p>Styret vedtar <em>budsjettet</em> </p><p><strong>Enstemmig </strong></p><p>Ja<br></p>",
+             lead="Vedtak: ")
+    add_html(doc, "<p> </p>", lead="Merknad: ")  # nothing but the lead: "Merknad:" on its own
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == ["Vedtak: Styret vedtar budsjettet", "Enstemmig", "Ja\n", "Merknad:"]
+    assert doc.paragraphs[1].runs[0].bold  # the word keeps its run and its bold

@@ -143,6 +143,20 @@ def add_text(p: Paragraph, text: str):
     return run
 
 
+W_T = qn("w:t")
+
+
+def strip_trailing_space(p: Paragraph) -> None:
+    """Drop the spaces the paragraph's text ends with (HTML's whitespace before a closing tag).
+
+    Reads the last run's last element, a <w:t>, directly: python-docx's ``run.text`` runs an
+    XPath query and its setter rebuilds the run, for every paragraph of a long protokoll."""
+    runs = p._p.r_lst
+    last = runs[-1][-1] if runs and len(runs[-1]) else None
+    if last is not None and last.tag == W_T and last.text and last.text.endswith(" "):
+        last.text = last.text.rstrip(" ")
+
+
 def list_style(ordered: bool, level: int) -> str:
     base = "List Number" if ordered else "List Bullet"
     return base if level <= 1 else f"{base} {min(level, MAX_LIST_LEVEL)}"
@@ -163,8 +177,7 @@ class _Writer:
         if self.lead:  # no paragraph was written
             self.paragraph()
         for p in self.paragraphs:
-            if p.runs and p.runs[-1].text.endswith(" "):
-                p.runs[-1].text = p.runs[-1].text.rstrip(" ")
+            strip_trailing_space(p)
 
     # ------------------------------------------------------------------ blocks
 
