@@ -368,3 +368,20 @@ def test_paragraphs_end_without_the_spaces_html_leaves_before_a_closing_tag():
     texts = [p.text for p in doc.paragraphs]
     assert texts == ["Vedtak: Styret vedtar budsjettet", "Enstemmig", "Ja\n", "Merknad:"]
     assert doc.paragraphs[1].runs[0].bold  # the word keeps its run and its bold
+
+
+def test_cell_text_as_python_docx_writes_it():
+    from boardroom.documents.docx_html import set_cell_text
+
+    doc = Document()
+    cells = doc.add_table(rows=2, cols=2).rows[0].cells + doc.add_table(rows=1, cols=2).rows[0].cells
+    expected = Document()
+    reference = expected.add_table(rows=2, cols=2).rows[0].cells + expected.add_table(rows=1, cols=2).rows[0].cells
+    texts = ["Sak 01-26", "", "To\tkolonner\nog en linje", "Nytt"]
+    reference[3].text = "Gammelt"
+    cells[3].text = "Gammelt"  # a cell that already holds text is written over
+    for cell, other, text in zip(cells, reference, texts):
+        set_cell_text(cell, text)
+        other.text = text
+    assert [c.text for c in cells] == ["Sak 01-26", "", "To\tkolonner\nog en linje", "Nytt"]
+    assert doc.element.body.xml == expected.element.body.xml

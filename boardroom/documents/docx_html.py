@@ -157,6 +157,18 @@ def strip_trailing_space(p: Paragraph) -> None:
         last.text = last.text.rstrip(" ")
 
 
+def set_cell_text(cell: _Cell, text: str) -> None:
+    """``cell.text = text``, for a new cell the same XML without python-docx clearing the cell and
+    the run first (an XPath query each, four cells a row of the saksliste)."""
+    paragraphs = cell._tc.p_lst
+    if len(paragraphs) != 1 or len(paragraphs[0]) or "\t" in text or "\n" in text or "\r" in text:
+        cell.text = text  # not a new cell, or text with tabs or breaks: python-docx's own way
+        return
+    run = paragraphs[0].add_r()
+    if text:
+        run.add_t(text)
+
+
 def list_style(ordered: bool, level: int) -> str:
     base = "List Number" if ordered else "List Bullet"
     return base if level <= 1 else f"{base} {min(level, MAX_LIST_LEVEL)}"

@@ -32,7 +32,7 @@ from boardroom.core import files
 from boardroom.core.access import attachment_text, public_handler, public_texts, public_title
 from boardroom.core.formatting import local
 from boardroom.core.labels import label
-from boardroom.documents.docx_html import add_html, heading, mark_header_row, shade
+from boardroom.documents.docx_html import add_html, heading, mark_header_row, set_cell_text, shade
 from boardroom.meetings.minutes import item_number
 from boardroom.models import AgendaItem, Body, Meeting, Organisation, StoredFile
 
@@ -265,12 +265,12 @@ def write_agenda(doc, items: list[AgendaItem]) -> None:
         if item is None:  # the header row
             continue
         number, tema, kind, handler = cells
-        number.text = item_number(item)
-        tema.text = case_title(item)
+        set_cell_text(number, item_number(item))
+        set_cell_text(tema, case_title(item))
         if item.agenda_note_html and public_texts(item):
             add_html(tema, item.agenda_note_html)
-        kind.text = label(item.kind)
-        handler.text = public_handler(item)  # the documents are public
+        set_cell_text(kind, label(item.kind))
+        set_cell_text(handler, public_handler(item))  # the documents are public
 
 
 def write_attachments(doc, attachments) -> None:
