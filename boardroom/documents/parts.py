@@ -256,21 +256,19 @@ def write_agenda(doc, items: list[AgendaItem]) -> None:
     for cell, (name, _width) in zip(table.rows[0].cells, AGENDA_COLUMNS):
         cell.paragraphs[0].add_run(name).bold = True
         shade(cell)
-    for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
-        column.width = width  # the grid, which LibreOffice reads
-    for row, item in zip(table.rows, [None, *items]):
-        cells = row.cells  # row by row: a column's cells rescan the whole table each time
-        for cell, (_name, width) in zip(cells, AGENDA_COLUMNS):
-            cell.width = width  # each cell, which Word reads
-        if item is None:  # the header row
-            continue
-        number, tema, kind, handler = cells
+    for row, item in zip(table.rows[1:], items):
+        number, tema, kind, handler = row.cells
         set_cell_text(number, item_number(item))
         set_cell_text(tema, case_title(item))
         if item.agenda_note_html and public_texts(item):
             add_html(tema, item.agenda_note_html)
         set_cell_text(kind, label(item.kind))
         set_cell_text(handler, public_handler(item))  # the documents are public
+    for column, (_name, width) in zip(table.columns, AGENDA_COLUMNS):
+        column.width = width  # the grid, which LibreOffice reads
+    for row in table.rows:  # row by row: a column's cells rescan the whole table each time
+        for cell, (_name, width) in zip(row.cells, AGENDA_COLUMNS):
+            cell.width = width  # each cell, which Word reads
 
 
 def write_attachments(doc, attachments) -> None:

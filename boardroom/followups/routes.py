@@ -38,6 +38,7 @@ def follow_ups():
     session = get_session()
     wanted = request.args.get("status", "")
     statuses = vocabularies.terms(session, "followup_status")
+    status = term_arg(statuses, "status") if wanted and wanted != "alle" else None  # 400 before any query
 
     def rows(condition=None):
         where = organisation_items() if condition is None else organisation_items() & condition
@@ -45,14 +46,12 @@ def follow_ups():
 
     # the closed ones (years of them) are read only when asked for; a key the organisation no
     # longer lists is judged by its built-in word, after the query
-    open_rows = [r for r in rows(FollowUp.status.not_in([t.key for t in statuses if t.closed])) if not r.closed]
     if wanted == "alle":
         shown = rows()
-    elif wanted:
-        status = term_arg(statuses, "status")
-        shown = rows(FollowUp.status == status)
+        open_rows = [r for r in shown if not r.closed]
     else:
-        shown = open_rows
+        open_rows = [r for r in rows(FollowUp.status.not_in([t.key for t in statuses if t.closed])) if not r.closed]
+        shown = rows(FollowUp.status == status) if status else open_rows
     return render_template("followups/follow_ups.html", rows=shown, status=wanted, statuses=statuses,
                            overdue=sum(r.overdue for r in open_rows))  # only an open action is overdue
 
