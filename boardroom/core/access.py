@@ -18,7 +18,7 @@ project decisions and participation answers taken in it.
 
 from __future__ import annotations
 
-from functools import wraps
+from functools import lru_cache, wraps
 
 import sqlalchemy as sa
 from flask import abort, g, has_request_context, redirect, request, url_for
@@ -144,17 +144,29 @@ _ORGANISATION_OF = {
 }
 
 
+@lru_cache(maxsize=128)
+def _address_query(names: tuple[str, ...], prefixed: bool) -> sa.Select:
+    """For each id an address carries: is its row missing or the organisation's? The ids as
+    parameters of their own names, the organisation as "organisation" (``prefixed``: the address
+    named it) or the first one; built once per kind of address."""
+    here = sa.bindparam("organisation") if prefixed else sa.select(sa.func.min(orgs.ORGANISATION.c.id)).scalar_subquery()
+    columns = []
+    for name in names:
+        q = _ORGANISATION_OF[name](sa.bindparam(name))
+        columns.append(sa.case((~sa.exists(q), sa.true()), else_=sa.exists(q.where(q.selected_columns[0] == here)))
+                       .label(name))
+    return sa.select(*columns)
+
+
 def check_address_ids(session: Session, view_args: dict) -> None:
     """404 unless every row the address names belongs to the request's organisation (one query
     for all of them). A row that does not exist is left to the view (its own 404)."""
-    checks = [(name, _ORGANISATION_OF[name](value)) for name, value in (view_args or {}).items()
-              if name in _ORGANISATION_OF]
-    if not checks:
+    ids = {name: value for name, value in (view_args or {}).items() if name in _ORGANISATION_OF}
+    if not ids:
         return
-    here = orgs.organisation_expr()
-    columns = [sa.case((~sa.exists(q), sa.true()), else_=sa.exists(q.where(q.selected_columns[0] == here)))
-               .label(name) for name, q in checks]
-    row = session.execute(sa.select(*columns)).first()
+    organisation = orgs.prefixed_organisation_id()
+    query = _address_query(tuple(sorted(ids)), organisation is not None)
+    row = session.execute(query, ids if organisation is None else {**ids, "organisation": organisation}).first()
     if not all(row):
         abort(404)
 

@@ -25,7 +25,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from functools import wraps
+from functools import lru_cache, wraps
 
 import sqlalchemy as sa
 from flask import current_app, make_response, request, session
@@ -339,22 +339,36 @@ def raise_revisions(connection, scopes: Iterable[Scope]) -> None:
         )
 
 
-def _matches(scopes: Iterable) -> sa.ColumnElement:
-    """``scopes``: (kind, id) pairs; the id may be a scalar subquery (the meeting's body)."""
-    return sa.or_(*((REVISION.c.scope == kind) & (REVISION.c.scope_id == key) for kind, key in scopes))
+class RowOf(tuple):
+    """A scope's id read in the revision query itself: ``column`` of the row ``row_id`` of its
+    table (a meeting's body), so a page's scopes cost no query of their own."""
+
+    def __new__(cls, column: sa.Column, row_id: int):
+        return super().__new__(cls, (column, row_id))
+
+
+@lru_cache(maxsize=64)
+def _revision_query(shape: tuple) -> sa.Select:
+    """The revision query for scopes of this shape ((kind, None) for a plain id, (kind, column)
+    for a ``RowOf``), its ids as parameters p0, p1, …: built once, so a request pays for
+    neither building the statement nor its cache key."""
+    matches = []
+    for n, (kind, column) in enumerate(shape):
+        key = sa.bindparam(f"p{n}")
+        if column is not None:
+            key = sa.select(column).where(column.table.c.id == key).scalar_subquery()
+        matches.append((REVISION.c.scope == kind) & (REVISION.c.scope_id == key))
+    return sa.select(REVISION.c.scope, REVISION.c.scope_id, REVISION.c.value, REVISION.c.changed_at) \
+        .where(sa.or_(*matches))
 
 
 def revisions(orm_session, scopes: Iterable) -> tuple[tuple, datetime | None]:
-    """The counters of ``scopes`` (one query) and when the latest of them moved."""
-    rows = (
-        orm_session.connection()
-        .execute(
-            sa.select(REVISION.c.scope, REVISION.c.scope_id, REVISION.c.value, REVISION.c.changed_at).where(
-                _matches(scopes)
-            )
-        )
-        .all()
-    )
+    """The counters of ``scopes`` (one query) and when the latest of them moved. ``scopes``:
+    (kind, id) pairs; the id may be a ``RowOf`` (the meeting's body)."""
+    scopes = tuple(scopes)
+    shape = tuple((kind, key[0] if isinstance(key, RowOf) else None) for kind, key in scopes)
+    params = {f"p{n}": key[1] if isinstance(key, RowOf) else key for n, (_kind, key) in enumerate(scopes)}
+    rows = orm_session.connection().execute(_revision_query(shape), params).all()
     rows.sort(key=lambda row: (row[0], row[1]))
     return tuple((row[0], row[1], row[2]) for row in rows), max((row[3] for row in rows), default=None)
 
@@ -379,15 +393,12 @@ def broad_scopes(**_kwargs) -> tuple:
 def meeting_scopes(meeting_id: int, **_kwargs) -> tuple:
     """A meeting's page, JSON and documents: the meeting, its body's shared cases and follow-ups,
     and the registers."""
-    body_id = sa.select(Meeting.__table__.c.body_id).where(Meeting.__table__.c.id == meeting_id).scalar_subquery()
-    return GLOBAL, ("meeting", meeting_id), ("body", body_id)
+    return GLOBAL, ("meeting", meeting_id), ("body", RowOf(Meeting.__table__.c.body_id, meeting_id))
 
 
 def item_scopes(agenda_item_id: int, **_kwargs) -> tuple:
     """A case's page: its meeting, its body (the case's other treatments) and the registers."""
-    meeting_id = sa.select(AGENDA.c.meeting_id).where(AGENDA.c.id == agenda_item_id).scalar_subquery()
-    body_id = sa.select(AGENDA.c.body_id).where(AGENDA.c.id == agenda_item_id).scalar_subquery()
-    return GLOBAL, ("meeting", meeting_id), ("body", body_id)
+    return GLOBAL, ("meeting", RowOf(AGENDA.c.meeting_id, agenda_item_id)), ("body", RowOf(AGENDA.c.body_id, agenda_item_id))
 
 
 class LRUCache:

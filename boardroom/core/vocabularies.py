@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -84,21 +85,32 @@ def organisation_of(session, organisation_id: int | None = None) -> int | None:
     return None if has_request_context() else session.info.get("organisation_id")
 
 
+@lru_cache(maxsize=2)
+def _terms_query(given: bool) -> sa.Select:
+    """Every term of an organisation, and its id: the one given as "organisation", else the
+    first. Built once, so a request pays for neither the statement nor its cache key."""
+    from boardroom.core.orgs import ORGANISATION
+
+    wanted = sa.bindparam("organisation") if given else sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery()
+    return (sa.select(ORGANISATION.c.id.label("organisation"), TERM.c.id, TERM.c.vocabulary, TERM.c.key,
+                      TERM.c.label, TERM.c.closed, TERM.c.means, TERM.c.position)
+            .select_from(ORGANISATION).outerjoin(TERM, TERM.c.organisation_id == ORGANISATION.c.id)
+            .where(ORGANISATION.c.id == wanted)
+            .order_by(TERM.c.vocabulary, TERM.c.position, TERM.c.id))
+
+
 def _all(session, organisation_id: int | None) -> dict[str, list[Term]]:
     """Every vocabulary of the organisation (``None``: the request's), in one query the first time."""
-    from boardroom.core.orgs import ORGANISATION, organisation_expr
+    from boardroom.core.orgs import prefixed_organisation_id
 
     cache = session.info.setdefault(_CACHE, {})
     wanted = _HERE if organisation_id is None else organisation_id
     if wanted not in cache and wanted != _HERE and _HERE not in cache and has_request_context():
         _all(session, None)  # a request's rows are nearly always its organisation's: that one first
     if wanted not in cache:
-        rows = session.execute(
-            sa.select(ORGANISATION.c.id.label("organisation"), TERM.c.id, TERM.c.vocabulary, TERM.c.key,
-                      TERM.c.label, TERM.c.closed, TERM.c.means, TERM.c.position)
-            .select_from(ORGANISATION).outerjoin(TERM, TERM.c.organisation_id == ORGANISATION.c.id)
-            .where(ORGANISATION.c.id == (organisation_expr() if organisation_id is None else organisation_id))
-            .order_by(TERM.c.vocabulary, TERM.c.position, TERM.c.id)).all()
+        if organisation_id is None and has_request_context():
+            organisation_id = prefixed_organisation_id()
+        rows = session.execute(_terms_query(organisation_id is not None), {"organisation": organisation_id}).all()
         found: dict[str, list[Term]] = {}
         for row in rows:
             if row.id is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, render_template, url_for
@@ -14,7 +15,7 @@ from boardroom.core.access import plan_visible_clause, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.core.orgs import organisation_expr
+from boardroom.core.orgs import organisation_expr, prefixed_organisation_id
 from boardroom.models import (
     AgendaItem,
     Body,
@@ -32,6 +33,20 @@ LATEST_DECISIONS = 10
 COMING_MEETINGS = 5
 
 
+@lru_cache(maxsize=4)
+def _layout_query(given: bool, with_body: bool):
+    """The organisation (the one given as "organisation", else the first), with its first body
+    when ``with_body``, and whether all its members are municipalities: one query, built once."""
+    municipal_only = ~sa.exists().where(
+        Municipality.organisation_id == Organisation.id, Municipality.kind != MemberKind.municipality)
+    wanted = sa.bindparam("organisation") if given else sa.select(sa.func.min(Organisation.id)).scalar_subquery()
+    if with_body:
+        return (select(Organisation, Body, municipal_only.label("municipal"))
+                .outerjoin(Body, Body.organisation_id == Organisation.id)
+                .where(Organisation.id == wanted).order_by(Body.id).limit(1))
+    return select(Organisation, municipal_only.label("municipal")).where(Organisation.id == wanted)
+
+
 @bp.app_context_processor
 def layout_context():
     """The organisation shown in the header of every page, the word for its members, and the calendar link."""
@@ -39,19 +54,13 @@ def layout_context():
     organisation, municipal = None, True
     try:
         session = get_session()
-        # the organisation, its first body and whether all its members are municipalities, in one query
-        municipal_only = ~sa.exists().where(
-            Municipality.organisation_id == Organisation.id, Municipality.kind != MemberKind.municipality)
         if body is None:
-            row = session.exec(
-                select(Organisation, Body, municipal_only.label("municipal"))
-                .outerjoin(Body, Body.organisation_id == Organisation.id)
-                .where(Organisation.id == organisation_expr()).order_by(Body.id).limit(1)
-            ).first()
+            organisation_id = prefixed_organisation_id()
+            row = session.exec(_layout_query(organisation_id is not None, True),
+                               params={"organisation": organisation_id}).first()
             organisation, body, municipal = row if row else (None, None, True)
         else:
-            row = session.exec(select(Organisation, municipal_only.label("municipal"))
-                               .where(Organisation.id == body.organisation_id)).first()
+            row = session.exec(_layout_query(True, False), params={"organisation": body.organisation_id}).first()
             organisation, municipal = row if row else (None, True)
     except SQLAlchemyError:  # an error page after a failed query must still render
         body = organisation = None
