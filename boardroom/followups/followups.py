@@ -128,7 +128,7 @@ def organisation_items():
 
 def follow_up_rows(session: Session, where=None, day: date | None = None) -> list[FollowUpRow]:
     """Follow-ups (optionally filtered by a SQL condition) with their cases and the names of the
-    responsible, in two queries however many there are."""
+    responsible, in two queries however many there are (one when none is closed by a case)."""
     query = (
         select(FollowUp, AgendaItem, Person.name, Municipality.name)
         .join(AgendaItem, FollowUp.agenda_item_id == AgendaItem.id)
@@ -141,7 +141,7 @@ def follow_up_rows(session: Session, where=None, day: date | None = None) -> lis
     closing_ids = {f.closed_by_item_id for f, *_ in found if f.closed_by_item_id}
     closing = {i.id: i for i in session.exec(
         select(AgendaItem).where(AgendaItem.id.in_(closing_ids)).options(*_item_options())
-    )}
+    )} if closing_ids else {}
     day = day or today()
     rows = []
     for f, item, person, town in found:

@@ -70,22 +70,22 @@ def meeting_page(session: Session, meeting: Meeting, public: bool, shown: Shown 
                        if current else [])
 
 
-def load_item(session: Session, item_id: int) -> AgendaItem | None:
-    """One treatment of a case with its meeting, texts, votes and the case's other treatments."""
-    return session.exec(
-        select(AgendaItem)
-        .where(AgendaItem.id == item_id)
-        .options(
-            joinedload(AgendaItem.meeting).joinedload(Meeting.body),
-            joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting),
+def load_item(session: Session, item_id: int, full: bool = True) -> AgendaItem | None:
+    """One treatment of a case with its meeting and the case's other treatments, and (``full``)
+    its texts' handler, attachments and votes: a case the approved minutes store needs none of
+    those, its page shows them as stored."""
+    options = [joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+               joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting)]
+    if full:
+        options += [
             joinedload(AgendaItem.case_handler),
             selectinload(AgendaItem.attachments),
             joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
             selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
             selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.membership)
             .selectinload(Membership.person),
-        )
-    ).first()
+        ]
+    return session.exec(select(AgendaItem).where(AgendaItem.id == item_id).options(*options)).first()
 
 
 @dataclass
@@ -117,11 +117,13 @@ def stored_case_page(session: Session, item: AgendaItem) -> CasePage | None:
 
 
 def case_page(session: Session, item: AgendaItem, public: bool, readable: bool) -> CasePage:
-    """``readable``: the viewer may read the case's texts (it is not exempt from them).
+    """``item`` as ``load_item`` gives it (``full`` or not). ``readable``: the viewer may read the
+    case's texts (it is not exempt from them).
 
     A case of approved minutes is shown as stored: its texts, votes and cost tables as approved."""
     page = stored_case_page(session, item)
     if page is None:
+        item = load_item(session, item.id)  # as it stands: its handler, attachments and votes too
         page = CasePage(item, case_extras(session, item))
     if readable:
         tables = page.item.cost_tables if page.stored else tables_for_items(session, [item.id]).get(item.id, [])

@@ -63,7 +63,7 @@ def show(meeting_id: int):
 @cached(scopes=item_scopes)
 def case(agenda_item_id: int):
     session = get_session()
-    item = or_404(pages.load_item(session, agenda_item_id), "Saken finnes ikke.")
+    item = or_404(pages.load_item(session, agenda_item_id, full=False), "Saken finnes ikke.")
     if not can_see_agenda(item.meeting) or not plan_visible(item.meeting.body):
         return not_for_this_viewer()
     g.site_body = item.meeting.body
