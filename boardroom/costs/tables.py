@@ -168,6 +168,7 @@ class CostContext:
                 Municipality.organisation_id.in_({c.organisation_id for c in costs})).order_by(Municipality.number))
         ) if costs else []
         self._order = {m.id: nb_sort_key(m.name) for m in self.municipalities}
+        self._participants: dict[tuple, list[Municipality]] = {}
         dates = {c.population_date for c in costs}
         self.population: dict[tuple[int, date], int] = {}
         if dates:
@@ -199,15 +200,19 @@ class CostContext:
         return latest_decision(self.by_project.get(cost.project_id, []), day)
 
     def participants(self, cost: Cost, day: date) -> list[Municipality]:
-        """Who shares ``cost`` on ``day``, in Norwegian alphabetical order."""
-        if cost.sharing == CostSharing.participants:
-            decision = self.decision_for(cost, day)
-            ids = participant_ids(decision, self.answers.get(decision.id, []), self.municipalities, day) \
-                if decision else set()
-            chosen = [m for m in self.municipalities if m.id in ids]
-        else:
-            chosen = [m for m in self.municipalities if m.is_member_on(day)]
-        return sorted(chosen, key=lambda m: self._order[m.id])
+        """Who shares ``cost`` on ``day``, in Norwegian alphabetical order (worked out once per
+        decision and day: the costs of one project mostly share them)."""
+        decision = self.decision_for(cost, day) if cost.sharing == CostSharing.participants else None
+        wanted = (cost.sharing == CostSharing.participants, decision.id if decision else None, day)
+        if wanted not in self._participants:
+            if wanted[0]:
+                ids = participant_ids(decision, self.answers.get(decision.id, []), self.municipalities, day) \
+                    if decision else set()
+                chosen = [m for m in self.municipalities if m.id in ids]
+            else:
+                chosen = [m for m in self.municipalities if m.is_member_on(day)]
+            self._participants[wanted] = sorted(chosen, key=lambda m: self._order[m.id])
+        return list(self._participants[wanted])
 
     def change_days(self, cost: Cost) -> list[date]:
         """Days on which the participants may have changed: answers, decisions, membership."""

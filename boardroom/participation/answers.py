@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
@@ -33,13 +34,18 @@ class AnswerRow(NamedTuple):
     remark: str
 
 
+_ANSWERS = Participation.__table__
+_ANSWER_QUERY = sa.select(*(_ANSWERS.c[name] for name in AnswerRow._fields))  # built once
+_ANSWERS_TO = _ANSWER_QUERY.where(_ANSWERS.c.decision_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def load_answers(session: Session, decision_ids=None) -> dict[int, list[AnswerRow]]:
     """Every answer (or the answers to these decisions), by decision id, in one query."""
-    query = select(*(getattr(Participation, name) for name in AnswerRow._fields))
-    if decision_ids is not None:
-        query = query.where(Participation.decision_id.in_(decision_ids))
+    connection = session.connection()
+    rows = connection.execute(_ANSWER_QUERY) if decision_ids is None else \
+        connection.execute(_ANSWERS_TO, {"ids": list(decision_ids)})
     result: dict[int, list[AnswerRow]] = {}
-    for row in session.exec(query):
+    for row in rows:
         result.setdefault(row[1], []).append(AnswerRow(*row))
     return result
 
