@@ -148,6 +148,21 @@ def test_front_page_latest_decisions(client, demo):
     assert decisions.count("Styremøte 16. oktober 2025") == 10
 
 
+def test_front_page_latest_decisions_span_meetings(client, make_body, make_meeting):
+    """The ten newest decisions come from as many meetings as they need, newest first; meetings
+    with no decision are passed over, and a visitor sees none of a meeting not yet approved."""
+    body = make_body()
+    make_meeting(cases=8, body=body, start=oslo(2023, 3, 1, 10), title="Møte A")
+    for month in range(1, 12):  # more meetings with no decision than the list has room for
+        make_meeting(cases=0, body=body, start=oslo(2024, month, 1, 10), title="Møte B")
+    make_meeting(cases=3, body=body, start=oslo(2025, 3, 1, 10), title="Møte C")
+    make_meeting(cases=2, body=body, start=oslo(2026, 3, 1, 10), title="Møte D", status=m.MeetingStatus.held)
+    decisions = section(client.get("/").get_data(as_text=True), "siste-vedtak")
+    shown = re.findall(r"Møte [A-D]", decisions)
+    assert shown == ["Møte C"] * 3 + ["Møte A"] * 7
+    assert decisions.index("Sak nummer 3") < decisions.index("Sak nummer 1")  # within a meeting, the last case first
+
+
 def test_every_page_has_the_layout(client, demo):
     meeting = demo_meeting(demo)
     for path in ("/", "/meetings", f"/meetings/{meeting.id}", f"/cases/{meeting.items[0].id}",

@@ -92,15 +92,19 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
 def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
     """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors).
 
-    The newest are chosen by id in a subquery, so the database sorts ids, not every item's texts."""
-    newest = select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
-        .join(Body, AgendaItem.body_id == Body.id).where(Body.organisation_id == organisation_expr(),
-                                                          plan_visible_clause())
+    The newest ``limit`` meetings that have a decision hold the newest ``limit`` decisions, so
+    those are chosen first (by the meetings' date index), then their decided items by id; the
+    database sorts ids, never every item's texts, and reads no older meeting's cases."""
+    decided = (AgendaItem.status == ItemStatus.treated) & (AgendaItem.decision != "")
+    meetings = select(Meeting.id).join(Body, Meeting.body_id == Body.id) \
+        .where(Body.organisation_id == organisation_expr(), plan_visible_clause()) \
+        .where(sa.exists().where(AgendaItem.meeting_id == Meeting.id, decided))
     if published_only:
-        newest = newest.where(Meeting.status == MeetingStatus.approved)
+        meetings = meetings.where(Meeting.status == MeetingStatus.approved)
+    meetings = meetings.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
     order = (Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
-    newest = newest.where(AgendaItem.status == ItemStatus.treated, AgendaItem.decision != "") \
-        .order_by(*order).limit(limit)
+    newest = select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
+        .where(AgendaItem.meeting_id.in_(meetings.scalar_subquery()), decided).order_by(*order).limit(limit)
     return list(
         session.exec(
             select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
