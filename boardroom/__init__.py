@@ -10,6 +10,7 @@ from flask import Flask
 from flask_wtf import CSRFProtect
 
 from boardroom.core import db, security
+from boardroom.core.serialising import FastJSONProvider
 
 ROOT = Path(__file__).resolve().parent.parent
 csrf = CSRFProtect()
@@ -124,6 +125,7 @@ def create_app(config: dict | None = None) -> Flask:
         OUTBOX_POLL_SECONDS=env_int("BOARDROOM_OUTBOX_POLL_SECONDS", 10),
     )
     app.config.update(config)
+    app.json = FastJSONProvider(app)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 

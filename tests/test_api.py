@@ -342,3 +342,33 @@ def test_one_project_decision_as_json(client, demo):
     assert data["count"] == "18/19" and data["summary"] == "Alle unntatt: Bindal (18/19)"
     missing = client.get("/api/decisions/99999")
     assert missing.status_code == 404 and missing.get_json()["error"] == "Vedtaket finnes ikke."
+
+
+def test_json_is_written_as_flask_writes_it(app):
+    """The JSON answers are encoded by orjson, byte for byte as Flask's own encoder writes them:
+    Norwegian letters unescaped, dates, money and Markup converted the same way, keys in order."""
+    from dataclasses import dataclass
+    from datetime import datetime, timezone
+    from decimal import Decimal
+
+    from flask.json.provider import DefaultJSONProvider
+    from markupsafe import Markup
+
+    @dataclass
+    class Pair:
+        name: str
+        share: Decimal
+
+    value = {"Æøå": "Træna og Sømna «sitat» \"fnutt\" \\ \n \u2028", "z": 1, "a": [1.5, None, True],
+             "dag": date(2025, 10, 16), "da": datetime(2025, 10, 16, 8, 30, tzinfo=timezone.utc),
+             "kr": Decimal("499320.00"), "html": Markup("<b>fet</b>"), "par": Pair("Bindal", Decimal("1.25")),
+             7: "tall som nøkkel", "tom": {}, "kind": m.ParticipationAnswer.joins}
+    plain = DefaultJSONProvider(app)
+    plain.ensure_ascii, plain.sort_keys = False, False
+    with app.test_request_context("/"):
+        assert app.json.response(value).get_data() == plain.response(value).get_data()
+        assert app.json.dumps(value) == plain.dumps(value)
+        assert app.json.dumps(value, separators=(",", ":")) == plain.dumps(value, separators=(",", ":"))
+        named = {k: v for k, v in value.items() if isinstance(k, str)}  # the standard library sorts no mixed keys
+        assert app.json.dumps(named, sort_keys=True) == plain.dumps(named, sort_keys=True)
+    assert app.json.response(value).get_data(as_text=True).startswith('{"Æøå":"Træna og Sømna «sitat»')
