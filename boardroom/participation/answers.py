@@ -45,7 +45,7 @@ def load_answers(session: Session, decision_ids=None) -> dict[int, list[AnswerRo
     rows = connection.execute(_ANSWER_QUERY) if decision_ids is None else \
         connection.execute(_ANSWERS_TO, {"ids": list(decision_ids)})
     result: dict[int, list[AnswerRow]] = {}
-    for row in rows:
+    for row in rows.all():  # fetched at once: iterating fetches row by row
         result.setdefault(row[1], []).append(AnswerRow(*row))
     return result
 

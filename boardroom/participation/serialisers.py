@@ -27,16 +27,21 @@ def case_refs(items: dict, public: bool) -> dict[int, dict]:
 
 
 def decision_json(status: DecisionStatus, view: DecisionView | None = None, public: bool = True,
-                  refs: dict[int, dict] | None = None) -> dict:
+                  refs: dict[int, dict] | None = None, towns: dict[int, tuple[str, str]] | None = None) -> dict:
     """A decision with each member's current answer, the count, and (with ``view``) the history.
     ``public``: for a visitor, so exempt cases show only their public title. ``refs``: the
-    ``case_refs`` of the view's items, when the caller has made them."""
+    ``case_refs`` of the view's items, and ``towns``: each municipality's (number, name) by id,
+    when the caller has made them for a list of decisions."""
     decision = status.decision
+    if towns is None:
+        towns = {m.id: (m.number, m.name) for m in [*status.members, *(view.others if view else [])]}
     participation = []
-    for town in status.members:
-        answer = status.answer_for(town)
+    answers = status.answers
+    for town_id in [m.id for m in status.members]:
+        answer = answers.get(town_id)
+        number, name = towns[town_id]
         participation.append({
-            "kommunenummer": town.number, "name": town.name,
+            "kommunenummer": number, "name": name,
             "answer": answer.answer.value if answer else "pending",
             "answer_label": label(answer.answer) if answer else "Avklares",
             "remark": answer.remark if answer else "",
@@ -50,12 +55,11 @@ def decision_json(status: DecisionStatus, view: DecisionView | None = None, publ
         "summary": status.summary, "participation": participation,
     }
     if view is not None:
-        numbers = {m.id: m.number for m in [*status.members, *view.others]}
         refs = case_refs(view.items, public) if refs is None else refs
         result["case"] = refs.get(decision.agenda_item_id)
-        names = view.names
+        names = {town_id: name for town_id, (_number, name) in towns.items()}
         result["history"] = [
-            {**answer_json(a, names, refs), "kommunenummer": numbers.get(a.municipality_id)}
+            {**answer_json(a, names, refs), "kommunenummer": towns.get(a.municipality_id, (None,))[0]}
             for a in view.history
         ]
     return result
@@ -70,13 +74,14 @@ def participation_json(session, public: bool = True) -> list[dict]:
     items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
                         + [s.decision.agenda_item_id for s in statuses])
     refs = case_refs(items, public)
+    towns = {m.id: (m.number, m.name) for m in municipalities}
     result = []
     for status in statuses:
         member_ids = {m.id for m in status.members}
         history = sorted(answers.get(status.decision.id, []), key=lambda a: (a.answered_on, a.id), reverse=True)
         view = DecisionView(status.decision, status, history, items,
                             [m for m in municipalities if m.id not in member_ids])
-        result.append({**decision_json(status, view, public, refs), "project": status.decision.project.name})
+        result.append({**decision_json(status, view, public, refs, towns), "project": status.decision.project.name})
     return result
 
 
