@@ -118,12 +118,17 @@ class FrozenExtras:
         return [(c.subject, c) for c in self.corrections]
 
 
-def live_record(session: Session, meeting: Meeting) -> MinutesRecord:
-    """The record as the database gives it now (``meeting`` as ``load_meeting`` gives it)."""
+def live_record(session: Session, meeting: Meeting, documents: bool = True) -> MinutesRecord:
+    """The record as the database gives it now (``meeting`` as ``load_meeting`` gives it); with
+    ``documents`` also the Word template, the logo and the figures the Word documents print
+    (a page and its JSON print none of them)."""
     ids = [i.id for i in meeting.items]
-    return MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
-                         tables_for_items(session, ids), template_bytes(meeting.body), participation_lines(session, ids),
-                         figures=figure_files(session, meeting), logo=logo_bytes(meeting.body))
+    record = MinutesRecord(meeting, assemble(session, meeting), minutes_extras(session, meeting),
+                           tables_for_items(session, ids), participation=participation_lines(session, ids))
+    if documents:
+        record.template, record.logo = template_bytes(meeting.body), logo_bytes(meeting.body)
+        record.figures = figure_files(session, meeting)
+    return record
 
 
 # --------------------------------------------------------------------------- to plain data

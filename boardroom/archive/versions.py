@@ -158,7 +158,7 @@ def load_shown(session: Session, meeting_id: int) -> Shown | None:
     row = current_version(session, meeting_id) if meeting.status == MeetingStatus.approved else None
     if row is None:
         meeting = load_meeting(session, meeting_id)
-        return Shown(meeting, live_record(session, meeting), None)
+        return Shown(meeting, live_record(session, meeting, documents=False), None)
     return Shown(meeting, read_version(session, row).record, row)
 
 
