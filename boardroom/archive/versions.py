@@ -17,13 +17,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
 from sqlalchemy import func
 from sqlalchemy.orm import defer, joinedload
 from sqlmodel import Session, select
 
 from boardroom.archive.snapshot import MinutesRecord, apply_access, from_snapshot, live_record, to_snapshot
+from boardroom.core.cache import LRUCache
 from boardroom.core.text import render_markdown
 from boardroom.costs.approved import fix_shares
 from boardroom.documents.parts import figure_files, stored_template
@@ -96,10 +96,12 @@ def versions(session: Session, meeting_id: int) -> list[MinutesVersion]:
 
 
 def current_version(session: Session, meeting_id: int, document_only: bool = False) -> MinutesVersion | None:
-    """The newest stored version; ``document_only`` leaves the snapshot to be loaded when needed."""
-    query = select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id)
-    if document_only:
-        query = query.options(defer(MinutesVersion.snapshot))
+    """The newest stored version, its snapshot loaded when needed (``read_version`` seldom needs
+    it); ``document_only``: with the Word document, else that too when needed."""
+    query = select(MinutesVersion).where(MinutesVersion.meeting_id == meeting_id) \
+        .options(defer(MinutesVersion.snapshot))
+    if not document_only:
+        query = query.options(defer(MinutesVersion.docx))
     return session.exec(query.order_by(MinutesVersion.version.desc())).first()
 
 
@@ -117,15 +119,22 @@ class StoredRecord:
     withheld: bool  # exemptions changed since it was stored: the public gets a derived document
 
 
-@lru_cache(maxsize=32)
-def _parsed(sha: str, text: str) -> dict:
-    """A stored snapshot read back, once per version: a version never changes, so its SHA-256 names
-    it. Callers read the data and must not change it (``from_snapshot`` copies what it keeps)."""
-    return json.loads(text)
+_SNAPSHOTS = LRUCache(32)  # snapshot SHA-256 → the snapshot read back
+
+
+def _parsed(row: MinutesVersion) -> dict:
+    """The version's snapshot read back, once per version and process: a version never changes,
+    so its SHA-256 names it, and its text (about 50 kB) is fetched from the database only the
+    first time. Callers read the data and must not change it (``from_snapshot`` copies what it keeps)."""
+    data = _SNAPSHOTS.get(row.snapshot_sha256)
+    if data is None:
+        data = json.loads(row.snapshot)
+        _SNAPSHOTS.put(row.snapshot_sha256, data)
+    return data
 
 
 def read_version(session: Session, row: MinutesVersion) -> StoredRecord:
-    data = _parsed(row.snapshot_sha256, row.snapshot)
+    data = _parsed(row)
     record = from_snapshot(data, stored_template(session, data["meeting"]["body"]["word_template_id"]))
     withheld = apply_access(session, record)
     record.figures = figure_files(session, record.meeting)  # after access: an exempt figure is left out
@@ -170,21 +179,27 @@ def document(session: Session, row: MinutesVersion, public: bool) -> bytes:
     return write_protokoll(read_version(session, row).record)
 
 
-@lru_cache(maxsize=256)
-def _stored_access(sha: str, text: str) -> tuple[dict, dict]:
+_ACCESS = LRUCache(256)  # snapshot SHA-256 → the exemptions the version stored
+
+
+def _stored_access(row: MinutesVersion) -> tuple[dict, dict]:
     """The exemption of the cases and attachments as the version stored them (read once per version)."""
-    meeting = _parsed(sha, text)["meeting"]
-    items = meeting["items"]
-    cases = {i["case"]["id"]: (i["case"]["exempt"], i["case"]["exemption_basis"], i["case"]["public_title"])
-             for i in items}
-    attachments = {a["id"]: (a["exempt"], a["exemption_basis"])
-                   for a in [*meeting["attachments"], *(a for i in items for a in i["attachments"])]}
-    return cases, attachments
+    found = _ACCESS.get(row.snapshot_sha256)
+    if found is None:
+        meeting = _parsed(row)["meeting"]
+        items = meeting["items"]
+        cases = {i["case"]["id"]: (i["case"]["exempt"], i["case"]["exemption_basis"], i["case"]["public_title"])
+                 for i in items}
+        attachments = {a["id"]: (a["exempt"], a["exemption_basis"])
+                       for a in [*meeting["attachments"], *(a for i in items for a in i["attachments"])]}
+        found = cases, attachments
+        _ACCESS.put(row.snapshot_sha256, found)
+    return found
 
 
 def _access_unchanged(session: Session, row: MinutesVersion) -> bool:
     """Whether every case and attachment of the version is exempt now exactly as it was (two queries)."""
-    cases, attachments = _stored_access(row.snapshot_sha256, row.snapshot)
+    cases, attachments = _stored_access(row)
     now_cases = {r[0]: tuple(r[1:]) for r in session.exec(
         select(Case.id, Case.exempt, Case.exemption_basis, Case.public_title).where(Case.id.in_(cases)))} \
         if cases else {}
