@@ -257,3 +257,21 @@ def test_demo_meeting_plan(client, demo):
     assert saksliste[0] == "38-25 Godkjenning av innkalling og agenda"
     assert "45-25 Møteplan for 2026" in saksliste
     assert saksliste[-1] == "49-25 Eventuelt"
+
+
+def test_light_load_reads_no_case_texts(session, make_meeting):
+    """A feed reads of a meeting's cases only what an event shows: their numbers and titles, not
+    their texts (a feed over ten years would otherwise read every case's papers)."""
+    from sqlalchemy import inspect
+
+    from boardroom.calendar.ical import load_meetings
+
+    meeting = make_meeting(cases=2)
+    session.expunge_all()
+    (loaded,) = load_meetings(session, m.Meeting.id == meeting.id, light=True)
+    item = loaded.items[0]
+    assert item.number_seq == 1 and item.case.title == "Sak nummer 1"
+    assert {"background", "decision", "discussion", "proposal"} <= inspect(item).unloaded
+    session.expunge_all()
+    (full,) = load_meetings(session, m.Meeting.id == meeting.id)
+    assert "background" not in inspect(full.items[0]).unloaded

@@ -53,12 +53,14 @@ def load_meetings(session: Session, *where, light: bool = False) -> list[Meeting
     """Every meeting (or those matching ``where``) by start, with body, cases and items, in a
     fixed number of queries. ``light``: of items and cases only what an event shows (a feed
     over years of meetings need not read every case text)."""
+    # loader options are generative: each call gives a new option, which is what is kept
     items = selectinload(Meeting.items)
+    if light:
+        items = items.load_only(AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.position,
+                                AgendaItem.number_year, AgendaItem.number_seq, AgendaItem.modified_at)
     cases = items.selectinload(AgendaItem.case)
     if light:
-        items.load_only(AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.position, AgendaItem.number_year,
-                        AgendaItem.number_seq, AgendaItem.modified_at)
-        cases.load_only(Case.title, Case.exempt, Case.public_title, Case.modified_at)
+        cases = cases.load_only(Case.title, Case.exempt, Case.public_title, Case.modified_at)
     return list(
         session.exec(
             select(Meeting)
