@@ -163,6 +163,18 @@ def test_front_page_latest_decisions_span_meetings(client, make_body, make_meeti
     assert decisions.index("Sak nummer 3") < decisions.index("Sak nummer 1")  # within a meeting, the last case first
 
 
+def test_front_page_latest_decisions_at_the_same_time(client, make_body, make_meeting):
+    """Two meetings starting at the same time both count when the tenth decision is among theirs:
+    the case with the higher number comes first, whichever meeting it is in."""
+    for year in range(2017, 2026):  # nine newer meetings with one decision each
+        make_meeting(cases=1, body=make_body(), start=oslo(year, 3, 1, 10), title=f"Møte {year}")
+    make_meeting(cases=3, body=make_body(), start=oslo(2016, 3, 1, 10), title="Møte T1")
+    make_meeting(cases=1, body=make_body(), start=oslo(2016, 3, 1, 10), title="Møte T2")  # the higher id
+    decisions = section(client.get("/").get_data(as_text=True), "siste-vedtak")
+    shown = re.findall(r"Møte (?:T\d|\d{4})", decisions)
+    assert shown == [f"Møte {year}" for year in range(2025, 2016, -1)] + ["Møte T1"]
+
+
 def test_every_page_has_the_layout(client, demo):
     meeting = demo_meeting(demo)
     for path in ("/", "/meetings", f"/meetings/{meeting.id}", f"/cases/{meeting.items[0].id}",

@@ -92,19 +92,28 @@ def coming_meetings(session, limit: int) -> list[Meeting]:
 def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaItem]:
     """Treated agenda items with a decision, newest meeting first (only approved minutes for visitors).
 
-    The newest ``limit`` meetings that have a decision hold the newest ``limit`` decisions, so
-    those are chosen first (by the meetings' date index), then their decided items by id; the
-    database sorts ids, never every item's texts, and reads no older meeting's cases."""
+    The newest ``limit`` meetings that have a decision hold the newest ``limit`` decisions: their
+    start times are read first (by the meetings' date index), then the decided items of the
+    meetings starting at the earliest of those times or later (meetings at the same time all
+    count), by id. The database sorts ids, never every item's texts, and reads no older
+    meeting's cases."""
     decided = (AgendaItem.status == ItemStatus.treated) & (AgendaItem.decision != "")
-    meetings = select(Meeting.id).join(Body, Meeting.body_id == Body.id) \
+    meetings = select(Meeting.starts_at).join(Body, Meeting.body_id == Body.id) \
         .where(Body.organisation_id == organisation_expr(), plan_visible_clause()) \
         .where(sa.exists().where(AgendaItem.meeting_id == Meeting.id, decided))
     if published_only:
         meetings = meetings.where(Meeting.status == MeetingStatus.approved)
-    meetings = meetings.order_by(Meeting.starts_at.desc(), Meeting.id.desc()).limit(limit)
+    starts = session.exec(meetings.order_by(Meeting.starts_at.desc()).limit(limit)).all()
+    if not starts:
+        return []
     order = (Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
     newest = select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
-        .where(AgendaItem.meeting_id.in_(meetings.scalar_subquery()), decided).order_by(*order).limit(limit)
+        .join(Body, Meeting.body_id == Body.id) \
+        .where(Body.organisation_id == organisation_expr(), plan_visible_clause(), Meeting.starts_at >= starts[-1],
+               decided)
+    if published_only:
+        newest = newest.where(Meeting.status == MeetingStatus.approved)
+    newest = newest.order_by(*order).limit(limit)
     return list(
         session.exec(
             select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
