@@ -101,7 +101,8 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
         if len(own) > 1:
             history[status.decision.id] = own
 
-    costs = [c for c in load_costs(session) if not public or published(c.agenda_item)]
+    costs = [c for c in load_costs(session, Cost.organisation_id == municipality.organisation_id)
+             if not public or published(c.agenda_item)]  # its organisation's costs: no other's name it
     context = CostContext(session, costs, municipalities, [s.decision for s in statuses], answers)
     by_year: dict[int, list[CostShareRow]] = {}
     key_texts: dict[int, str] = {}
