@@ -354,6 +354,8 @@ def test_json_is_written_as_flask_writes_it(app):
     from flask.json.provider import DefaultJSONProvider
     from markupsafe import Markup
 
+    from boardroom.participation.answers import AnswerRow
+
     @dataclass
     class Pair:
         name: str
@@ -362,13 +364,16 @@ def test_json_is_written_as_flask_writes_it(app):
     value = {"Æøå": "Træna og Sømna «sitat» \"fnutt\" \\ \n \u2028", "z": 1, "a": [1.5, None, True],
              "dag": date(2025, 10, 16), "da": datetime(2025, 10, 16, 8, 30, tzinfo=timezone.utc),
              "kr": Decimal("499320.00"), "html": Markup("<b>fet</b>"), "par": Pair("Bindal", Decimal("1.25")),
-             7: "tall som nøkkel", "tom": {}, "kind": m.ParticipationAnswer.joins}
+             7: "tall som nøkkel", "tom": {}, "kind": m.ParticipationAnswer.joins,
+             "rad": AnswerRow(1, 2, 3, m.ParticipationAnswer.declines, date(2025, 10, 16), "vedtak", None, "")}
     plain = DefaultJSONProvider(app)
     plain.ensure_ascii, plain.sort_keys = False, False
     with app.test_request_context("/"):
         assert app.json.response(value).get_data() == plain.response(value).get_data()
         assert app.json.dumps(value) == plain.dumps(value)
         assert app.json.dumps(value, separators=(",", ":")) == plain.dumps(value, separators=(",", ":"))
+        compact = {"separators": (",", ":"), "indent": 0}  # indent 0 still breaks lines
+        assert app.json.dumps(value, **compact) == plain.dumps(value, **compact)
         named = {k: v for k, v in value.items() if isinstance(k, str)}  # the standard library sorts no mixed keys
         assert app.json.dumps(named, sort_keys=True) == plain.dumps(named, sort_keys=True)
     assert app.json.response(value).get_data(as_text=True).startswith('{"Æøå":"Træna og Sømna «sitat»')

@@ -28,17 +28,23 @@ class FastJSONProvider(DefaultJSONProvider):
     OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
     def _plain(self, kwargs) -> bool:
-        return not kwargs.get("indent") and not kwargs.get("sort_keys", self.sort_keys) and not self.ensure_ascii
+        return kwargs.get("indent") is None and not kwargs.get("sort_keys", self.sort_keys) and not self.ensure_ascii
+
+    @staticmethod
+    def _default(value):
+        if isinstance(value, tuple):  # a named tuple: a list, as the standard library writes it
+            return list(value)
+        return DefaultJSONProvider.default(value)
 
     def dumps(self, obj, **kwargs) -> str:
         if not self._plain(kwargs) or kwargs.get("separators") != (",", ":") or \
                 kwargs.keys() - {"separators", "indent", "sort_keys"}:
-            return super().dumps(obj, **kwargs)
-        return orjson.dumps(obj, default=self.default, option=self.OPTIONS).decode()
+            return super().dumps(obj, **kwargs)  # spaced (templates' tojson) or with options of its own
+        return orjson.dumps(obj, default=self._default, option=self.OPTIONS).decode()
 
     def response(self, *args, **kwargs):
         if (self.compact is None and self._app.debug) or self.compact is False or not self._plain({}):
             return super().response(*args, **kwargs)
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(orjson.dumps(obj, default=self.default, option=self.OPTIONS) + b"\n",
+        return self._app.response_class(orjson.dumps(obj, default=self._default, option=self.OPTIONS) + b"\n",
                                         mimetype=self.mimetype)
