@@ -41,6 +41,7 @@ _ANSWERS_TO = _ANSWER_QUERY.where(_ANSWERS.c.decision_id.in_(sa.bindparam("ids",
 
 def load_answers(session: Session, decision_ids=None) -> dict[int, list[AnswerRow]]:
     """Every answer (or the answers to these decisions), by decision id, in one query."""
+    session.flush()  # as the ORM's own queries do: answers just recorded are among them
     connection = session.connection()
     rows = connection.execute(_ANSWER_QUERY) if decision_ids is None else \
         connection.execute(_ANSWERS_TO, {"ids": list(decision_ids)})
