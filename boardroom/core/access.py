@@ -74,7 +74,7 @@ def account_with_role(session: Session, user_id: int):
     (made before organisations, or before the first one existed) has its ``User.role`` in the
     first organisation; otherwise None (no role here)."""
     here = orgs.organisation_expr()
-    first = sa.select(sa.func.min(orgs.ORGANISATION.c.id)).scalar_subquery()
+    first = orgs.first_organisation_expr()
     own = sa.select(OrganisationRole.role).where(OrganisationRole.user_id == User.id,
                                                  OrganisationRole.organisation_id == here).scalar_subquery()
     has_any = sa.exists().where(OrganisationRole.user_id == User.id)
@@ -149,7 +149,7 @@ def _address_query(names: tuple[str, ...], prefixed: bool) -> sa.Select:
     """For each id an address carries: is its row missing or the organisation's? The ids as
     parameters of their own names, the organisation as "organisation" (``prefixed``: the address
     named it) or the first one; built once per kind of address."""
-    here = sa.bindparam("organisation") if prefixed else sa.select(sa.func.min(orgs.ORGANISATION.c.id)).scalar_subquery()
+    here = orgs.organisation_param(prefixed)
     columns = []
     for name in names:
         q = _ORGANISATION_OF[name](sa.bindparam(name))

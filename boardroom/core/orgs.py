@@ -188,18 +188,30 @@ def current_organisation_id() -> int | None:
     return g.organisation_id
 
 
+def first_organisation_expr():
+    """The first organisation's id as an SQL subquery (the bare addresses' organisation)."""
+    return sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery()
+
+
 def organisation_expr():
     """The request's organisation id as an SQL expression: a literal when the address named it,
     else the first organisation's id as a subquery, so scoping a query costs no query of its own.
     Outside a request (the command line) it is the first organisation."""
     if not has_request_context():
-        return sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery()
+        return first_organisation_expr()
     if "organisation_id" in g:
         return sa.literal(g.organisation_id)
     wanted = prefixed_organisation_id()
     if wanted is not None:
         return sa.literal(wanted)
-    return sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery()
+    return first_organisation_expr()
+
+
+def organisation_param(named: bool):
+    """``organisation_expr`` in a statement built once and run again and again: the parameter
+    "organisation" when an organisation is named (pass ``prefixed_organisation_id()`` or the id
+    wanted), else the first organisation, as a subquery."""
+    return sa.bindparam("organisation") if named else first_organisation_expr()
 
 
 def current_organisation() -> Organisation | None:
@@ -226,6 +238,6 @@ def address_prefix(connection, organisation_id: int | None) -> str:
     if organisation_id is None:
         return ""
     first, slug = connection.execute(
-        sa.select(sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery(), ORGANISATION.c.slug)
+        sa.select(first_organisation_expr(), ORGANISATION.c.slug)
         .where(ORGANISATION.c.id == organisation_id)).first() or (None, None)
     return "" if first is None or first == organisation_id else f"/{slug}"

@@ -89,13 +89,12 @@ def organisation_of(session, organisation_id: int | None = None) -> int | None:
 def _terms_query(given: bool) -> sa.Select:
     """Every term of an organisation, and its id: the one given as "organisation", else the
     first. Built once, so a request pays for neither the statement nor its cache key."""
-    from boardroom.core.orgs import ORGANISATION
+    from boardroom.core.orgs import ORGANISATION, organisation_param
 
-    wanted = sa.bindparam("organisation") if given else sa.select(sa.func.min(ORGANISATION.c.id)).scalar_subquery()
     return (sa.select(ORGANISATION.c.id.label("organisation"), TERM.c.id, TERM.c.vocabulary, TERM.c.key,
                       TERM.c.label, TERM.c.closed, TERM.c.means, TERM.c.position)
             .select_from(ORGANISATION).outerjoin(TERM, TERM.c.organisation_id == ORGANISATION.c.id)
-            .where(ORGANISATION.c.id == wanted)
+            .where(ORGANISATION.c.id == organisation_param(given))
             .order_by(TERM.c.vocabulary, TERM.c.position, TERM.c.id))
 
 

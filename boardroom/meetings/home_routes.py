@@ -15,7 +15,7 @@ from boardroom.core.access import plan_visible_clause, reads_everything
 from boardroom.core.cache import cached
 from boardroom.core.db import get_session
 from boardroom.core.formatting import OSLO
-from boardroom.core.orgs import organisation_expr, prefixed_organisation_id
+from boardroom.core.orgs import organisation_expr, organisation_param, prefixed_organisation_id
 from boardroom.models import (
     AgendaItem,
     Body,
@@ -39,7 +39,7 @@ def _layout_query(given: bool, with_body: bool):
     when ``with_body``, and whether all its members are municipalities: one query, built once."""
     municipal_only = ~sa.exists().where(
         Municipality.organisation_id == Organisation.id, Municipality.kind != MemberKind.municipality)
-    wanted = sa.bindparam("organisation") if given else sa.select(sa.func.min(Organisation.id)).scalar_subquery()
+    wanted = organisation_param(given)
     if with_body:
         return (select(Organisation, Body, municipal_only.label("municipal"))
                 .outerjoin(Body, Body.organisation_id == Organisation.id)
@@ -98,22 +98,20 @@ def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaIt
     count), by id. The database sorts ids, never every item's texts, and reads no older
     meeting's cases."""
     decided = (AgendaItem.status == ItemStatus.treated) & (AgendaItem.decision != "")
-    meetings = select(Meeting.starts_at).join(Body, Meeting.body_id == Body.id) \
-        .where(Body.organisation_id == organisation_expr(), plan_visible_clause()) \
-        .where(sa.exists().where(AgendaItem.meeting_id == Meeting.id, decided))
+    shown = [Body.organisation_id == organisation_expr(), plan_visible_clause()]  # the meetings this viewer sees
     if published_only:
-        meetings = meetings.where(Meeting.status == MeetingStatus.approved)
-    starts = session.exec(meetings.order_by(Meeting.starts_at.desc()).limit(limit)).all()
+        shown.append(Meeting.status == MeetingStatus.approved)
+    starts = session.exec(
+        select(Meeting.starts_at).join(Body, Meeting.body_id == Body.id)
+        .where(*shown, sa.exists().where(AgendaItem.meeting_id == Meeting.id, decided))
+        .order_by(Meeting.starts_at.desc()).limit(limit)
+    ).all()
     if not starts:
         return []
     order = (Meeting.starts_at.desc(), AgendaItem.position.desc(), AgendaItem.id.desc())
     newest = select(AgendaItem.id).join(Meeting, AgendaItem.meeting_id == Meeting.id) \
         .join(Body, Meeting.body_id == Body.id) \
-        .where(Body.organisation_id == organisation_expr(), plan_visible_clause(), Meeting.starts_at >= starts[-1],
-               decided)
-    if published_only:
-        newest = newest.where(Meeting.status == MeetingStatus.approved)
-    newest = newest.order_by(*order).limit(limit)
+        .where(*shown, Meeting.starts_at >= starts[-1], decided).order_by(*order).limit(limit)
     return list(
         session.exec(
             select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
