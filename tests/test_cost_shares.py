@@ -373,6 +373,34 @@ def add_costs(session, body, key, project, n):
     session.commit()
 
 
+def test_costs_are_listed_one_year_at_a_time(client, auth, session, make_body, make_meeting):
+    body = make_body()
+    alfa, beta = towns(session, ["Alfa", "Beta"])
+    project, _ = project_with_decision(session, body, [alfa, beta])
+    key = cost_key(session, body, 20, 80)
+    add_costs(session, body, key, project, 10)  # two a year, 2020 to 2024
+    draft = make_meeting(cases=1, body=body, start=oslo(2019, 3, 1, 10), status=m.MeetingStatus.planned)
+    item = session.exec(select(m.AgendaItem).where(m.AgendaItem.meeting_id == draft.id)).one()
+    session.add(m.Cost(body_id=body.id, description="Utkast 2019", year=2019, total=Decimal(500), cost_key_id=key.id,
+                       sharing=m.CostSharing.all_members, population_date=POPULATION_DAY, agenda_item_id=item.id))
+    session.commit()
+
+    html = client.get("/costs").get_data(as_text=True)  # no costs this year: the newest year's
+    assert "Kostnader 2024" in text_of(html)
+    assert "År: 2024 · 2023 · 2022 · 2021 · 2020 · Alle år" in section(html, "kostnader")
+    assert [c["description"] for c in client.get("/api/costs").get_json()] == ["Kostnad 4", "Kostnad 9"]
+    assert [c["description"] for c in client.get("/api/costs?år=2021").get_json()] == ["Kostnad 1", "Kostnad 6"]
+    assert "Kostnad 6" in section(client.get("/costs?år=2021").get_data(as_text=True), "kostnader")
+    assert len(client.get("/api/costs?år=alle").get_json()) == 10
+    assert "10 kostnader." in section(client.get("/costs?%C3%A5r=alle").get_data(as_text=True), "kostnader")
+    for odd in ("1999", "abc", "2019", "20211"):  # no such year, or not public: the default year
+        assert [c["year"] for c in client.get(f"/api/costs?år={odd}").get_json()] == [2024, 2024], odd
+
+    auth.login("secretary")  # the cost of an unpublished case, and its year, only for the secretary
+    assert "2020 · 2019 · Alle år" in section(client.get("/costs").get_data(as_text=True), "kostnader")
+    assert [c["description"] for c in client.get("/api/costs?år=2019").get_json()] == ["Utkast 2019"]
+
+
 def test_cost_pages_run_a_fixed_number_of_queries(client, session, make_body, query_counter):
     body = make_body()
     alfa, beta = towns(session, ["Alfa", "Beta"])

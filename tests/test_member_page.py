@@ -143,4 +143,10 @@ def test_member_page_queries_do_not_grow_with_history(client, session, make_body
         add_year(k)
     many = {p: count_queries(client, query_counter, p) for p in paths}
     assert many == few
-    assert "Kostnadsandeler 2025:" in get_text(client, "/municipalities/1800")
+    costs = section(client.get("/municipalities/1800").get_data(as_text=True), "kostnader")
+    assert "2025: kr" in costs and "2020: kr" not in costs  # the newest year's shares, links to the others
+    assert "År: 2025 · 2024 · 2023 · 2022 · 2021 · 2020 · Alle år" in costs
+    every = section(client.get("/municipalities/1800?år=alle").get_data(as_text=True), "kostnader")
+    assert "2025: kr" in every and "2020: kr" in every
+    data = client.get("/api/municipalities/1800?år=2021").get_json()
+    assert [y["year"] for y in data["cost_shares"]] == [2021] and data["cost_years"][:2] == [2025, 2024]

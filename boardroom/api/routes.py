@@ -6,7 +6,7 @@ public title and legal basis. Times are ISO 8601 with the Europe/Oslo offset.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, g
+from flask import Blueprint, abort, g, request
 from sqlalchemy import func
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
@@ -115,6 +115,7 @@ def projects():
 from boardroom.core.access import reads_everything  # noqa: E402
 from boardroom.core.cache import cached_daily  # noqa: E402
 from boardroom.core.views import or_404  # noqa: E402
+from boardroom.core.years import asked_year  # noqa: E402
 from boardroom.costs.pages import cost_list, cost_versions, load_cost  # noqa: E402
 from boardroom.costs.serialisers import cost_json  # noqa: E402
 from boardroom.followups.followups import visible_follow_ups  # noqa: E402
@@ -153,10 +154,11 @@ def decision(decision_id: int):
 @bp.get("/costs")
 @cached
 def costs():
-    """Every cost with its key and its shares as they stand today."""
+    """The costs of one year (``?år=``, this year's by default; ``?år=alle`` for every year) with
+    their keys and their shares as they stand today."""
     public = not reads_everything()
-    rows, _ = cost_list(get_session(), public)
-    return [cost_json(cost, [table], public) for cost, table in rows]
+    listed = cost_list(get_session(), public, asked_year(request.args))
+    return [cost_json(cost, [table], public) for cost, table in listed.rows]
 
 
 @bp.get("/costs/<int:cost_id>")
@@ -198,12 +200,13 @@ def follow_ups():
 @bp.get("/municipalities/<kommunenummer>")
 @cached_daily
 def municipality(kommunenummer: str):
-    """Everything the municipality's page shows: answers, cost shares per cost, votes, follow-ups."""
+    """Everything the municipality's page shows: answers, cost shares per cost and votes (of the
+    year ``?år=``, as on the page), follow-ups and benefits."""
 
     session = get_session()
     found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
     public = not reads_everything()
-    view = municipality_view(session, found, public, person_ids=representatives(session, found.id),
-                                       every_year=True)
+    view = municipality_view(session, found, public, asked_year(request.args),
+                             person_ids=representatives(session, found.id))
     return municipality_json(found, latest_population(found), current_seats(session, found.id), view,
                                            public)

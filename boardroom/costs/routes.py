@@ -16,6 +16,7 @@ from boardroom.core.formatting import by_name
 from boardroom.core.inputs import InputError, today
 from boardroom.core.orgs import here
 from boardroom.core.parsing import format_amount
+from boardroom.core.years import asked_year
 from boardroom.core.views import csv_response, first_body, form_page, or_404, project_choices, saved
 from boardroom.costs.forms import CostForm, CostKeyForm
 from boardroom.costs.pages import cost_list, cost_versions, load_cost
@@ -30,8 +31,8 @@ bp = Blueprint("costs", __name__)
 @bp.get("/costs")
 @cached
 def costs():
-    rows, keys = cost_list(get_session(), public=not reads_everything())
-    return render_template("costs/costs.html", rows=rows, keys=keys)
+    listed = cost_list(get_session(), public=not reads_everything(), asked=asked_year(request.args))
+    return render_template("costs/costs.html", listed=listed, rows=listed.rows, keys=listed.keys)
 
 
 @bp.get("/costs/<int:cost_id>")

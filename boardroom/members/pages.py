@@ -14,7 +14,10 @@ from sqlmodel import Session, select
 
 from boardroom.core.access import case_published_clause
 from boardroom.core.formatting import OSLO, local, nb_sort_key
+from boardroom.core.inputs import today
 from boardroom.core.orgs import here
+from boardroom.core.years import chosen_year
+from boardroom.costs.pages import years_with_costs
 from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
 from boardroom.meetings.lookup import published
@@ -72,20 +75,22 @@ class MunicipalityView:
     municipality: Municipality
     groups: dict[str, list]
     history: dict[int, list]  # decision id → this municipality's answers, oldest first, when it changed
-    cost_years: list[tuple[int, list[CostShareRow], Decimal]]
+    cost_years: list[int]  # the years of the organisation's costs, newest first
+    cost_year: int | None  # the year shown (None: every year)
+    shares: list[tuple[int, list[CostShareRow], Decimal]]  # its cost shares by year, newest first
     votes: list[VoteRow]  # the chosen year's
-    all_votes: list[VoteRow]
     vote_years: list[int]
-    year: int | None
+    vote_year: int | None
     follow_ups: list[FollowUpRow]
     benefits: list[tuple[Project, BenefitTotals]]
     benefit_total: BenefitTotals
 
 
-def municipality_view(session: Session, municipality: Municipality, public: bool, year: int | None = None,
-                      person_ids: set[int] | None = None, every_year: bool = False) -> MunicipalityView:
-    """Everything the municipality's page shows; ``person_ids`` are its representatives. Votes are
-    the chosen year's (the newest by default), or all of them with ``every_year``."""
+def municipality_view(session: Session, municipality: Municipality, public: bool,
+                      asked: int | str | None = None, person_ids: set[int] | None = None) -> MunicipalityView:
+    """Everything the municipality's page shows; ``person_ids`` are its representatives. Cost
+    shares and votes are of the year ``asked`` (boardroom.core.years: this year's or the newest
+    by default, or every year), each part choosing among its own years."""
     municipalities, statuses, answers = fast_overview(session)
     groups: dict[str, list] = {"joined": [], "declined": [], "pending": []}
     history: dict[int, list] = {}
@@ -101,7 +106,11 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
         if len(own) > 1:
             history[status.decision.id] = own
 
-    costs = [c for c in load_costs(session, Cost.organisation_id == municipality.organisation_id)
+    this_year = today().year
+    cost_years = years_with_costs(session, public)
+    cost_year = chosen_year(cost_years, asked, this_year)
+    costs = [c for c in load_costs(session, Cost.organisation_id == municipality.organisation_id,
+                                   *([] if cost_year is None else [Cost.year == cost_year]))
              if not public or published(c.agenda_item)]  # its organisation's costs: no other's name it
     context = CostContext(session, costs, municipalities, [s.decision for s in statuses], answers)
     by_year: dict[int, list[CostShareRow]] = {}
@@ -114,10 +123,10 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
                 key_texts[cost.cost_key_id] = key_text(cost.cost_key)
             by_year.setdefault(cost.year, []).append(CostShareRow(
                 cost, key_texts[cost.cost_key_id], sharing_text(cost, cost.project), share, len(table.rows)))
-    cost_years = [(y, rows, sum((r.share.total for r in rows), Decimal(0)))
-                  for y, rows in sorted(by_year.items(), reverse=True)]
+    shares = [(y, rows, sum((r.share.total for r in rows), Decimal(0)))
+              for y, rows in sorted(by_year.items(), reverse=True)]
 
-    all_votes, vote_years, chosen = municipality_votes(session, municipality, public, year, every_year)
+    votes, vote_years, vote_year = municipality_votes(session, municipality, public, asked, this_year)
 
     people = person_ids or set()
     owned = FollowUp.responsible_municipality_id == municipality.id
@@ -129,19 +138,20 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
     by_project = totals_by(benefits, lambda b: b.project_id)
     projects = {p.id: p for p in session.exec(select(Project).where(Project.id.in_(by_project)))} if by_project else {}
     return MunicipalityView(
-        municipality=municipality, groups=groups, history=history, cost_years=cost_years,
-        votes=[v for v in all_votes if v.year == chosen], all_votes=all_votes if every_year else [],
-        vote_years=vote_years, year=chosen,
+        municipality=municipality, groups=groups, history=history,
+        cost_years=cost_years, cost_year=cost_year, shares=shares,
+        votes=votes, vote_years=vote_years, vote_year=vote_year,
         follow_ups=follow_ups,
         benefits=sorted(((projects[pid], t) for pid, t in by_project.items()), key=lambda pt: nb_sort_key(pt[0].name)),
         benefit_total=totals_by(benefits, lambda b: 0).get(0, BenefitTotals()),
     )
 
 
-def municipality_votes(session: Session, municipality: Municipality, public: bool, year: int | None,
-                       every_year: bool) -> tuple[list[VoteRow], list[int], int | None]:
-    """The municipality's votes (visitors: of approved minutes only), the years it voted in, and
-    the year shown; one query for the years and one for the votes, however many there are."""
+def municipality_votes(session: Session, municipality: Municipality, public: bool, asked: int | str | None,
+                       this_year: int) -> tuple[list[VoteRow], list[int], int | None]:
+    """The municipality's votes (visitors: of approved minutes only) of the year ``asked`` (see
+    boardroom.core.years), the years it voted in, and the year shown (None: every year); one query
+    for the years and one for the votes, however many there are."""
     query = (
         select(Vote.choice, VoteEvent.subject, AgendaItem.id, AgendaItem.number_year, AgendaItem.number_seq,
                Meeting.id, Meeting.starts_at, Meeting.status, Body.case_number_format,
@@ -158,8 +168,8 @@ def municipality_votes(session: Session, municipality: Municipality, public: boo
         query = query.where(case_published_clause())
     starts = session.exec(query.with_only_columns(Meeting.starts_at).order_by(None).distinct())
     years = sorted({local(start).year for (start,) in starts}, reverse=True)
-    chosen = year if year in years else (years[0] if years else None)
-    if not every_year and chosen is not None:
+    chosen = chosen_year(years, asked, this_year)
+    if chosen is not None:
         query = query.where(Meeting.starts_at >= datetime(chosen, 1, 1, tzinfo=OSLO),
                             Meeting.starts_at < datetime(chosen + 1, 1, 1, tzinfo=OSLO))
     rows = [

@@ -16,6 +16,7 @@ from boardroom.core.formatting import OSLO, by_name
 from boardroom.core.labels import only_municipalities
 from boardroom.core.orgs import here
 from boardroom.core.views import base_url, or_404
+from boardroom.core.years import asked_year
 from boardroom.meetings.minutes import BOARD_ROLES
 from boardroom.members.minside import my_page
 from boardroom.members.pages import (
@@ -63,7 +64,7 @@ def municipality(kommunenummer: str):
     session = get_session()
     found = or_404(load_municipality(session, kommunenummer), "Kommunen finnes ikke.")
     view = municipality_view(
-        session, found, public=not reads_everything(), year=request.args.get("år", type=int),
+        session, found, public=not reads_everything(), asked=asked_year(request.args),
         person_ids=representatives(session, found.id),
     )
     return render_template(

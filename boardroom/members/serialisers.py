@@ -33,6 +33,7 @@ def municipality_json(municipality, population, seats, view: MunicipalityView, p
         if population else None,
         "board": [{"name": s.person.name, "role": s.role.value, "role_label": label(s.role)} for s in seats],
         "answers": answers,
+        "cost_years": view.cost_years, "cost_year": view.cost_year,  # cost_year null: every year
         "cost_shares": [
             {"year": year, "total": money(total), "costs": [
                 {"cost_id": r.cost.id, "description": r.cost.description, "cost_total": money(r.cost.total),
@@ -40,14 +41,15 @@ def municipality_json(municipality, population, seats, view: MunicipalityView, p
                  "population": r.share.population, "per_inhabitant": money(r.share.per_inhabitant),
                  "flat": money(r.share.flat), "share": money(r.share.total),
                  "case": case_ref(r.cost.agenda_item, public)} for r in rows]}
-            for year, rows, total in view.cost_years
+            for year, rows, total in view.shares
         ],
+        "vote_years": view.vote_years, "vote_year": view.vote_year,
         "votes": [
             {"case": {"id": v.item_id, "number": v.number, "title": v.title, "meeting_id": v.meeting_id,
                       "url": f"/cases/{v.item_id}"},
              "meeting_date": iso(local(v.starts_at).date()), "subject": v.subject, "choice": v.choice.value,
              "choice_label": label(v.choice), "minutes_approved": v.approved}
-            for v in view.all_votes
+            for v in view.votes
         ],
         "follow_ups": [follow_up_json(r, public) for r in view.follow_ups],
         "benefits": [{"project_id": p.id, "project": p.name, **totals_json(t)} for p, t in view.benefits],
