@@ -16,8 +16,8 @@ from boardroom.core.formatting import by_name
 from boardroom.core.inputs import InputError, today
 from boardroom.core.orgs import here
 from boardroom.core.parsing import format_amount
-from boardroom.core.years import asked_year
 from boardroom.core.views import csv_response, first_body, form_page, or_404, project_choices, saved
+from boardroom.core.years import asked_year
 from boardroom.costs.forms import CostForm, CostKeyForm
 from boardroom.costs.pages import cost_list, cost_versions, load_cost
 from boardroom.costs.tables import key_text, save_cost, save_cost_key
