@@ -294,18 +294,21 @@ class CostContext:
 # --------------------------------------------------------------------------- loading
 
 
+_ITEM = joinedload(Cost.agenda_item).load_only(
+    AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.body_id, AgendaItem.number_year,
+    AgendaItem.number_seq, AgendaItem.position,
+)
+_COST_QUERY = select(Cost).options(  # built once: statements and options are immutable
+    joinedload(Cost.cost_key),
+    _ITEM.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+    _ITEM.joinedload(AgendaItem.case),
+    joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
+)
+
+
 def cost_query():
     """Costs with their key, project and case (number, title, meeting; not the case's texts)."""
-    item = joinedload(Cost.agenda_item).load_only(
-        AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.body_id, AgendaItem.number_year,
-        AgendaItem.number_seq, AgendaItem.position,
-    )
-    return select(Cost).options(
-        joinedload(Cost.cost_key),
-        item.joinedload(AgendaItem.meeting).joinedload(Meeting.body),
-        item.joinedload(AgendaItem.case),
-        joinedload(Cost.project).load_only(Project.id, Project.name, Project.body_id),
-    )
+    return _COST_QUERY
 
 
 def load_costs(session: Session, *conditions, approved: bool = False) -> list[Cost]:

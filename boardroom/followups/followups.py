@@ -99,9 +99,8 @@ HEADING_COLUMNS = (AgendaItem.id, AgendaItem.meeting_id, AgendaItem.case_id, Age
                    AgendaItem.closing, AgendaItem.number_year, AgendaItem.number_seq, AgendaItem.kind, AgendaItem.status)
 
 
-def _item_options():
-    return (load_only(*HEADING_COLUMNS), joinedload(AgendaItem.meeting).joinedload(Meeting.body),
-            joinedload(AgendaItem.case))
+_ITEM_OPTIONS = (load_only(*HEADING_COLUMNS), joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+                 joinedload(AgendaItem.case))  # built once: options are immutable
 
 
 @dataclass
@@ -134,13 +133,13 @@ def follow_up_rows(session: Session, where=None, day: date | None = None) -> lis
         .join(AgendaItem, FollowUp.agenda_item_id == AgendaItem.id)
         .outerjoin(Person, FollowUp.responsible_person_id == Person.id)
         .outerjoin(Municipality, FollowUp.responsible_municipality_id == Municipality.id)
-        .options(*_item_options())
+        .options(*_ITEM_OPTIONS)
     )
     query = query.where(organisation_items() if where is None else where)
     found = session.exec(query).all()
     closing_ids = {f.closed_by_item_id for f, *_ in found if f.closed_by_item_id}
     closing = {i.id: i for i in session.exec(
-        select(AgendaItem).where(AgendaItem.id.in_(closing_ids)).options(*_item_options())
+        select(AgendaItem).where(AgendaItem.id.in_(closing_ids)).options(*_ITEM_OPTIONS)
     )} if closing_ids else {}
     day = day or today()
     rows = []
