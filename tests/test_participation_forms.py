@@ -225,6 +225,24 @@ def test_matrix_filters_by_region_and_phase(client, demo):
     assert client.get("/participation?fase=ukjent").status_code == 400
 
 
+def test_matrix_shows_one_year_when_asked(client, demo):
+    everything = get_text(client, "/participation")  # every year by default: projects run for years
+    assert "Prosjektvedtak Tema" in everything and "RPA" in everything and "ALL inn" in everything
+    year = get_text(client, "/participation?år=2024")
+    assert "Prosjektvedtak 2024" in year and "RPA" in year and "ALL inn" not in year
+    assert "Vis alt" in year
+    titles = [d["title"] for d in client.get("/api/participation?år=2024").get_json()]
+    assert sorted(titles) == ["DUO arkiver automatisering av postmottak", "Felles anskaffelse EPJ helse og omsorg",
+                              "RPA vedtatt pr epost"]
+    assert len(client.get("/api/participation?år=2025").get_json()) == 6
+    rows = list(csv.reader(io.StringIO(client.get("/participation.csv?år=2025&fase=study").get_data()
+                                       .decode("utf-8-sig")), delimiter=";"))
+    assert sorted(r[0] for r in rows[1:]) == ["Felles dokumentasjons- og datasenter", "Felles responssenter",
+                                              "Interkommunalt samarbeid økonomi og regnskap"]
+    for odd in ("1999", "alle", "tjuefemten"):  # no decisions that year, or no year: every decision
+        assert len(client.get(f"/api/participation?år={odd}").get_json()) == 9, odd
+
+
 def test_matrix_csv_export_reads_back(client, demo):
     response = client.get("/participation.csv")
     assert response.status_code == 200

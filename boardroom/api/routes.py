@@ -138,8 +138,9 @@ from boardroom.projects.serialisers import benefits_json, project_json  # noqa: 
 @bp.get("/participation")
 @cached
 def participation():
-    """Every project decision: each member's current answer, the count, and the history of answers."""
-    return participation_json(get_session(), public=not reads_everything())
+    """Every project decision (or one year's, ``?år=2025``): each member's current answer, the
+    count, and the history of answers."""
+    return participation_json(get_session(), public=not reads_everything(), asked=asked_year(request.args))
 
 
 @bp.get("/decisions/<int:decision_id>")

@@ -8,7 +8,8 @@ is included.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 
 from sqlalchemy.orm import joinedload
@@ -68,30 +69,48 @@ class Matrix:
     region: str = ""
     phase: str | None = None
     health: str | None = None
+    years: list[int] = field(default_factory=list)  # the years of decisions, newest first
+    year: int | None = None  # the year shown; None: every year
 
     @property
     def filtered(self) -> bool:
-        return bool(self.region or self.phase or self.health)
+        return bool(self.region or self.phase or self.health or self.year)
 
 
-def fast_overview(session: Session) -> tuple[list[Municipality], list[DecisionStatus], dict[int, list[AnswerRow]]]:
-    """Every project decision with its current participation, as ``participation.overview`` gives
-    it, and the answers by decision: three queries, the answers read as plain rows."""
+def fast_overview(session: Session, year: int | None = None
+                  ) -> tuple[list[Municipality], list[DecisionStatus], dict[int, list[AnswerRow]]]:
+    """Every project decision (or those made in ``year``) with its current participation, as
+    ``participation.overview`` gives it, and the answers by decision: three queries, the answers
+    read as plain rows."""
     municipalities = all_municipalities(session)
-    decisions = session.exec(
+    query = (
         select(ProjectDecision).join(Project).where(here(Project.organisation_id))
         .options(joinedload(ProjectDecision.project).load_only(Project.id, Project.name, Project.phase, Project.health))
         .order_by(ProjectDecision.position, ProjectDecision.decided_on, ProjectDecision.id)
-    ).all()
-    decisions, answers = public_decisions(session, decisions, load_answers(session))
+    )
+    if year is not None:
+        query = query.where(ProjectDecision.decided_on >= date(year, 1, 1), ProjectDecision.decided_on <= date(year, 12, 31))
+    decisions = session.exec(query).all()
+    answers = load_answers(session) if year is None else load_answers(session, [d.id for d in decisions])
+    decisions, answers = public_decisions(session, decisions, answers)
     statuses = [decision_status(d, municipalities, answers.get(d.id, [])) for d in decisions]
     return municipalities, statuses, answers
 
 
+def decision_years(session: Session) -> list[int]:
+    """The years the organisation's project decisions were made in, newest first."""
+    days = session.exec(select(ProjectDecision.decided_on).distinct().join(Project).where(here(Project.organisation_id)))
+    return sorted({day.year for day in days}, reverse=True)
+
+
 def matrix(session: Session, region: str = "", phase: str | None = None,
-           health: str | None = None) -> Matrix:
-    """Project decisions × municipalities, optionally one region's columns and one phase's or health's rows."""
-    municipalities, statuses, _ = fast_overview(session)
+           health: str | None = None, asked: int | str | None = None) -> Matrix:
+    """Project decisions × municipalities, optionally of one year (``asked``: a year there are
+    decisions in; every year by default, as the secretary's overview spans the years a project runs),
+    one region's columns and one phase's or health's rows."""
+    years = decision_years(session)
+    year = asked if asked in years else None
+    municipalities, statuses, _ = fast_overview(session, year)
     regions = sorted({m.region for m in municipalities if m.region}, key=nb_sort_key)
     columns = [m for m in municipalities if not region or m.region == region]
     ids = [m.id for m in columns]
@@ -100,7 +119,7 @@ def matrix(session: Session, region: str = "", phase: str | None = None,
         for s in statuses
         if (phase is None or s.decision.project.phase == phase) and (health is None or s.decision.project.health == health)
     ]
-    return Matrix(columns, rows, regions, region, phase, health)
+    return Matrix(columns, rows, regions, region, phase, health, years, year)
 
 
 def matrix_csv_rows(data: Matrix) -> list[list[str]]:

@@ -14,6 +14,7 @@ from boardroom.core.formatting import nb_sort_key
 from boardroom.core.inputs import InputError, today
 from boardroom.core.labels import members_word
 from boardroom.core.views import csv_response, form_page, municipality_choices, or_404, saved, term_arg
+from boardroom.core.years import asked_year
 from boardroom.meetings.lookup import case_or_error
 from boardroom.models import Municipality
 from boardroom.participation.answers import load_decision, record_answer
@@ -25,7 +26,7 @@ bp = Blueprint("participation", __name__)
 
 def matrix_filters():
     session = get_session()
-    return dict(region=request.args.get("region", ""),
+    return dict(region=request.args.get("region", ""), asked=asked_year(request.args),
                 phase=term_arg(vocabularies.terms(session, "phase"), "fase"),
                 health=term_arg(vocabularies.terms(session, "health"), "helse"))
 

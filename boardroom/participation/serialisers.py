@@ -65,12 +65,14 @@ def decision_json(status: DecisionStatus, view: DecisionView | None = None, publ
     return result
 
 
-def participation_json(session, public: bool = True) -> list[dict]:
-    """Every project decision with current answers, count and history, in a fixed number of queries."""
+def participation_json(session, public: bool = True, asked: int | str | None = None) -> list[dict]:
+    """Every project decision (or those of the year ``asked``, when there are any) with current
+    answers, count and history, in a fixed number of queries."""
     from boardroom.meetings.lookup import items_by_id
-    from boardroom.participation.matrix import fast_overview
+    from boardroom.participation.matrix import decision_years, fast_overview
 
-    municipalities, statuses, answers = fast_overview(session)
+    year = asked if asked in decision_years(session) else None
+    municipalities, statuses, answers = fast_overview(session, year)
     items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
                         + [s.decision.agenda_item_id for s in statuses])
     refs = case_refs(items, public)
