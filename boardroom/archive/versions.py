@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func
@@ -156,6 +156,7 @@ class Shown:
     meeting: Meeting  # the row with its body; with every part loaded (load_meeting) when ``stored`` is None
     record: MinutesRecord
     stored: MinutesVersion | None
+    versions: list[MinutesVersion] = field(default_factory=list)  # every stored one, oldest first
 
 
 def load_shown(session: Session, meeting_id: int) -> Shown | None:
@@ -164,11 +165,12 @@ def load_shown(session: Session, meeting_id: int) -> Shown | None:
     meeting = session.exec(select(Meeting).where(Meeting.id == meeting_id).options(joinedload(Meeting.body))).first()
     if meeting is None:
         return None
-    row = current_version(session, meeting_id) if meeting.status == MeetingStatus.approved else None
-    if row is None:
+    stored = versions(session, meeting_id) if meeting.status == MeetingStatus.approved else []
+    if not stored:
         meeting = load_meeting(session, meeting_id)
         return Shown(meeting, live_record(session, meeting, documents=False), None)
-    return Shown(meeting, read_version(session, row).record, row)
+    row = stored[-1]  # the current version (its snapshot is read when needed)
+    return Shown(meeting, read_version(session, row).record, row, stored)
 
 
 def document(session: Session, row: MinutesVersion, public: bool) -> bytes:

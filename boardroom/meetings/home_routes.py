@@ -8,7 +8,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import Blueprint, current_app, g, render_template, url_for
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 from sqlmodel import select
 
 from boardroom.core.access import plan_visible_clause, reads_everything
@@ -117,9 +117,9 @@ def latest_decisions(session, limit: int, published_only: bool) -> list[AgendaIt
             select(AgendaItem).join(Meeting, AgendaItem.meeting_id == Meeting.id)
             .where(AgendaItem.id.in_(newest.scalar_subquery()))
             .order_by(*order)
-            .options(
-                selectinload(AgendaItem.case),
-                selectinload(AgendaItem.meeting).selectinload(Meeting.body),
+            .options(  # many-to-one: joined into the same statement
+                joinedload(AgendaItem.case),
+                contains_eager(AgendaItem.meeting).joinedload(Meeting.body),
             )
         )
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from itertools import groupby
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
@@ -66,26 +67,30 @@ def meeting_page(session: Session, meeting: Meeting, public: bool, shown: Shown 
     record, current = (shown.record, shown.stored) if shown is not None else minutes_record(session, meeting)
     return MeetingPage(record.meeting, record.minutes, record.extras,
                        visible_follow_ups(open_follow_ups_for(session, meeting), public),
-                       current, shown_versions(versions(session, meeting.id), record.extras.corrections, record.meeting)
-                       if current else [])
+                       current, shown_versions(shown.versions if shown is not None else versions(session, meeting.id),
+                                               record.extras.corrections, record.meeting) if current else [])
+
+
+_ITEM_LIGHT = (joinedload(AgendaItem.meeting).joinedload(Meeting.body),
+               joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting))
+_ITEM_FULL = (
+    joinedload(AgendaItem.case_handler),
+    selectinload(AgendaItem.attachments),
+    joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
+    selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
+    selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.membership)
+    .selectinload(Membership.person),
+)
+# built once, with the item's id as a parameter (their cache keys are worked out once, not per page)
+_ITEM_QUERIES = {full: select(AgendaItem).where(AgendaItem.id == sa.bindparam("item_id"))
+                 .options(*_ITEM_LIGHT, *(_ITEM_FULL if full else ())) for full in (False, True)}
 
 
 def load_item(session: Session, item_id: int, full: bool = True) -> AgendaItem | None:
     """One treatment of a case with its meeting and the case's other treatments, and (``full``)
     its texts' handler, attachments and votes: a case the approved minutes store needs none of
     those, its page shows them as stored."""
-    options = [joinedload(AgendaItem.meeting).joinedload(Meeting.body),
-               joinedload(AgendaItem.case).selectinload(Case.treatments).joinedload(AgendaItem.meeting)]
-    if full:
-        options += [
-            joinedload(AgendaItem.case_handler),
-            selectinload(AgendaItem.attachments),
-            joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
-            selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
-            selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.membership)
-            .selectinload(Membership.person),
-        ]
-    return session.exec(select(AgendaItem).where(AgendaItem.id == item_id).options(*options)).first()
+    return session.exec(_ITEM_QUERIES[full], params={"item_id": item_id}).first()
 
 
 @dataclass
