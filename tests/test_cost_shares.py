@@ -396,6 +396,12 @@ def test_costs_are_listed_one_year_at_a_time(client, auth, session, make_body, m
     for odd in ("1999", "abc", "2019", "20211"):  # no such year, or not public: the default year
         assert [c["year"] for c in client.get(f"/api/costs?år={odd}").get_json()] == [2024, 2024], odd
 
+    older = session.exec(select(m.Cost).where(m.Cost.description == "Kostnad 1")).one()
+    assert '/costs?%C3%A5r=2021">Kostnader</a>' in client.get(f"/costs/{older.id}").get_data(as_text=True)
+    town = client.get(f"/municipalities/{alfa.number}").get_data(as_text=True)
+    assert "2024: kr" in section(town, "kostnader") and "År:" in section(town, "kostnader")
+    assert "År:" not in section(town, "stemmer")  # no votes: no years to choose from
+
     auth.login("secretary")  # the cost of an unpublished case, and its year, only for the secretary
     assert "2020 · 2019 · Alle år" in section(client.get("/costs").get_data(as_text=True), "kostnader")
     assert [c["description"] for c in client.get("/api/costs?år=2019").get_json()] == ["Utkast 2019"]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
@@ -156,7 +156,7 @@ class Shown:
     meeting: Meeting  # the row with its body; with every part loaded (load_meeting) when ``stored`` is None
     record: MinutesRecord
     stored: MinutesVersion | None
-    versions: list[MinutesVersion] = field(default_factory=list)  # every stored one, oldest first
+    versions: list[MinutesVersion] | None = None  # every stored one, oldest first (None: not read)
 
 
 def load_shown(session: Session, meeting_id: int) -> Shown | None:

@@ -30,3 +30,7 @@ def chosen_year(years: list[int], asked: int | str | None, this_year: int) -> in
         return asked
     return this_year if this_year in years else max(years)
 
+
+def of_year(column, year: int | None) -> list:
+    """The SQL conditions that keep the rows whose ``column`` (a year) is ``year``: none for every year."""
+    return [] if year is None else [column == year]

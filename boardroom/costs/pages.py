@@ -12,7 +12,7 @@ from boardroom.core.access import case_published_clause
 from boardroom.core.formatting import local, nb_sort_key
 from boardroom.core.inputs import today
 from boardroom.core.orgs import here
-from boardroom.core.years import chosen_year
+from boardroom.core.years import chosen_year, of_year
 from boardroom.costs.tables import CostContext, ShareTable, load_costs
 from boardroom.meetings.lookup import published
 from boardroom.models import AgendaItem, Case, Cost, CostKey, Meeting, Project
@@ -34,7 +34,7 @@ def cost_list(session: Session, public: bool, asked: int | str | None = None) ->
     their shares today, and every key; only the chosen year's shares are worked out."""
     years = years_with_costs(session, public)
     year = chosen_year(years, asked, today().year)
-    costs = [c for c in load_costs(session, here(Cost.organisation_id), *([] if year is None else [Cost.year == year]))
+    costs = [c for c in load_costs(session, here(Cost.organisation_id), *of_year(Cost.year, year))
              if not public or published(c.agenda_item)]
     context = CostContext(session, costs)
     keys = sorted(session.exec(select(CostKey, Project).outerjoin(Project, CostKey.project_id == Project.id)

@@ -67,7 +67,8 @@ def meeting_page(session: Session, meeting: Meeting, public: bool, shown: Shown 
     record, current = (shown.record, shown.stored) if shown is not None else minutes_record(session, meeting)
     return MeetingPage(record.meeting, record.minutes, record.extras,
                        visible_follow_ups(open_follow_ups_for(session, meeting), public),
-                       current, shown_versions(shown.versions if shown is not None else versions(session, meeting.id),
+                       current, shown_versions(shown.versions if shown is not None and shown.versions is not None
+                                               else versions(session, meeting.id),
                                                record.extras.corrections, record.meeting) if current else [])
 
 
@@ -90,7 +91,7 @@ def load_item(session: Session, item_id: int, full: bool = True) -> AgendaItem |
     """One treatment of a case with its meeting and the case's other treatments, and (``full``)
     its texts' handler, attachments and votes: a case the approved minutes store needs none of
     those, its page shows them as stored."""
-    return session.exec(_ITEM_QUERIES[full], params={"item_id": item_id}).first()
+    return session.exec(_ITEM_QUERIES[bool(full)], params={"item_id": item_id}).first()
 
 
 @dataclass

@@ -16,7 +16,7 @@ from boardroom.core.access import case_published_clause
 from boardroom.core.formatting import OSLO, local, nb_sort_key
 from boardroom.core.inputs import today
 from boardroom.core.orgs import here
-from boardroom.core.years import chosen_year
+from boardroom.core.years import chosen_year, of_year
 from boardroom.costs.pages import years_with_costs
 from boardroom.costs.tables import CostContext, key_text, load_costs, sharing_text
 from boardroom.followups.followups import FollowUpRow, follow_up_rows, visible_follow_ups
@@ -107,10 +107,12 @@ def municipality_view(session: Session, municipality: Municipality, public: bool
             history[status.decision.id] = own
 
     this_year = today().year
-    cost_years = years_with_costs(session, public)
+    first, last = municipality.member_from, municipality.member_to  # its years as a member only
+    cost_years = [y for y in years_with_costs(session, public)
+                  if (first is None or first.year <= y) and (last is None or y <= last.year)]
     cost_year = chosen_year(cost_years, asked, this_year)
     costs = [c for c in load_costs(session, Cost.organisation_id == municipality.organisation_id,
-                                   *([] if cost_year is None else [Cost.year == cost_year]))
+                                   *of_year(Cost.year, cost_year))
              if not public or published(c.agenda_item)]  # its organisation's costs: no other's name it
     context = CostContext(session, costs, municipalities, [s.decision for s in statuses], answers)
     by_year: dict[int, list[CostShareRow]] = {}

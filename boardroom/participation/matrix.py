@@ -103,13 +103,19 @@ def decision_years(session: Session) -> list[int]:
     return sorted({day.year for day in days}, reverse=True)
 
 
+def decision_year(years: list[int], asked: int | str | None) -> int | None:
+    """The year of decisions to show: the one asked for when there are decisions that year, else
+    None (every year, the default: a project's decisions span the years it runs)."""
+    return asked if asked in years else None
+
+
 def matrix(session: Session, region: str = "", phase: str | None = None,
            health: str | None = None, asked: int | str | None = None) -> Matrix:
     """Project decisions × municipalities, optionally of one year (``asked``: a year there are
     decisions in; every year by default, as the secretary's overview spans the years a project runs),
     one region's columns and one phase's or health's rows."""
     years = decision_years(session)
-    year = asked if asked in years else None
+    year = decision_year(years, asked)
     municipalities, statuses, _ = fast_overview(session, year)
     regions = sorted({m.region for m in municipalities if m.region}, key=nb_sort_key)
     columns = [m for m in municipalities if not region or m.region == region]

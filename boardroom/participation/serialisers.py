@@ -69,9 +69,9 @@ def participation_json(session, public: bool = True, asked: int | str | None = N
     """Every project decision (or those of the year ``asked``, when there are any) with current
     answers, count and history, in a fixed number of queries."""
     from boardroom.meetings.lookup import items_by_id
-    from boardroom.participation.matrix import decision_years, fast_overview
+    from boardroom.participation.matrix import decision_year, decision_years, fast_overview
 
-    year = asked if asked in decision_years(session) else None
+    year = decision_year(decision_years(session), asked)
     municipalities, statuses, answers = fast_overview(session, year)
     items = items_by_id(session, [a.source_item_id for rows in answers.values() for a in rows]
                         + [s.decision.agenda_item_id for s in statuses])
