@@ -21,7 +21,7 @@ import icalendar
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlmodel import select
 
 from boardroom.core.access import agenda_published, public_title
@@ -65,7 +65,7 @@ def load_meetings(session: Session, *where, light: bool = False) -> list[Meeting
         session.exec(
             select(Meeting)
             .where(*where)
-            .options(selectinload(Meeting.body), cases)
+            .options(joinedload(Meeting.body), cases)  # many-to-one: joined into the same statement
             .order_by(Meeting.starts_at, Meeting.id)
         )
     )
