@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, request
 from sqlalchemy import func
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import select
 
 from boardroom.archive.versions import load_shown
@@ -38,7 +38,7 @@ def meetings():
     # the cases are counted, not read: a list over years of meetings
     counts = dict(session.exec(select(AgendaItem.meeting_id, func.count(AgendaItem.id)).join(Meeting).where(shown)
                                .group_by(AgendaItem.meeting_id)).all())
-    meetings = session.exec(select(Meeting).where(shown).options(selectinload(Meeting.body))
+    meetings = session.exec(select(Meeting).where(shown).options(joinedload(Meeting.body))
                             .order_by(Meeting.starts_at, Meeting.id)).all()
     return [meeting_summary(m, site, counts.get(m.id, 0)) for m in meetings]
 

@@ -58,7 +58,7 @@ def load_meetings(session: Session, *where, light: bool = False) -> list[Meeting
     if light:
         items = items.load_only(AgendaItem.meeting_id, AgendaItem.case_id, AgendaItem.position,
                                 AgendaItem.number_year, AgendaItem.number_seq, AgendaItem.modified_at)
-    cases = items.selectinload(AgendaItem.case)
+    cases = items.joinedload(AgendaItem.case)  # many-to-one: in the items' statement
     if light:
         cases = cases.load_only(Case.title, Case.exempt, Case.public_title, Case.modified_at)
     return list(

@@ -78,9 +78,8 @@ _ITEM_FULL = (
     joinedload(AgendaItem.case_handler),
     selectinload(AgendaItem.attachments),
     joinedload(AgendaItem.deferred_from).joinedload(AgendaItem.meeting),
-    selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.municipality),
-    selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).selectinload(Vote.membership)
-    .selectinload(Membership.person),
+    selectinload(AgendaItem.vote_events).selectinload(VoteEvent.votes).options(
+        joinedload(Vote.municipality), joinedload(Vote.membership).joinedload(Membership.person)),
 )
 # built once, with the item's id as a parameter (their cache keys are worked out once, not per page)
 _ITEM_QUERIES = {full: select(AgendaItem).where(AgendaItem.id == sa.bindparam("item_id"))

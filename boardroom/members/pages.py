@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
 from boardroom.core.access import case_published_clause
@@ -199,7 +199,7 @@ def current_seats(session: Session, municipality_id: int | None = None) -> list[
     query = (
         select(Membership)
         .where(Membership.municipality_id.is_not(None))
-        .options(selectinload(Membership.person))
+        .options(joinedload(Membership.person))
         .order_by(Membership.id)
     )
     if municipality_id is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from boardroom.core.formatting import by_name, nb_sort_key
@@ -120,7 +120,7 @@ def participation_lines(session: Session, item_ids: list[int]) -> dict[int, list
         return {}
     decisions = list(session.exec(
         select(ProjectDecision).where(ProjectDecision.agenda_item_id.in_(item_ids))
-        .options(selectinload(ProjectDecision.project)).order_by(ProjectDecision.position, ProjectDecision.id)))
+        .options(joinedload(ProjectDecision.project)).order_by(ProjectDecision.position, ProjectDecision.id)))
     if not decisions:
         return {}
     municipalities = all_municipalities(session, decisions[0].project.organisation_id)
