@@ -156,7 +156,7 @@ class Shown:
     meeting: Meeting  # the row with its body; with every part loaded (load_meeting) when ``stored`` is None
     record: MinutesRecord
     stored: MinutesVersion | None
-    versions: list[MinutesVersion] | None = None  # every stored one, oldest first (None: not read)
+    versions: list[MinutesVersion] | None = None  # with ``stored``: every stored one, oldest first
 
 
 def load_shown(session: Session, meeting_id: int) -> Shown | None:

@@ -32,7 +32,7 @@ bp = Blueprint("costs", __name__)
 @cached
 def costs():
     listed = cost_list(get_session(), public=not reads_everything(), asked=asked_year(request.args))
-    return render_template("costs/costs.html", listed=listed, rows=listed.rows, keys=listed.keys)
+    return render_template("costs/costs.html", listed=listed)
 
 
 @bp.get("/costs/<int:cost_id>")

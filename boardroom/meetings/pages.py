@@ -67,8 +67,7 @@ def meeting_page(session: Session, meeting: Meeting, public: bool, shown: Shown 
     record, current = (shown.record, shown.stored) if shown is not None else minutes_record(session, meeting)
     return MeetingPage(record.meeting, record.minutes, record.extras,
                        visible_follow_ups(open_follow_ups_for(session, meeting), public),
-                       current, shown_versions(shown.versions if shown is not None and shown.versions is not None
-                                               else versions(session, meeting.id),
+                       current, shown_versions(versions(session, meeting.id) if shown is None else shown.versions,
                                                record.extras.corrections, record.meeting) if current else [])
 
 
